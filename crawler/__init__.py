@@ -1,0 +1,1 @@
+"""wangjian crawler: the Scrapy project (settings, items, spiders, middlewares) and the CLI."""

@@ -1,0 +1,1 @@
+"""Item pipelines (normalise → evidence → detect → clues) and the MongoDB clue store."""

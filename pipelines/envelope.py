@@ -1,0 +1,26 @@
+"""What travels between pipeline stages: the crawled item plus what each stage adds.
+
+Spiders yield plain ShopItem / ProductItem; the normalise stage wraps each in an Envelope
+so later stages never re-derive what an earlier one computed."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from crawler.items import ProductItem, ShopItem
+from pipelines.models import EvidenceRecord
+from rules.document import Document
+from rules.hit import Hit
+
+
+class Envelope(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    item: ShopItem | ProductItem
+    document: Document
+    evidence: list[EvidenceRecord] = Field(default_factory=list)
+    evidence_stored: bool = False
+    # Bytes of the evidence artifacts by SHA-256, kept until the clue stage decides whether
+    # they must be stored; never serialised.
+    evidence_blobs: dict[str, bytes] = Field(default_factory=dict, exclude=True, repr=False)
+    hits: list[Hit] = Field(default_factory=list)

@@ -1,0 +1,120 @@
+"""Stage 1: clean text fields, guess the category, build the rules `Document`."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from itemadapter import ItemAdapter
+
+from crawler.items import ProductItem, ShopItem
+from pipelines.envelope import Envelope
+from rules.document import Attributes, Category, Document
+
+_SPACE_RUN = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+# Platform category words → design.md category. Order matters: the first match wins, so
+# the narrower medical categories are tried before the generic ones.
+_CATEGORY_WORDS: tuple[tuple[Category, tuple[str, ...]], ...] = (
+    ("药品", ("药品", "处方药", "非处方药", "OTC", "中西药", "医药")),
+    ("医疗器械", ("医疗器械", "器械", "医用", "家用医疗")),
+    ("化妆品", ("化妆品", "美妆", "护肤", "彩妆", "面膜", "洗护", "香水")),
+    ("保健食品", ("保健食品", "营养保健", "保健品", "膳食补充")),
+    ("食品", ("食品", "生鲜", "零食", "茶叶", "酒水", "粮油", "饮料", "冲饮")),
+)
+
+
+def clean_text(text: str | None) -> str | None:
+    """Collapse runs of blanks and blank lines; keep the characters themselves untouched so
+    rule offsets still quote the page."""
+    if text is None:
+        return None
+    text = _BLANK_LINES.sub("\n", _SPACE_RUN.sub(" ", text)).strip()
+    return text or None
+
+
+def guess_category(path: str | None, item: ProductItem | ShopItem) -> Category | None:
+    if isinstance(item, ProductItem):
+        if item.drug_approval_no or item.prescription is not None:
+            return "药品"
+        if item.device_licence_no:
+            return "医疗器械"
+        if item.cosmetic_filing_no:
+            return "化妆品"
+    if path:
+        for category, words in _CATEGORY_WORDS:
+            if any(word in path for word in words):
+                return category
+        return "普通商品"
+    return None
+
+
+def document_id(item: ProductItem | ShopItem) -> str:
+    if isinstance(item, ShopItem):
+        return f"{item.platform}:shop:{item.shop_id}"
+    return f"{item.platform}:item:{item.item_id}"
+
+
+def build_document(item: ProductItem | ShopItem) -> Document:
+    fields: dict[str, str | None]
+    if isinstance(item, ShopItem):
+        fields = {"title": item.shop_name, "shop_info": item.shop_info, "licence_text": item.licence_text}
+        attributes = Attributes(
+            uscc=item.uscc,
+            operator_name=item.operator_name,
+            drug_licence_no=item.drug_licence_no,
+            device_licence_no=item.device_licence_no,
+            internet_drug_info_cert=item.internet_drug_info_cert,
+            self_declaration=item.self_declaration,
+        )
+        kind = "shop"
+    else:
+        fields = {
+            "title": item.title,
+            "subtitle": item.subtitle,
+            "description": item.description,
+            "promo": "\n".join(p for p in item.promo if p),
+            "price_text": item.price_text,
+            "terms": item.terms,
+        }
+        attributes = Attributes(
+            prescription=item.prescription,
+            original_price=item.original_price,
+            price=item.price,
+            device_licence_no=item.device_licence_no,
+            drug_approval_no=item.drug_approval_no,
+            cosmetic_filing_no=item.cosmetic_filing_no,
+        )
+        kind = "product"
+    cleaned = {name: text for name, value in fields.items() if (text := clean_text(value))}
+    return Document(
+        id=document_id(item),
+        kind=kind,
+        platform=item.platform,
+        url=item.url,
+        category=guess_category(item.category, item),
+        fields=cleaned,
+        options=list(item.options) if isinstance(item, ProductItem) else [],
+        attributes=attributes,
+    )
+
+
+class NormalisePipeline:
+    def __init__(self, stats: Any) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> NormalisePipeline:
+        return cls(crawler.stats)
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, Envelope):
+            return item
+        if not isinstance(item, ShopItem | ProductItem):
+            # A plain dict from a spider: accept it if it fits one of our item models.
+            adapter = ItemAdapter(item)
+            data = adapter.asdict()
+            item = ShopItem(**data) if "item_id" not in data else ProductItem(**data)
+        self.stats.inc_value(f"wangjian/items/{'shop' if isinstance(item, ShopItem) else 'product'}")
+        return Envelope(item=item, document=build_document(item))

@@ -1,0 +1,87 @@
+"""Structural checks: checkout options and 统一社会信用代码 validity."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rules.conditions import DocView
+from rules.model import OptionCheck, UsccCheck
+from rules.uscc import clean, problem
+
+#: A code following its label; the capture allows grouped writing (spaces, hyphens).
+_LABELLED = re.compile(r"(?:统一社会信用代码|社会信用代码|信用代码|uscc)[^0-9a-z]{0,6}([0-9a-z][0-9a-z\- ]{12,26}[0-9a-z])")
+#: An unlabelled code-shaped token: 18 alphanumerics starting with a registrar code.
+_SHAPED = re.compile(r"(?<![0-9a-z])[1-9a-y][0-9a-y]\d{6}[0-9a-z]{10}(?![0-9a-z])")
+
+
+@dataclass(slots=True)
+class Finding:
+    field: str
+    term: str
+    start: int | None = None
+    end: int | None = None
+
+
+def option_findings(check: OptionCheck, view: DocView, label: re.Pattern[str],
+                    exclude: re.Pattern[str] | None, disclosure: re.Pattern[str] | None) -> list[Finding]:
+    out: list[Finding] = []
+    if disclosure is not None:
+        for field in ("terms", "promo", "description", "subtitle"):
+            n = view.norm(field)
+            if n is not None and disclosure.search(n.text):
+                return out
+        if any(disclosure.search(lb) for lb in view.option_labels()):
+            return out
+    for opt, norm_label in zip(view.doc.options, view.option_labels(), strict=True):
+        if opt.checked != check.checked or not label.search(norm_label):
+            continue
+        if exclude is not None and exclude.search(norm_label):
+            continue
+        if check.min_price is not None and (opt.price is None or opt.price <= check.min_price):
+            continue
+        out.append(Finding("options", opt.label))
+    return out
+
+
+def _trim(code: str) -> str:
+    """A labelled capture may run into following text: keep the code-like prefix."""
+    code = code.strip(" -")
+    parts = re.split(r"\s{2,}", code)
+    return parts[0]
+
+
+def uscc_findings(check: UsccCheck, view: DocView) -> list[Finding]:
+    out: list[Finding] = []
+    attr = view.doc.attributes.uscc
+    if attr:
+        why = _problem_or_registration(attr)
+        if why:
+            out.append(Finding("attributes", f"{why}：{attr}"))
+    for field in check.fields:
+        n = view.norm(field)
+        if n is None:
+            continue
+        spans: list[tuple[int, int]] = []
+        for m in _LABELLED.finditer(n.text):
+            spans.append((m.start(1), m.start(1) + len(_trim(m.group(1)))))
+        for m in _SHAPED.finditer(n.text):
+            if not any(s <= m.start() < e for s, e in spans):
+                spans.append((m.start(), m.end()))
+        for s, e in spans:
+            code = n.text[s:e]
+            if attr and clean(code) == clean(attr) and out:
+                continue
+            why = _problem_or_registration(code)
+            if why:
+                a, b = n.span(s, e)
+                out.append(Finding(field, f"{why}：{n.original[a:b]}", a, b))
+    return out
+
+
+def _problem_or_registration(code: str) -> str | None:
+    """A 15-digit 注册号 of an old licence is not an invalid USCC."""
+    c = clean(code)
+    if len(c) == 15 and c.isdigit():
+        return None
+    return problem(c)

@@ -1,0 +1,117 @@
+"""Document-level conditions (`when`: all_of / any_of / none_of) evaluated against one scan."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rules.model import Condition, When
+from rules.normalize import Normalised, normalise
+
+
+@dataclass(slots=True)
+class CompiledCondition:
+    spec: Condition
+    pattern: re.Pattern[str] | None
+    option: re.Pattern[str] | None
+
+
+@dataclass(slots=True)
+class CompiledWhen:
+    all_of: list[CompiledCondition]
+    any_of: list[CompiledCondition]
+    none_of: list[CompiledCondition]
+
+
+def compile_when(when: When | None) -> CompiledWhen | None:
+    if when is None:
+        return None
+
+    def one(c: Condition) -> CompiledCondition:
+        return CompiledCondition(
+            c,
+            re.compile(c.pattern) if c.pattern else None,
+            re.compile(c.option) if c.option else None,
+        )
+
+    return CompiledWhen([one(c) for c in when.all_of], [one(c) for c in when.any_of], [one(c) for c in when.none_of])
+
+
+class DocView:
+    """What conditions and checks read from one document: normalised fields, lazily."""
+
+    def __init__(self, doc, norms: dict[str, Normalised]) -> None:  # noqa: ANN001 - Document
+        self.doc = doc
+        self.norms = norms
+        self.category = doc.category or "unknown"
+        self._labels: list[str] | None = None
+
+    def norm(self, field: str) -> Normalised | None:
+        text = self.doc.fields.get(field)
+        if not text:
+            return None
+        n = self.norms.get(field)
+        if n is None:
+            n = self.norms[field] = normalise(text)
+        return n
+
+    def option_labels(self) -> list[str]:
+        if self._labels is None:
+            self._labels = [normalise(o.label).text for o in self.doc.options]
+        return self._labels
+
+
+def _attribute_ok(c: Condition, view: DocView) -> bool:
+    value = getattr(view.doc.attributes, c.attribute or "", None)
+    is_set = value is not None and value != ""
+    if c.present is not None and is_set != c.present:
+        return False
+    return not (c.equals is not None and value != c.equals)
+
+
+def holds(cc: CompiledCondition, view: DocView) -> str | bool:
+    """False, or truthy: the name of the field whose text matched (or True)."""
+    c = cc.spec
+    if c.kind is not None and view.doc.kind != c.kind:
+        return False
+    if c.category is not None and view.category not in c.category:
+        return False
+    if c.attribute is not None and not _attribute_ok(c, view):
+        return False
+    if cc.option is not None and not any(cc.option.search(label) for label in view.option_labels()):
+        return False
+    if cc.pattern is not None:
+        for field in c.fields or list(view.doc.fields):
+            n = view.norm(field)
+            if n is not None and cc.pattern.search(n.text):
+                return field
+        return False
+    return True
+
+
+def evaluate(when: CompiledWhen | None, view: DocView) -> str | bool:
+    """Whether `when` holds; truthy value is the field an all_of/any_of pattern matched in."""
+    if when is None:
+        return True
+    anchor: str | bool = True
+    for cc in when.all_of:
+        r = holds(cc, view)
+        if not r:
+            return False
+        if anchor is True and isinstance(r, str):
+            anchor = r
+    if when.any_of:
+        found: str | bool = False
+        for cc in when.any_of:
+            r = holds(cc, view)
+            if r:
+                found = r
+                break
+        if not found:
+            return False
+        if anchor is True and isinstance(found, str):
+            anchor = found
+    for cc in when.none_of:
+        if holds(cc, view):
+            return False
+    return anchor

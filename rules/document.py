@@ -1,0 +1,70 @@
+"""The document the rules engine sees (design.md, "The document the rules engine sees").
+
+One `Document` per shop or product page. Spiders never build it: the normalise pipeline
+turns a crawled item into a Document, and `wangjian rules scan` reads Documents as JSON
+Lines. Every field may be absent in input; unknown keys are refused so typos surface.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Category = Literal["药品", "医疗器械", "化妆品", "保健食品", "食品", "普通商品"]
+DocumentKind = Literal["shop", "product"]
+
+#: The roles a text field may play; rules name the roles they apply to.
+FIELD_ROLES: tuple[str, ...] = (
+    "title",
+    "subtitle",
+    "description",
+    "promo",
+    "price_text",
+    "terms",
+    "shop_info",
+    "licence_text",
+)
+
+
+class Option(BaseModel):
+    """A checkout / purchase option with its default state as served."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    label: str
+    checked: bool = False
+    price: float | None = None
+
+
+class Attributes(BaseModel):
+    """Structured facts found on the page."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    uscc: str | None = None
+    operator_name: str | None = None
+    drug_licence_no: str | None = None
+    device_licence_no: str | None = None
+    internet_drug_info_cert: str | None = None
+    prescription: bool | None = None
+    original_price: float | None = None
+    price: float | None = None
+    self_declaration: str | None = None
+    drug_approval_no: str | None = None  # 国药准字 on a drug page
+    cosmetic_filing_no: str | None = None  # 妆网备字 / 国妆特字 on a cosmetics page
+
+
+class Document(BaseModel):
+    """A shop or product page, reduced to what the rules need."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    kind: DocumentKind = "product"
+    platform: str | None = None
+    url: str | None = None
+    category: Category | None = None
+    fields: dict[str, str] = Field(default_factory=dict)
+    options: list[Option] = Field(default_factory=list)
+    attributes: Attributes = Field(default_factory=Attributes)

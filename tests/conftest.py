@@ -1,0 +1,72 @@
+"""Session-wide servers for the test suite: one embedded MongoDB (secantusdb) and one
+fixture-platform server, each on a free port on 127.0.0.1, stopped at the end."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipelines.embedded_mongo import EmbeddedMongo
+from pipelines.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def mongo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedMongo]:
+    server = EmbeddedMongo(tmp_path_factory.mktemp("mongo") / "data").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def fixture_server() -> Iterator[Any]:
+    from fixtures.server import FixtureServer
+
+    with FixtureServer() as server:
+        yield server
+
+
+@pytest.fixture()
+def store(mongo_server: EmbeddedMongo) -> Iterator[Store]:
+    """A Store on a database of its own, dropped afterwards."""
+    s = Store(mongo_server.uri, f"t_{uuid.uuid4().hex[:10]}")
+    yield s
+    s.client.drop_database(s.db.name)
+    s.close()
+
+
+def run_crawl(
+    spider: str,
+    store: Store,
+    start_urls: list[str],
+    tmp_path: Path,
+    *extra: str,
+    job_id: str | None = None,
+    timeout: float = 240,
+) -> dict[str, Any]:
+    """Run `wangjian crawl` in a subprocess (a Twisted reactor cannot restart in-process)
+    against `store`'s database; return the crawl stats."""
+    stats_file = tmp_path / f"stats-{uuid.uuid4().hex[:8]}.json"
+    uri = store.client.address
+    cmd = [
+        sys.executable, "-m", "crawler.cli", "crawl", spider,
+        "-s", f"MONGO_URI=mongodb://{uri[0]}:{uri[1]}/", "-s", f"MONGO_DATABASE={store.db.name}",
+        "--stats-json", str(stats_file), *extra,
+    ]  # fmt: skip
+    for url in start_urls:
+        cmd += ["--start-url", url]
+    if job_id:
+        cmd += ["--job-id", job_id]
+    env = {**os.environ, "WANGJIAN_VAR": str(tmp_path / "var")}
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    assert stats_file.exists(), f"crawl did not finish (rc={proc.returncode}):\n{proc.stderr[-4000:]}"
+    return json.loads(stats_file.read_text(encoding="utf-8"))
