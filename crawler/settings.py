@@ -26,6 +26,11 @@ RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 AUTOTHROTTLE_ENABLED = False  # available per task: -s AUTOTHROTTLE_ENABLED=1
 
+# Fetch start/end per attempt for evidence records; next to the downloader (after retry/redirect).
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.FetchTimingMiddleware": 950,
+}
+
 # Item pipelines: normalise -> evidence -> detect -> clues (design.md "Flow").
 ITEM_PIPELINES = {
     "pipelines.normalise.NormalisePipeline": 100,

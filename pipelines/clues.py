@@ -7,23 +7,33 @@ a duplicate."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
+import time
 import unicodedata
 import uuid
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from pymongo import UpdateOne
 
 from crawler.items import ShopItem
 from pipelines.envelope import Envelope
-from pipelines.models import ClueHit, EvidenceRef, RuleRef, Target, utcnow
-from pipelines.store import Store
+from pipelines.models import ClueHit, EvidenceRecord, EvidenceRef, RuleRef, Target, utcnow
+from pipelines.redact import redact
+from pipelines.spool import Spool
+from pipelines.store import ClueWrite, Store, var_dir
+from pipelines.worker import BatchWorker
+from pipelines.writer import StoreWriter
 from rules import Rule, RuleSet
 from rules.hit import Hit
 
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 SNIPPET_REACH = 60
 EVIDENCE_KEPT_PER_CLUE = 50
+
+log = logging.getLogger(__name__)
 
 
 def canonical_term(term: str) -> str:
@@ -76,11 +86,16 @@ def clue_hit(envelope: Envelope, hit: Hit) -> ClueHit:
     return ClueHit(field=hit.field, term=hit.term, snippet=quoted, start=hit.start, end=hit.end)
 
 
-def clue_updates(
-    envelope: Envelope, ruleset: RuleSet, task_id: str | None, job_id: str | None
-) -> dict[str, UpdateOne]:
-    """Upserts for the clues of one envelope, keyed by fingerprint (first hit wins)."""
-    now = utcnow()
+def clue_writes(
+    envelope: Envelope, ruleset: RuleSet, task_id: str | None, job_id: str | None, now: datetime | None = None
+) -> dict[str, ClueWrite]:
+    """Idempotent upserts for the clues of one envelope, keyed by fingerprint (first hit wins).
+
+    A sighting is identified by the envelope's first evidence id: the filter skips a clue
+    that already lists it, so replaying a spooled batch (or a batch cut short mid-write)
+    never counts a sighting twice. `$min`/`$max` keep first_seen / last_seen right when
+    older sightings are replayed after newer ones."""
+    now = now or utcnow()
     target = target_of(envelope)
     evidence = [
         EvidenceRef(
@@ -89,78 +104,140 @@ def clue_updates(
         ).model_dump()
         for record in envelope.evidence
     ]  # fmt: skip
-    updates: dict[str, UpdateOne] = {}
+    writes: dict[str, ClueWrite] = {}
     for hit in envelope.hits:
         keyed_term = hit.term if hit.start is not None else None
         key = fingerprint(target.platform, envelope.document.id, hit.rule_id, keyed_term)
-        if key in updates:
+        if key in writes:
             continue
-        updates[key] = UpdateOne(
-            {"_id": key},
-            {
-                "$setOnInsert": {"first_seen": now, "status": "new", "history": []},
-                "$set": {
-                    "rule": rule_ref(ruleset.rule(hit.rule_id)).model_dump(),
-                    "target": target.model_dump(),
-                    "hit": clue_hit(envelope, hit).model_dump(),
-                    "last_seen": now,
-                    "task_id": task_id,
-                    "job_id": job_id,
-                },
-                "$inc": {"seen_count": 1},
-                "$push": {"evidence": {"$each": evidence, "$slice": -EVIDENCE_KEPT_PER_CLUE}},
+        query: dict[str, Any] = {"_id": key}
+        if evidence:
+            query["evidence.evidence_id"] = {"$ne": evidence[0]["evidence_id"]}
+        update = {
+            "$setOnInsert": {"status": "new", "history": []},
+            "$min": {"first_seen": now},
+            "$max": {"last_seen": now},
+            "$set": {
+                "rule": rule_ref(ruleset.rule(hit.rule_id)).model_dump(),
+                "target": target.model_dump(),
+                "hit": clue_hit(envelope, hit).model_dump(),
+                "task_id": task_id,
+                "job_id": job_id,
             },
-            upsert=True,
-        )
-    return updates
+            "$inc": {"seen_count": 1},
+            "$push": {"evidence": {"$each": evidence, "$slice": -EVIDENCE_KEPT_PER_CLUE}},
+        }
+        writes[key] = ClueWrite(key, query, update)
+    return writes
+
+
+def clue_updates(
+    envelope: Envelope, ruleset: RuleSet, task_id: str | None, job_id: str | None
+) -> dict[str, UpdateOne]:
+    """The same upserts as pymongo operations, keyed by fingerprint."""
+    return {key: write.operation() for key, write in clue_writes(envelope, ruleset, task_id, job_id).items()}
 
 
 class CluePipeline:
+    """Buffers evidence and clue upserts and hands them to the store writer in batches:
+    at CLUE_BULK_SIZE clues, EVIDENCE_BUFFER_BYTES of artifacts, every CLUE_FLUSH_SECONDS,
+    and on close. With STORE_WRITER_THREAD (default) the writes run on one worker thread,
+    in order, so the reactor keeps crawling while MongoDB works."""
+
     def __init__(self, crawler: Any) -> None:
         from pipelines.detect import shared_ruleset
 
+        settings = crawler.settings
         self.crawler = crawler
-        self.ruleset = shared_ruleset(crawler.settings.get("RULE_PACKS_DIR") or "")
-        self.bulk_size = crawler.settings.getint("CLUE_BULK_SIZE", 200)
-        self.pending: list[UpdateOne] = []
-        self.store: Store | None = None
+        self.ruleset = shared_ruleset(settings.get("RULE_PACKS_DIR") or "")
+        self.bulk_size = settings.getint("CLUE_BULK_SIZE", 200)
+        self.flush_seconds = settings.getfloat("CLUE_FLUSH_SECONDS", 1.0)
+        self.buffer_bytes = settings.getint("EVIDENCE_BUFFER_BYTES", 8 * 1024 * 1024)
+        self.keep_all_evidence = settings.getbool("EVIDENCE_ALL_PAGES")
+        self.threaded = settings.getbool("STORE_WRITER_THREAD", True)
+        self.pending_clues: list[ClueWrite] = []
+        self.pending_evidence: list[tuple[EvidenceRecord, dict[str, bytes]]] = []
+        self.pending_bytes = 0
+        self.last_flush = time.monotonic()
+        self.writer: StoreWriter | None = None
+        self.worker: BatchWorker | None = None
+        self._published: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CluePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
+        settings = self.crawler.settings
         spider = self.crawler.spider
         if not getattr(spider, "job_id", None):
             spider.job_id = f"JOB-{utcnow():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}"
-        self.store = Store.from_settings(self.crawler.settings)
-        self.store.ensure_indexes()
+        spool_dir = settings.get("SPOOL_DIR") or str(var_dir() / "spool")
+        self.writer = StoreWriter(
+            Store.from_settings(settings), Spool(Path(spool_dir)), settings.getfloat("SPOOL_RETRY_SECONDS", 2.0)
+        )
+        self.writer.open()
+        if self.threaded:
+            self.worker = BatchWorker(max_queued=settings.getint("STORE_WRITER_QUEUE", 8))
 
     def close_spider(self) -> None:
         self.flush()
-        if self.store is not None:
-            self.store.close()
+        if self.worker is not None:
+            self.worker.close()
+        if self.writer is not None:
+            self.writer.close()
+            self.writer.store.close()
+            self._publish_counts()
 
     def process_item(self, envelope: Envelope) -> Envelope:
-        if not envelope.hits:
-            return envelope
-        assert self.store is not None
-        if not envelope.evidence_stored:
+        if envelope.hits or self.keep_all_evidence:
             for record in envelope.evidence:
-                self.store.put_evidence(record, envelope.evidence_blobs)
+                blobs = {a.sha256: envelope.evidence_blobs[a.sha256] for a in record.artifacts}
+                self.pending_evidence.append((record, blobs))
+                self.pending_bytes += sum(len(b) for b in blobs.values())
             envelope.evidence_stored = True
-        spider = self.crawler.spider
-        updates = clue_updates(envelope, self.ruleset, getattr(spider, "task_id", None), spider.job_id)
-        self.pending.extend(updates.values())
-        self.crawler.stats.inc_value("wangjian/clues/sighted", len(updates))
-        if len(self.pending) >= self.bulk_size:
+        if envelope.hits:
+            spider = self.crawler.spider
+            writes = clue_writes(envelope, self.ruleset, getattr(spider, "task_id", None), spider.job_id)
+            self.pending_clues.extend(writes.values())
+            self.crawler.stats.inc_value("wangjian/clues/sighted", len(writes))
+        if (
+            len(self.pending_clues) >= self.bulk_size
+            or self.pending_bytes >= self.buffer_bytes
+            or time.monotonic() - self.last_flush >= self.flush_seconds
+        ):
             self.flush()
         return envelope
 
     def flush(self) -> None:
-        if not self.pending or self.store is None:
+        self.last_flush = time.monotonic()
+        if (not self.pending_clues and not self.pending_evidence) or self.writer is None:
             return
-        batch, self.pending = self.pending, []
-        inserted = self.store.write_clue_updates(batch)
-        self.crawler.stats.inc_value("wangjian/clues/new", inserted)
-        self.crawler.stats.inc_value("wangjian/clues/updated", len(batch) - inserted)
+        evidence, clues = self.pending_evidence, self.pending_clues
+        self.pending_evidence, self.pending_clues, self.pending_bytes = [], [], 0
+        if self.worker is None:
+            self.writer.write(evidence, clues)
+        else:
+            self.worker.submit(self.writer.write, evidence, clues)
+        self._publish_counts()
+
+    def _publish_counts(self) -> None:
+        """Mirror the writer's counters into the crawl stats (set from the reactor thread only)."""
+        assert self.writer is not None
+        counts = self.writer.counts
+        current = {
+            "wangjian/clues/new": counts.clues_new,
+            "wangjian/clues/updated": counts.clues_updated,
+            "wangjian/clues/already_applied": counts.clues_already_applied,
+            "wangjian/evidence/stored": counts.evidence_new,
+            "wangjian/spool/batches_spooled": counts.batches_spooled,
+            "wangjian/spool/batches_replayed": counts.batches_replayed,
+        }
+        for name, value in current.items():
+            if value or name in self._published:
+                self.crawler.stats.set_value(name, value)
+                self._published.add(name)
+        if self.worker is not None:
+            for error in self.worker.take_errors():
+                self.crawler.stats.inc_value("wangjian/store/errors")
+                log.error("store write failed: %s", redact(error))

@@ -1,38 +1,33 @@
-"""Stage 2: turn each page capture into an evidence record with SHA-256 integrity values.
+"""Stage 2: turn each page capture into an evidence record with its integrity values.
 
-Hashing happens for every page (cheap). Storing the bytes happens here only when the
-crawl keeps evidence for every page (EVIDENCE_ALL_PAGES); otherwise the clue stage stores
-the evidence of the pages that produced clues, before their clues are written, so a clue
-never points at evidence that is not there.
+Hashing (SHA-256 and SM3) happens here for every page. Storing happens in the clue stage,
+through its single store writer, for the pages that produced clues (or for every page when
+the crawl sets EVIDENCE_ALL_PAGES): evidence is written before the clues that cite it, so a
+clue never points at evidence that is not there, and both share one spool when the
+database is away.
 """
 
 from __future__ import annotations
 
-import hashlib
+import functools
+import getpass
 import json
+import socket
 from typing import Any
 
 import scrapy
 
 from crawler.items import PageCapture
 from pipelines.envelope import Envelope
-from pipelines.models import Artifact, EvidenceRecord
-from pipelines.store import Store
+from pipelines.integrity import manifest_hash, manifest_sm3, sha256_hex, sm3_hex
+from pipelines.models import Artifact, CaptureLocation, EvidenceRecord
 
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+__all__ = ["EvidencePipeline", "build_record", "capture_blobs", "headers_bytes", "manifest_hash", "sha256_hex"]
 
 
 def headers_bytes(headers: dict[str, list[str]]) -> bytes:
     """Canonical bytes of the response headers, so their hash is reproducible."""
     return json.dumps(headers, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
-
-
-def manifest_hash(artifacts: list[Artifact]) -> str:
-    """完整性校验值: SHA-256 over the sorted "kind:sha256" lines of the artifacts."""
-    lines = sorted(f"{a.kind}:{a.sha256}" for a in artifacts)
-    return sha256_hex("\n".join(lines).encode("ascii"))
 
 
 def capture_blobs(capture: PageCapture) -> list[tuple[str, bytes, str]]:
@@ -44,6 +39,15 @@ def capture_blobs(capture: PageCapture) -> list[tuple[str, bytes, str]]:
     return blobs
 
 
+@functools.cache
+def collector_location() -> CaptureLocation:
+    try:
+        user: str | None = getpass.getuser()
+    except (KeyError, OSError):
+        user = None
+    return CaptureLocation(host=socket.gethostname(), user=user)
+
+
 def build_record(
     capture: PageCapture, platform: str, target_id: str, task_id: str | None, job_id: str | None
 ) -> tuple[EvidenceRecord, dict[str, bytes]]:
@@ -52,7 +56,11 @@ def build_record(
     for kind, data, media_type in capture_blobs(capture):
         digest = sha256_hex(data)
         blobs[digest] = data
-        artifacts.append(Artifact(kind=kind, file_id=digest, sha256=digest, size=len(data), media_type=media_type))
+        artifacts.append(
+            Artifact(
+                kind=kind, file_id=digest, sha256=digest, sm3=sm3_hex(data), size=len(data), media_type=media_type
+            )
+        )
     manifest = manifest_hash(artifacts)
     # The same bytes captured at another time are another piece of evidence: the id binds
     # content, place and time together.
@@ -76,6 +84,8 @@ def build_record(
         job_id=job_id,
         artifacts=artifacts,
         manifest_sha256=manifest,
+        manifest_sm3=manifest_sm3(artifacts),
+        location=collector_location(),
     )
     return record, blobs
 
@@ -83,20 +93,10 @@ def build_record(
 class EvidencePipeline:
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
-        self.keep_all = crawler.settings.getbool("EVIDENCE_ALL_PAGES")
-        self.store: Store | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> EvidencePipeline:
         return cls(crawler)
-
-    def open_spider(self) -> None:
-        if self.keep_all:
-            self.store = Store.from_settings(self.crawler.settings)
-
-    def close_spider(self) -> None:
-        if self.store is not None:
-            self.store.close()
 
     def process_item(self, envelope: Envelope) -> Envelope:
         spider = self.crawler.spider
@@ -110,11 +110,7 @@ class EvidencePipeline:
                 getattr(spider, "job_id", None),
             )
             records.append(record)
-            if self.store is not None:
-                self.store.put_evidence(record, blobs)
-            else:
-                envelope.evidence_blobs.update(blobs)
+            envelope.evidence_blobs.update(blobs)
         envelope.evidence = records
-        envelope.evidence_stored = self.store is not None
         self.crawler.stats.inc_value("wangjian/evidence/records", len(records))
         return envelope

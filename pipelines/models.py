@@ -24,8 +24,18 @@ class Artifact(BaseModel):
     kind: Literal["body", "headers", "screenshot"]
     file_id: str  # content address in the evidence store: hex SHA-256 of the bytes
     sha256: str
+    sm3: str | None = None  # GB/T 32905 SM3 of the same bytes, for government tooling
     size: int
     media_type: str
+
+
+class CaptureLocation(BaseModel):
+    """地点 of an extraction: the collecting machine (the page's address is the record's URL)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: str
+    user: str | None = None
 
 
 class EvidenceRecord(BaseModel):
@@ -49,6 +59,9 @@ class EvidenceRecord(BaseModel):
     job_id: str | None = None
     artifacts: list[Artifact]
     manifest_sha256: str  # 完整性校验值 over the artifact hashes
+    manifest_sm3: str | None = None  # the same manifest hashed with SM3
+    location: CaptureLocation | None = None
+    stored_at: datetime | None = None  # when the record was written to the evidence store
 
 
 class RuleRef(BaseModel):
@@ -127,7 +140,7 @@ class Clue(BaseModel):
     evidence: list[EvidenceRef] = Field(default_factory=list)
     first_seen: datetime
     last_seen: datetime
-    seen_count: int = 1
+    seen_count: int = Field(default=1, ge=1)
     task_id: str | None = None
     job_id: str | None = None
     status: ClueStatus = "new"

@@ -14,15 +14,18 @@ from rules.document import Attributes, Category, Document
 _SPACE_RUN = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
-# Platform category words → design.md category. Order matters: the first match wins, so
-# the narrower medical categories are tried before the generic ones.
+# Words of a platform category segment → design.md category. Segments are read from the
+# deepest up ("医药保健>营养健康>维生素" is 保健食品, not 药品), and within a segment the
+# medical categories are tried first.
 _CATEGORY_WORDS: tuple[tuple[Category, tuple[str, ...]], ...] = (
-    ("药品", ("药品", "处方药", "非处方药", "OTC", "中西药", "医药")),
-    ("医疗器械", ("医疗器械", "器械", "医用", "家用医疗")),
-    ("化妆品", ("化妆品", "美妆", "护肤", "彩妆", "面膜", "洗护", "香水")),
-    ("保健食品", ("保健食品", "营养保健", "保健品", "膳食补充")),
-    ("食品", ("食品", "生鲜", "零食", "茶叶", "酒水", "粮油", "饮料", "冲饮")),
+    ("药品", ("中西药", "药品", "处方药", "非处方药", "OTC", "用药", "中成药", "西药", "中药饮片")),
+    ("医疗器械", ("医疗器械", "器械", "医用", "血压计", "血糖仪", "体温计", "制氧机", "助听器")),
+    ("化妆品", ("化妆品", "美妆", "护肤", "彩妆", "面部护理", "洗发", "护发", "香水", "面膜", "口红", "身体护理")),
+    ("保健食品", ("保健食品", "营养健康", "营养保健", "保健品", "膳食补充", "维生素")),
+    ("食品", ("食品", "生鲜", "零食", "茶叶", "酒水", "粮油", "饮料", "冲调", "冲饮", "水果", "坚果")),
 )
+# A path that only says "medicine and health" in general cannot be placed.
+_AMBIGUOUS_MEDICAL = ("医药", "保健", "健康")
 
 
 def clean_text(text: str | None) -> str | None:
@@ -42,12 +45,16 @@ def guess_category(path: str | None, item: ProductItem | ShopItem) -> Category |
             return "医疗器械"
         if item.cosmetic_filing_no:
             return "化妆品"
-    if path:
+    if not path:
+        return None
+    segments = [seg.strip() for seg in re.split(r"[>›»/|]", path) if seg.strip()]
+    for segment in reversed(segments):
         for category, words in _CATEGORY_WORDS:
-            if any(word in path for word in words):
+            if any(word in segment for word in words):
                 return category
-        return "普通商品"
-    return None
+    if any(word in path for word in _AMBIGUOUS_MEDICAL):
+        return None
+    return "普通商品"
 
 
 def document_id(item: ProductItem | ShopItem) -> str:

@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass
 
 from rules.conditions import DocView
-from rules.model import OptionCheck, UsccCheck
+from rules.model import OptionCheck, PriceCheck, UsccCheck
 from rules.uscc import clean, problem
 
 #: A code following its label; the capture allows grouped writing (spaces, hyphens).
-_LABELLED = re.compile(r"(?:统一社会信用代码|社会信用代码|信用代码|uscc)[^0-9a-z]{0,6}([0-9a-z][0-9a-z\- ]{12,26}[0-9a-z])")
+_LABELLED = re.compile(r"(?:统一社会信用代码|社会信用代码|信用代码|uscc)[^0-9a-z]{0,6}([0-9a-z]+(?:[\- ][0-9a-z]+)*)")
 #: An unlabelled code-shaped token: 18 alphanumerics starting with a registrar code.
 _SHAPED = re.compile(r"(?<![0-9a-z])[1-9a-y][0-9a-y]\d{6}[0-9a-z]{10}(?![0-9a-z])")
 
@@ -26,6 +26,8 @@ class Finding:
 def option_findings(check: OptionCheck, view: DocView, label: re.Pattern[str],
                     exclude: re.Pattern[str] | None, disclosure: re.Pattern[str] | None) -> list[Finding]:
     out: list[Finding] = []
+    if not view.doc.options:
+        return out
     if disclosure is not None:
         for field in ("terms", "promo", "description", "subtitle"):
             n = view.norm(field)
@@ -45,10 +47,16 @@ def option_findings(check: OptionCheck, view: DocView, label: re.Pattern[str],
 
 
 def _trim(code: str) -> str:
-    """A labelled capture may run into following text: keep the code-like prefix."""
-    code = code.strip(" -")
-    parts = re.split(r"\s{2,}", code)
-    return parts[0]
+    """A labelled capture may run into following Latin text: stop once 18 characters are
+    collected from its space- or hyphen-separated groups."""
+    kept, count = [], 0
+    for part in re.split(r"([\- ])", code):
+        kept.append(part)
+        if part not in "- ":
+            count += len(part)
+            if count >= 18:
+                break
+    return "".join(kept)
 
 
 def uscc_findings(check: UsccCheck, view: DocView) -> list[Finding]:
@@ -85,3 +93,17 @@ def _problem_or_registration(code: str) -> str | None:
     if len(c) == 15 and c.isdigit():
         return None
     return problem(c)
+
+
+def price_findings(check: PriceCheck, view: DocView, explanation: re.Pattern[str] | None) -> list[Finding]:
+    attrs = view.doc.attributes
+    if attrs.original_price is None or attrs.price is None or attrs.price <= 0:
+        return []
+    if attrs.original_price <= attrs.price * check.min_ratio:
+        return []
+    if explanation is not None:
+        for field in view.doc.fields:
+            n = view.norm(field)
+            if n is not None and explanation.search(n.text):
+                return []
+    return [Finding("attributes", f"原价{attrs.original_price:g} 现价{attrs.price:g}")]

@@ -83,7 +83,7 @@ def _compile_check(path: Path, root: yaml.Node, pack: PackFile) -> None:
                         if value is not None:
                             regexes.append((("rules", i, "when", part, j, key), value))
         if rule.check is not None:
-            for key in ("label", "exclude_label", "disclosure"):
+            for key in ("label", "exclude_label", "disclosure", "explanation"):
                 value = getattr(rule.check, key, None)
                 if value is not None:
                     regexes.append((("rules", i, "check", key), value))

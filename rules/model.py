@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from rules.document import FIELD_ROLES, Document
+from rules.document import FIELD_ROLES, Attributes, Document
 
 Severity = Literal["S1", "S2", "S3", "S4"]
 MonitoringClass = Literal["主体", "客体", "行为"]
@@ -22,17 +22,8 @@ ScopeCategory = Literal["药品", "医疗器械", "化妆品", "保健食品", "
 TextField = Literal[
     "title", "subtitle", "description", "promo", "price_text", "terms", "shop_info", "licence_text"
 ]
-AttributeName = Literal[
-    "uscc",
-    "operator_name",
-    "drug_licence_no",
-    "device_licence_no",
-    "internet_drug_info_cert",
-    "prescription",
-    "original_price",
-    "price",
-    "self_declaration",
-]
+#: Structured facts a rule may test: exactly the fields of `Attributes`, so the two cannot drift.
+AttributeName = Literal[tuple(Attributes.model_fields)]  # type: ignore[valid-type]
 
 FAMILY_RE = re.compile(r"^[a-z]+\.[a-z_]+$")
 RULE_ID_RE = re.compile(r"^[A-Z]+(-[A-Z]+)*-\d{3}$")
@@ -110,7 +101,16 @@ class UsccCheck(_Strict):
     fields: list[TextField] = Field(default_factory=lambda: ["shop_info", "licence_text"])
 
 
-Check = OptionCheck | UsccCheck
+class PriceCheck(_Strict):
+    """A structured reference price (attributes.original_price) above the current price
+    with no explanation of what the reference price is."""
+
+    kind: Literal["price"]
+    min_ratio: float = Field(default=1.0, ge=1.0, description="original_price / price must exceed this")
+    explanation: str | None = Field(default=None, description="regex; a match in any text field clears it")
+
+
+Check = OptionCheck | UsccCheck | PriceCheck
 
 
 class Example(_Strict):
@@ -141,6 +141,9 @@ class Rule(_Strict):
     title: str
     family: str
     severity: Severity
+    category_severity: dict[ScopeCategory, Severity] = Field(
+        default_factory=dict, description="severity overrides by document category"
+    )
     class_: MonitoringClass = Field(alias="class")
     department: str
     task_type: Literal["常规", "专项"] | None = None

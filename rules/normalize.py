@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -101,7 +102,8 @@ def normalise(text: str) -> Normalised:
     """Normalise `text` for matching; offsets map back through the returned object."""
     table, slow = _tables()
     index: list[int] | None = None
-    if slow.search(text):
+    stage = text.translate(table)
+    if not unicodedata.is_normalized("NFKC", stage) and slow.search(text):
         parts: list[str] = []
         index = []
         for i, ch in enumerate(text):
@@ -109,28 +111,17 @@ def normalise(text: str) -> Normalised:
             parts.append(out)
             index.extend([i] * len(out))
         stage = "".join(parts)
-    else:
-        stage = text.translate(table)
-    removed = list(_NOISE_RUN.finditer(stage))
-    if not removed and index is None:
+    spans = [m.span() for m in _NOISE_RUN.finditer(stage)]
+    if not spans and index is None:
         return Normalised(stage, text)
     if index is None:
-        breaks: list[int] = [0]
-        shifts: list[int] = [0]
-        out: list[str] = []
-        last = 0
-        shift = 0
-        for m in removed:
-            out.append(stage[last : m.start()])
-            shift += m.end() - m.start()
-            breaks.append(m.start() - (shift - (m.end() - m.start())))
-            shifts.append(shift)
-            last = m.end()
-        out.append(stage[last:])
-        return Normalised("".join(out), text, tuple(breaks), tuple(shifts))
+        lengths = [e - s for s, e in spans]
+        shifts = list(accumulate(lengths))
+        breaks = [s - (sh - n) for (s, _), sh, n in zip(spans, shifts, lengths, strict=True)]
+        return Normalised(_NOISE_RUN.sub("", stage), text, (0, *breaks), (0, *shifts))
     keep = [True] * len(stage)
-    for m in removed:
-        for j in range(m.start(), m.end()):
+    for s, e in spans:
+        for j in range(s, e):
             keep[j] = False
     text_out = "".join(c for c, k in zip(stage, keep, strict=True) if k)
     idx = tuple(i for i, k in zip(index, keep, strict=True) if k)

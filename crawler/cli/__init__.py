@@ -15,6 +15,10 @@ COMMAND_MODULES: tuple[str, ...] = (
     "rules_cmd",
     "extract_cmd",
     "fixtures_cmd",
+    "report_cmd",
+    "clues_cmd",
+    "evidence_cmd",
+    "schema_cmd",
 )
 
 

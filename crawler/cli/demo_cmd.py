@@ -38,11 +38,11 @@ def crawl_platforms(uri: str, server: Any, platforms: list[str], job_prefix: str
 
 
 def run(args: argparse.Namespace) -> int:
-    from fixtures.server import FixtureServer
-    from fixtures.world import build_world
     from scrapy.spiderloader import SpiderLoader
     from scrapy.utils.project import get_project_settings
 
+    from fixtures.server import FixtureServer
+    from fixtures.world import build_world
     from pipelines.embedded_mongo import EmbeddedMongoError, mongo_uri
     from pipelines.models import utcnow
     from pipelines.store import Store, var_dir
@@ -63,7 +63,9 @@ def run(args: argparse.Namespace) -> int:
             stats = crawl_platforms(uri, server, wanted, job_prefix)
             store = Store(uri)
             try:
-                this_run = clue_counts(store, {"job_id": {"$regex": f"^{job_prefix}-"}})
+                this_run_filter = {"job_id": {"$regex": f"^{job_prefix}-"}}
+                this_run = clue_counts(store, this_run_filter)
+                samples = sample_clues(store, this_run_filter)
                 all_time = store.clues.count_documents({})
                 evidence = store.evidence.count_documents({})
                 artifacts = store.db["artifacts.files"].count_documents({})
@@ -72,7 +74,39 @@ def run(args: argparse.Namespace) -> int:
     except EmbeddedMongoError as exc:
         raise CliError(str(exc)) from exc
     print_summary(stats, this_run, all_time, evidence, artifacts, time.monotonic() - started)
+    print_samples(samples)
     return 0
+
+
+SEVERITY_ORDER = {"S1": 0, "S2": 1, "S3": 2, "S4": 3}
+
+
+def sample_clues(store: Any, match: dict[str, Any], per_family: int = 1) -> list[dict[str, Any]]:
+    """The most severe clue of each family, for a first look at what was found."""
+    best: dict[str, dict[str, Any]] = {}
+    for clue in store.clues.find(match, {"rule": 1, "target": 1, "hit": 1, "evidence": {"$slice": -1}}):
+        family = clue["rule"]["family"]
+        rank = SEVERITY_ORDER.get(clue["rule"]["severity"], 9)
+        if family not in best or rank < SEVERITY_ORDER.get(best[family]["rule"]["severity"], 9):
+            best[family] = clue
+    return sorted(best.values(), key=lambda c: (SEVERITY_ORDER.get(c["rule"]["severity"], 9), c["rule"]["family"]))
+
+
+def print_samples(samples: list[dict[str, Any]]) -> None:
+    if not samples:
+        return
+    print("\nexample clues (the most severe of each family):")
+    for clue in samples:
+        rule, target, hit = clue["rule"], clue["target"], clue["hit"]
+        quoted = (hit.get("snippet") or hit.get("term") or "").replace("\n", " ")
+        evidence = clue["evidence"][-1] if clue["evidence"] else None
+        print(f"  [{rule['severity']}] {rule['id']} {rule['title']}")
+        print(f"       {target['platform']} {target['kind']} {target.get('item_id') or target.get('shop_id')}"
+              f" {target.get('shop_name') or ''}  {target['url']}")
+        print(f"       {hit['field']}: 「{quoted[:80]}」  依据: {'；'.join(rule['legal_basis'])}")
+        if evidence:
+            print(f"       evidence {evidence['evidence_id']} sha256={evidence['sha256'][:16]}…")
+    print("\nMore: `wangjian clues list`, `wangjian clues show ID`, `wangjian evidence verify`.")
 
 
 def print_summary(

@@ -1,0 +1,119 @@
+"""Small helpers shared by the platform spiders: argument parsing, text and price cleanup."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+
+from lxml import etree
+from lxml.cssselect import CSSSelector
+from parsel import Selector, SelectorList
+
+_PRICE_RE = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)")
+_SPACE_RE = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
+
+
+def split_arg(value: str | Iterable[str] | None) -> list[str]:
+    """`-a start_urls=a,b` → ["a", "b"]; lists pass through (CrawlerProcess kwargs)."""
+    if not value:
+        return []
+    items = value.split(",") if isinstance(value, str) else list(value)
+    return [x.strip() for x in items if x and x.strip()]
+
+
+def clean(text: str | None) -> str:
+    """Collapse runs of spaces inside lines, drop blank lines."""
+    if not text:
+        return ""
+    lines = (_SPACE_RE.sub(" ", line).strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def text_of(sel: Selector | SelectorList, sep: str = "") -> str:
+    """All text under the selection (scripts and styles excluded), cleaned."""
+    nodes = sel if isinstance(sel, SelectorList) else [sel]
+    parts = []
+    for node in nodes:
+        parts += node.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]").getall()
+    return clean(sep.join(parts))
+
+
+def first(*values: str | None) -> str | None:
+    for v in values:
+        if v and v.strip():
+            return clean(v)
+    return None
+
+
+def parse_price(text: str | None) -> float | None:
+    if not text:
+        return None
+    m = _PRICE_RE.search(text.replace("￥", " ").replace("¥", " "))
+    if not m:
+        return None
+    value = float(m[1].replace(",", ""))
+    return value if value >= 0 else None
+
+
+def js_string(script: str, key: str) -> str | None:
+    """The value of `key: '…'` / `key: "…"` in an inline script, \\u-escapes decoded."""
+    m = re.search(rf"""\b{re.escape(key)}\s*:\s*(['"])((?:\\.|(?!\1).)*)\1""", script)
+    if not m:
+        return None
+    raw = m[2] if m[1] == '"' else m[2].replace("\\'", "'").replace('"', '\\"')
+    try:
+        return json.loads('"' + raw + '"')
+    except json.JSONDecodeError:
+        return raw
+
+
+@lru_cache(maxsize=512)
+def _compiled(css: str) -> CSSSelector:
+    return CSSSelector(css, translator="html")
+
+
+_TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style)]")
+
+
+class Doc:
+    """A parsed page with an id index, so lookups can search the small subtree under an id
+    instead of scanning the whole document for every selector (the cost that dominates
+    extraction on 100 KB item pages)."""
+
+    def __init__(self, html: str) -> None:
+        self.root = Selector(text=html).root
+        self.ids = {e.get("id"): e for e in self.root.iter() if isinstance(e.tag, str) and e.get("id")}
+
+    def css(self, css: str, within: str | None = None) -> list[etree._Element]:
+        if within is None:
+            return _compiled(css)(self.root)
+        scope = self.ids.get(within)
+        return _compiled(css)(scope) if scope is not None else []
+
+    def text(self, css: str, within: str | None = None, sep: str = "") -> str:
+        return clean(sep.join(t for el in self.css(css, within) for t in _TEXT(el)))
+
+    def id_text(self, id_: str, sep: str = "") -> str:
+        """Text of the element with this id (empty when absent)."""
+        el = self.ids.get(id_)
+        return clean(sep.join(_TEXT(el))) if el is not None else ""
+
+    def texts(self, css: str, within: str | None = None) -> list[str]:
+        return [t for t in (clean("".join(_TEXT(el))) for el in self.css(css, within)) if t]
+
+    def attr(self, css: str, name: str, within: str | None = None) -> str | None:
+        for el in self.css(css, within):
+            if el.get(name):
+                return el.get(name)
+        return None
+
+
+def first_of(*getters: Callable[[], str | None]) -> str | None:
+    """The first non-blank value, evaluating the (possibly costly) getters lazily."""
+    for get in getters:
+        value = get()
+        if value and value.strip():
+            return clean(value)
+    return None

@@ -1,0 +1,226 @@
+"""The rule set: packs compiled into one keyword automaton plus per-rule checks.
+
+`RuleSet.scan(doc)` is on the crawl hot path. Per text field it normalises once, runs one
+Aho-Corasick pass over the keywords and anchors of every pack, then looks only at the rules
+that got a candidate (plus the few structural rules, gated by cheap conditions first).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rules.boundary import on_boundaries
+from rules.checks import Finding, option_findings, price_findings, uscc_findings
+from rules.conditions import CompiledWhen, DocView, compile_when, evaluate
+from rules.document import Document
+from rules.hit import Hit
+from rules.loader import load_packs
+from rules.matcher import KeywordMatcher
+from rules.model import OptionCheck, PackInfo, PriceCheck, Rule, UsccCheck
+from rules.normalize import Normalised, normalise, normalise_term
+
+PACKS_DIR = Path(__file__).parent / "packs"
+#: Extra characters searched on each side of a candidate for exclusion patterns.
+_CONTEXT = 40
+
+#: (rule_id, field, term, verdict, reason) — what `rules explain` prints.
+Trace = Callable[[str, str, str, str, str], None]
+
+
+@dataclass(slots=True)
+class _Exclusion:
+    regex: re.Pattern[str]
+    window: int
+    severity: str | None
+
+
+@dataclass(slots=True)
+class _Compiled:
+    rule: Rule
+    index: int
+    fields: frozenset[str]
+    categories: frozenset[str] | None
+    patterns: list[re.Pattern[str]]
+    exclusions: list[_Exclusion]
+    when: CompiledWhen | None
+    check_regex: tuple[re.Pattern[str] | None, ...] = ()
+    keyword_set: frozenset[str] = field(default_factory=frozenset)
+
+
+def _compile(rule: Rule, index: int) -> _Compiled:
+    check_regex: tuple[re.Pattern[str] | None, ...] = ()
+    if isinstance(rule.check, OptionCheck):
+        c = rule.check
+        check_regex = tuple(re.compile(p) if p else None for p in (c.label, c.exclude_label, c.disclosure))
+    elif isinstance(rule.check, PriceCheck):
+        check_regex = (re.compile(rule.check.explanation) if rule.check.explanation else None,)
+    return _Compiled(
+        rule=rule,
+        index=index,
+        fields=frozenset(rule.fields),
+        categories=frozenset(rule.category_scope) if rule.category_scope is not None else None,
+        patterns=[re.compile(p) for p in rule.patterns],
+        exclusions=[_Exclusion(re.compile(e.pattern), e.window, e.severity) for e in rule.exclude],
+        when=compile_when(rule.when),
+        check_regex=check_regex,
+        keyword_set=frozenset(normalise_term(k) for k in rule.keywords),
+    )
+
+
+class RuleSet:
+    """Loaded packs, ready to scan documents."""
+
+    def __init__(self, packs: list[PackInfo], rules: list[Rule]) -> None:
+        self.packs = packs
+        self.rules = rules
+        self._by_id = {r.id: r for r in rules}
+        active = [r for r in rules if r.status != "deprecated"]
+        self._compiled = [_compile(r, i) for i, r in enumerate(active)]
+        entries: list[tuple[str, tuple[int, bool]]] = []
+        for c in self._compiled:
+            entries += [(k, (c.index, True)) for k in c.keyword_set]
+            entries += [(normalise_term(a), (c.index, False)) for a in c.rule.anchors]
+        self._matcher: KeywordMatcher[tuple[int, bool]] = KeywordMatcher(entries)
+        self._structural = [c for c in self._compiled if c.rule.structural]
+
+    @property
+    def families(self) -> set[str]:
+        return {r.family for r in self.rules}
+
+    @property
+    def keywords(self) -> list[str]:
+        """Every normalised keyword and anchor the automaton holds (for benchmarks)."""
+        return self._matcher.words
+
+    def rules_by_index(self, index: int) -> Rule:
+        """The active rule a matcher payload index refers to."""
+        return self._compiled[index].rule
+
+    def candidates(self, text: str) -> list[tuple[int, int, list[tuple[int, bool]]]]:
+        """Raw matcher output on normalised `text`: (start, end, [(rule index, is_keyword)])."""
+        return list(self._matcher.find(text))
+
+    def rule(self, rule_id: str) -> Rule:
+        try:
+            return self._by_id[rule_id]
+        except KeyError:
+            raise KeyError(f"unknown rule id {rule_id}") from None
+
+    # -- scanning ---------------------------------------------------------------------
+
+    def scan(self, doc: Document, trace: Trace | None = None) -> list[Hit]:
+        """Every hit of every active rule on `doc`."""
+        norms: dict[str, Normalised] = {}
+        view = DocView(doc, norms)
+        hits: list[Hit] = []
+        for fname, text in doc.fields.items():
+            if not text:
+                continue
+            n = norms[fname] = normalise(text)
+            keyword_cands: dict[int, list[tuple[int, int]]] = {}
+            anchored: set[int] = set()
+            for start, end, payloads in self._matcher.find(n.text):
+                for idx, is_keyword in payloads:
+                    if is_keyword:
+                        keyword_cands.setdefault(idx, []).append((start, end))
+                    else:
+                        anchored.add(idx)
+            for idx in sorted(keyword_cands.keys() | anchored):
+                c = self._compiled[idx]
+                if not self._in_scope(c, fname, view, trace, n):
+                    continue
+                cands = keyword_cands.get(idx, [])
+                if idx in anchored:
+                    cands = cands + [(m.start(), m.end()) for p in c.patterns for m in p.finditer(n.text)]
+                hits += self._resolve(c, fname, n, cands, view.category, trace)
+        for c in self._structural:
+            hits += self._structural_hits(c, view, trace)
+        return hits
+
+    def _in_scope(self, c: _Compiled, fname: str, view: DocView, trace: Trace | None, n: Normalised) -> bool:
+        reason = ""
+        if fname not in c.fields:
+            reason = f"field {fname} not in rule fields"
+        elif c.categories is not None and view.category not in c.categories:
+            reason = f"category {view.category} out of scope"
+        elif c.when is not None and not evaluate(c.when, view):
+            reason = "document conditions (when) not met"
+        if reason and trace is not None:
+            trace(c.rule.id, fname, "*", "dropped", reason)
+        return not reason
+
+    def _resolve(self, c: _Compiled, fname: str, n: Normalised, cands: list[tuple[int, int]],
+                 category: str, trace: Trace | None) -> list[Hit]:
+        kept: list[tuple[int, int, str]] = []
+        for start, end in sorted(set(cands), key=lambda se: (se[0], se[0] - se[1])):
+            term = n.text[start:end]
+            severity = c.rule.category_severity.get(category, c.rule.severity)
+            if c.rule.word_boundary and not on_boundaries(n.text, start, end):
+                if trace:
+                    trace(c.rule.id, fname, term, "dropped", "not on a word boundary (jieba)")
+                continue
+            excluded = None
+            for ex in c.exclusions:
+                lo, hi = max(0, start - ex.window - _CONTEXT), min(len(n.text), end + ex.window + _CONTEXT)
+                for m in ex.regex.finditer(n.text, lo, hi):
+                    if m.start() < end + ex.window and m.end() > start - ex.window and m.end() > m.start():
+                        excluded = (ex, m.group(0))
+                        break
+                if excluded:
+                    break
+            if excluded is not None:
+                ex, what = excluded
+                if ex.severity is None:
+                    if trace:
+                        trace(c.rule.id, fname, term, "dropped", f"exclusion {ex.regex.pattern!r} matched {what!r}")
+                    continue
+                severity = ex.severity
+            if kept and start < kept[-1][1] and kept[-1][0] <= start:
+                if trace:
+                    trace(c.rule.id, fname, term, "dropped", "overlaps a longer hit of the same rule")
+                continue
+            kept.append((start, end, severity))
+            if trace:
+                trace(c.rule.id, fname, term, "kept", f"severity {severity}")
+        out = []
+        for start, end, severity in kept:
+            a, b = n.span(start, end)
+            out.append(Hit(rule_id=c.rule.id, family=c.rule.family, field=fname, term=n.original[a:b],
+                           start=a, end=b, severity=severity))
+        return out
+
+    def _structural_hits(self, c: _Compiled, view: DocView, trace: Trace | None) -> list[Hit]:
+        rule = c.rule
+        if c.categories is not None and view.category not in c.categories:
+            return []
+        anchor = evaluate(c.when, view)
+        if not anchor:
+            if trace and rule.when is not None:
+                trace(rule.id, "-", rule.term or rule.id, "dropped", "document conditions (when) not met")
+            return []
+        findings: list[Finding]
+        if isinstance(rule.check, OptionCheck):
+            label, exclude, disclosure = c.check_regex
+            assert label is not None
+            findings = option_findings(rule.check, view, label, exclude, disclosure)
+        elif isinstance(rule.check, PriceCheck):
+            findings = price_findings(rule.check, view, c.check_regex[0])
+        elif isinstance(rule.check, UsccCheck):
+            findings = uscc_findings(rule.check, view)
+        else:
+            findings = [Finding(anchor if isinstance(anchor, str) else "attributes", rule.term or rule.title)]
+        if trace:
+            for f in findings:
+                trace(rule.id, f.field, f.term, "kept", "structural check")
+        severity = rule.category_severity.get(view.category, rule.severity)
+        return [Hit(rule_id=rule.id, family=rule.family, field=f.field, term=f.term, start=f.start, end=f.end,
+                    severity=severity) for f in findings]
+
+
+def load_ruleset(packs_dir: Path | None = None) -> RuleSet:
+    """Load every pack of `packs_dir` (default: the shipped packs); raises PackError."""
+    infos, rules = load_packs(Path(packs_dir) if packs_dir is not None else PACKS_DIR)
+    return RuleSet(infos, rules)

@@ -1,0 +1,26 @@
+"""Document-level quality bars on the labelled corpus (tests/rules/corpus/*.jsonl)."""
+
+from pathlib import Path
+
+from tests.rules.evaluation import evaluate, load_corpus, micro
+
+CORPUS = sorted((Path(__file__).parent / "corpus").glob("*.jsonl"))
+
+
+def test_corpus_quality_bars(ruleset):
+    corpus = load_corpus(CORPUS)
+    assert len(corpus) > 150
+    scores, mismatches = evaluate(ruleset, corpus)
+    total = micro(scores)
+    report = "\n".join(mismatches)
+    assert total.precision >= 0.95, report
+    assert total.recall >= 0.90, report
+    for family, score in scores.items():
+        assert score.f1 >= 0.80, f"{family}: {score}\n{report}"
+
+
+def test_corpus_has_positives_and_negatives_for_every_family(ruleset):
+    corpus = load_corpus(CORPUS)
+    for family in ruleset.families:
+        assert sum(family in labels for _, labels in corpus) >= 3, family
+    assert sum(not labels for _, labels in corpus) >= 50

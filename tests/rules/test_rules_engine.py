@@ -1,0 +1,76 @@
+from rules import Rule
+from rules.document import Document
+
+
+def _scan(rs, text, field="title", category=None, **kw):
+    return rs.scan(Document(id="t", category=category, fields={field: text}, **kw))
+
+
+def test_public_rule_metadata(ruleset):
+    rule = ruleset.rule("AD-ABS-001")
+    assert isinstance(rule, Rule)
+    assert rule.family == "ad.absolute" and rule.severity == "S2" and rule.class_ == "行为"
+    assert rule.legal_basis[0].law.startswith("中华人民共和国广告法")
+    assert rule.pack == "ad-absolute-terms" and rule.pack_version == "1.0.0" and len(rule.pack_sha256) == 64
+    packs = {p.id: p for p in ruleset.packs}
+    assert packs["ad-absolute-terms"].sha256 == rule.pack_sha256
+
+
+def test_hit_offsets_quote_the_original_text(ruleset):
+    text = "這是全網最 佳選擇"
+    hits = [h for h in _scan(ruleset, text) if h.rule_id == "AD-ABS-001"]
+    assert len(hits) == 1
+    assert text[hits[0].start : hits[0].end] == hits[0].term == "最 佳"
+
+
+def test_one_hit_per_occurrence(ruleset):
+    hits = [h for h in _scan(ruleset, "最佳品质，最佳服务") if h.rule_id == "AD-ABS-001"]
+    assert [(h.start, h.end) for h in hits] == [(0, 2), (5, 7)]
+
+
+def test_word_boundary_drops_substring_of_a_longer_word(ruleset):
+    assert not [h for h in _scan(ruleset, "这真是个大麻烦") if h.family == "drug.banned_online"]
+    assert [h for h in _scan(ruleset, "出售大麻 现货") if h.family == "drug.banned_online"]
+
+
+def test_category_scope_keeps_drug_words_lawful_on_drug_pages(ruleset):
+    assert not [h for h in _scan(ruleset, "消炎止痛", category="药品") if h.family == "ad.medical_claim"]
+    assert [h for h in _scan(ruleset, "消炎止痛 凉茶", category="食品") if h.family == "ad.medical_claim"]
+
+
+def test_severity_depends_on_category(ruleset):
+    hits = [h for h in _scan(ruleset, "最佳疗程", category="保健食品") if h.rule_id == "AD-ABS-001"]
+    assert hits and hits[0].severity == "S1"
+
+
+def test_structural_hits_have_no_offsets(ruleset):
+    doc = Document(id="s", kind="shop", fields={"shop_info": "欢迎光临"})
+    hits = [h for h in ruleset.scan(doc) if h.family == "licence.missing"]
+    assert len(hits) == 1 and hits[0].start is None and hits[0].end is None
+
+
+def test_invalid_uscc_in_text_points_at_the_code(ruleset):
+    text = "统一社会信用代码：91350100M000100Y4Z 地址"
+    doc = Document(id="s", kind="shop", fields={"shop_info": text})
+    hit = next(h for h in ruleset.scan(doc) if h.family == "licence.invalid")
+    assert text[hit.start : hit.end] == "91350100M000100Y4Z"
+
+
+def test_checked_priced_tie_in_option(ruleset):
+    doc = Document(id="o", options=[{"label": "运费险", "checked": True, "price": 3},
+                                    {"label": "赠品", "checked": True, "price": 0}])
+    hits = [h for h in ruleset.scan(doc) if h.family == "clause.default_opt_in"]
+    assert [(h.field, h.term) for h in hits] == [("options", "运费险")]
+
+
+def test_prescription_page_needs_the_warning_sentence(ruleset):
+    base = {"category": "药品", "attributes": {"prescription": True}}
+    bare = Document(id="rx", fields={"title": "厄贝沙坦片"}, **base)
+    warning = "处方药须凭处方在药师指导下购买和使用"
+    warned = Document(id="rx", fields={"title": "厄贝沙坦片", "description": warning}, **base)
+    assert any(h.family == "drug.prescription" for h in ruleset.scan(bare))
+    assert not any(h.family == "drug.prescription" for h in ruleset.scan(warned))
+
+
+def test_families_cover_design(ruleset):
+    assert len(ruleset.families) == 15

@@ -1,0 +1,13 @@
+"""Fixtures of the workflow, report and document tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.store import Store
+from tests.workflow.scenario import World, build_world
+
+
+@pytest.fixture()
+def world(store: Store) -> World:
+    return build_world(store)
