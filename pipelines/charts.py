@@ -64,8 +64,9 @@ def line_chart(title: str, labels: list[str], series: dict[str, list[int]], widt
     step = max(1, n // 8)
     for i, label in enumerate(labels):
         if i % step == 0 or i == n - 1:
+            anchor = "middle" if n == 1 or 0 < i < n - 1 else ("start" if i == 0 else "end")
             parts.append(
-                f'<text x="{x(i):.1f}" y="{top + plot_h + 16}" font-size="10" text-anchor="middle">'
+                f'<text x="{x(i):.1f}" y="{top + plot_h + 16}" font-size="10" text-anchor="{anchor}">'
                 f"{escape(label)}</text>"
             )
     for k, (name, values) in enumerate(series.items()):

@@ -22,6 +22,7 @@ from crawler.items import ShopItem
 from pipelines.envelope import Envelope
 from pipelines.models import ClueHit, EvidenceRecord, EvidenceRef, RuleRef, Target, utcnow
 from pipelines.redact import redact
+from pipelines.regions import region_for
 from pipelines.spool import Spool
 from pipelines.store import ClueWrite, Store, var_dir
 from pipelines.worker import BatchWorker
@@ -72,7 +73,7 @@ def target_of(envelope: Envelope) -> Target:
     if isinstance(item, ShopItem):
         return Target(
             kind="shop", platform=item.platform, shop_id=item.shop_id, shop_name=item.shop_name,
-            url=item.url, uscc=item.uscc,
+            url=item.url, uscc=item.uscc, region=region_for(item.uscc, item.address),
         )  # fmt: skip
     return Target(
         kind="product", platform=item.platform, shop_id=item.shop_id, shop_name=item.shop_name,

@@ -1,4 +1,5 @@
-"""Print-ready documents for one clue (DB5109/T15 Annex D notice, Annex C evidence record).
+"""Print-ready documents for one clue: the DB5109/T15 Annex D notice, and the Annex C
+evidence record of one of its evidence records (rendered by pipelines.annex_c).
 
 HTML with A4 print CSS and the page screenshot embedded (data URI), so one file travels
 alone; `html_to_pdf` prints it with the Chromium the crawler uses.
@@ -27,10 +28,9 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
-#: Evidence records printed per clue: the newest ones, each its own page.
+#: Evidence records listed in a notice: the newest ones.
 RECORDS_PER_DOCUMENT = 5
 ARTIFACT_LABELS = {"body": "网页原始数据", "headers": "HTTP响应头", "screenshot": "网页截图"}
-METHOD_LABELS = {"http": "HTTP直接获取网页原始数据", "browser": "无头浏览器渲染网页并截取整页截图"}
 
 
 def esc(value: Any) -> str:
@@ -63,7 +63,7 @@ def evidence_records(store: Store, clue: dict[str, Any], limit: int = RECORDS_PE
 def screenshot_uri(store: Store, record: EvidenceRecord) -> str | None:
     for artifact in record.artifacts:
         if artifact.kind == "screenshot":
-            data = store.read_artifact(artifact.sha256)
+            data = store.read_artifact(artifact.file_id)
             return f"data:{artifact.media_type};base64,{base64.b64encode(data).decode('ascii')}"
     return None
 
@@ -136,6 +136,7 @@ def render_annex_d(
     records = evidence_records(store, clue)
     rule, target, hit = clue["rule"], clue["target"], clue.get("hit") or {}
     shot = next((uri for uri in (screenshot_uri(store, r) for r in records) if uri), None)
+    store.log_access("notice", [r.evidence_id for r in records], note=f"Annex D of clue {clue_id}")
     values = {
         "clue_id": esc(clue["_id"]),
         "clue_short": esc(clue["_id"][:12]),
@@ -164,57 +165,22 @@ def render_annex_d(
     return Template((TEMPLATES / "annex_d.html").read_text(encoding="utf-8")).substitute(values)
 
 
-def _record_page(store: Store, clue: dict[str, Any], record: EvidenceRecord, page: int, pages: int) -> str:
-    artifacts = "".join(
-        f"<tr><td>{esc(ARTIFACT_LABELS.get(a.kind, a.kind))}</td><td>{esc(a.media_type)}</td><td>{a.size}</td>"
-        f'<td class="hash">{esc(a.sha256)}</td></tr>'
-        for a in record.artifacts
-    )
-    chain = " → ".join([*record.redirect_chain, record.final_url]) if record.redirect_chain else record.final_url
-    process = (
-        f"使用 {record.tool}，以{METHOD_LABELS.get(record.method, record.method)}；请求 {record.url}，"
-        f"最终网址 {chain}，HTTP 状态 {record.http_status}"
-        + (f"，User-Agent：{record.user_agent}" if record.user_agent else "")
-        + "。提取后逐一计算各对象 SHA-256，并对全部校验值计算清单校验值。"
-    )
-    hit = clue.get("hit") or {}
-    content = (
-        f"{party_text(clue['target'])}的{'店铺' if clue['target'].get('kind') == 'shop' else '商品'}页面；"
-        f"涉嫌{clue['rule']['title']}，相关内容：{hit.get('snippet') or hit.get('term') or '—'}"
-    )
-    return f"""<section class="record">
-<h1>电子数据证据提取笔录</h1>
-<p class="sub">（DB5109/T15—2022 附录C） 证据编号：{esc(record.evidence_id)} 线索编号：{esc(clue["_id"][:12])}</p>
-<table>
-<tr><th>时间</th><td>{esc(local_time(record.capture_start))} 至 {esc(local_time(record.capture_end))}</td></tr>
-<tr><th>地点</th><td class="url">{esc(record.final_url)}（{esc(record.platform)}平台）</td></tr>
-<tr><th>检查人</th><td></td></tr>
-<tr><th>提取人</th><td>网络交易信息监测系统（自动提取）</td></tr>
-<tr><th>执法人员 / 执法证号</th><td>　　　　　　/　　　　　　　　　　　　　　/</td></tr>
-<tr><th>原始存储介质名称及状态</th><td>网络服务器（{esc(record.platform)}平台），提取时在线可访问，
-HTTP 状态 {record.http_status}</td></tr>
-<tr><th>提取方法和过程</th><td>{esc(process)}</td></tr>
-<tr><th>提取的电子数据内容</th><td>{esc(content)}
-<table class="inner"><tr><th>对象</th><th>类型</th><th>字节</th><th>SHA-256</th></tr>{artifacts}</table>
-{figure(screenshot_uri(store, record), "网页截图")}</td></tr>
-<tr><th>电子数据的完整性校验值</th><td class="hash">SHA-256 {esc(record.manifest_sha256)}</td></tr>
-</table>
-<p class="confirm">以上是本次电子数据提取情况的记录，请核对/已向你宣读。如果属实请签名。</p>
-<div class="sign"><div>被检查人：<br>年　月　日</div><div>提取人：<br>年　月　日</div>
-<div>执法人员：<br>年　月　日</div></div>
-<p class="page">第 {page} 页 共 {pages} 页</p>
-</section>"""
+def render_annex_c(store: Store, clue_id: str, evidence_id: str | None = None) -> str:
+    """电子数据证据提取笔录 (Annex C) of one of the clue's evidence records (default: the
+    newest), filled in by the evidence module's form."""
+    from pipelines.annex_c import render
 
-
-def render_annex_c(store: Store, clue_id: str) -> str:
-    """电子数据证据提取笔录 (Annex C) for the newest evidence records of one clue."""
     clue = load_clue(store, clue_id)
-    records = evidence_records(store, clue)
-    if not records:
+    cited = [ref["evidence_id"] for ref in clue.get("evidence") or []]
+    if evidence_id is not None and evidence_id not in cited:
+        raise WorkflowError(f"evidence {evidence_id!r} is not cited by clue {clue_id[:12]}")
+    records = evidence_records(store, clue, limit=len(cited))
+    record = next((r for r in records if evidence_id in (None, r.evidence_id)), None)
+    if record is None:
         raise WorkflowError(f"clue {clue_id[:12]} has no stored evidence record")
-    pages = "\n".join(_record_page(store, clue, r, n, len(records)) for n, r in enumerate(records, 1))
-    template = Template((TEMPLATES / "clue_annex_c.html").read_text(encoding="utf-8"))
-    return template.substitute(clue_short=esc(clue_id[:12]), records=pages)
+    shot = next((a for a in record.artifacts if a.kind == "screenshot"), None)
+    store.log_access("record", [record.evidence_id], note=f"clue {clue_id}")
+    return render(record, store.read_artifact(shot.file_id) if shot else None)
 
 
 def html_to_pdf(document: str, output: Path) -> None:

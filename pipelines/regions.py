@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from pipelines.models import Region
@@ -82,43 +82,67 @@ def _found(address: str, name: str, short: str) -> int:
     return -1
 
 
+@dataclass(frozen=True, slots=True)
+class _AddressIndex:
+    provinces: tuple[tuple[str, str], ...]  # (name, short form)
+    cities: tuple[tuple[str, str, str], ...]  # (name, short form, province)
+    counties: tuple[Division, ...]
+    county_counts: dict[str, int]
+
+
+@cache
+def _address_index() -> _AddressIndex:
+    current = [d for d in divisions().values() if d.current]
+    provinces = sorted({d.province for d in current})
+    cities = sorted({(d.city, d.province) for d in current if d.city})
+    counties = tuple(d for d in current if d.county)
+    counts: dict[str, int] = {}
+    for d in counties:
+        counts[d.county or ""] = counts.get(d.county or "", 0) + 1
+    return _AddressIndex(
+        tuple((p, _short(p, _PROVINCE_SUFFIXES)) for p in provinces),
+        tuple((c, _short(c, _CITY_SUFFIXES), p) for c, p in cities),
+        counties,
+        counts,
+    )
+
+
+@lru_cache(maxsize=4096)
 def region_from_address(address: str) -> Region | None:
     """Province, city and county named in a postal address, using current divisions only.
 
     The most specific level that is unambiguous wins: a county name shared by two provinces
     (e.g. 朝阳区) only counts when the address also names its province or city."""
     text = re.sub(r"\s+", "", address)
-    current = [d for d in divisions().values() if d.current]
-    provinces = {d.province for d in current if _found(text, d.province, _short(d.province, _PROVINCE_SUFFIXES)) >= 0}
+    index = _address_index()
+    provinces = {name for name, short in index.provinces if _found(text, name, short) >= 0}
     cities = {
-        d.city
-        for d in current
-        if d.city and (not provinces or d.province in provinces)
-        and _found(text, d.city, _short(d.city, _CITY_SUFFIXES)) >= 0
-    }  # fmt: skip
+        name
+        for name, short, province in index.cities
+        if (not provinces or province in provinces) and _found(text, name, short) >= 0
+    }
     counties = [
-        d for d in current
-        if d.county and text.find(d.county) >= 0
+        d for d in index.counties
+        if d.county in text
         and (not provinces or d.province in provinces) and (not cities or d.city in cities or d.city is None)
     ]  # fmt: skip
     if counties:
         longest = max(len(d.county or "") for d in counties)
         counties = [d for d in counties if len(d.county or "") == longest]
-        if len(counties) == 1 and (provinces or cities or _unique_county(counties[0])):
+        if len(counties) == 1 and (provinces or cities or index.county_counts[counties[0].county or ""] == 1):
             return counties[0].region()
+    table = divisions()
     if len(cities) == 1:
         city = next(iter(cities))
-        match = [d for d in current if d.city == city and d.county is None]
+        match = [d for d in table.values() if d.current and d.city == city and d.county is None]
         if len(match) == 1:
             return match[0].region()
     if len(provinces) == 1:
         province = next(iter(provinces))
-        return next(d.region() for d in current if d.province == province and d.city is None and d.county is None)
+        return next(
+            d.region() for d in table.values() if d.province == province and d.city is None and d.county is None
+        )
     return None
-
-
-def _unique_county(division: Division) -> bool:
-    return sum(1 for d in divisions().values() if d.current and d.county == division.county) == 1
 
 
 def region_for(uscc: str | None, address: str | None) -> Region | None:
@@ -129,7 +153,8 @@ def region_for(uscc: str | None, address: str | None) -> Region | None:
         if region is not None:
             return region
     if address:
-        return region_from_address(address)
+        found = region_from_address(address)
+        return found.model_copy() if found else None  # the cached one stays unchanged
     return None
 
 

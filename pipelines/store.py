@@ -97,7 +97,9 @@ class Store:
     """Typed access to the wangjian collections."""
 
     def __init__(self, uri: str, database: str = "wangjian", **client_options: Any) -> None:
-        options = {"tz_aware": True, "serverSelectionTimeoutMS": 5000, **client_options}
+        options: dict[str, Any] = {"tz_aware": True, **client_options}
+        if "serverselectiontimeoutms" not in uri.lower():  # options in the URI win
+            options.setdefault("serverSelectionTimeoutMS", 5000)
         self.client: MongoClient[dict[str, Any]] = MongoClient(uri, **options)
         self.db: Database[dict[str, Any]] = self.client[database]
         self.clues = self.db["clues"]

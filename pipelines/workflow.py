@@ -49,9 +49,19 @@ def allowed(current: str, to: str) -> bool:
 
 
 def set_status(
-    store: Store, clue_id: str, to: ClueStatus, by: str, note: str | None = None, at: datetime | None = None
+    store: Store,
+    clue_id: str,
+    to: ClueStatus,
+    by: str,
+    note: str | None = None,
+    at: datetime | None = None,
+    expected: str | None = None,
 ) -> HistoryEntry:
-    """Move one clue to `to`, appending the history entry atomically; return the entry."""
+    """Move one clue to `to`, appending the history entry atomically; return the entry.
+
+    `expected` is the status the officer was looking at when deciding: if the clue has
+    moved on since, the change is refused as a conflict rather than applied to a state
+    nobody judged."""
     if to not in TRANSITIONS:
         raise WorkflowError(f"unknown status {to!r}; one of {', '.join(TRANSITIONS)}")
     if not by.strip():
@@ -61,6 +71,8 @@ def set_status(
         raise WorkflowError(f"no clue {clue_id!r}")
     stored = doc.get("status")
     current = stored or "new"
+    if expected is not None and expected != current:
+        raise TransitionConflict(f"clue {clue_id[:12]} is now {current!r}, not {expected!r}; reload and judge again")
     if not allowed(current, to):
         nexts = ", ".join(sorted(TRANSITIONS.get(current, ()))) or "none (final state)"
         raise WorkflowError(f"clue {clue_id[:12]} is {current!r}; cannot go to {to!r} (allowed: {nexts})")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.cli import CliError
-from crawler.cli.workflow_cmd import add_store_options, open_store
+from crawler.cli.clues_cmd import add_db_option, store_session
 
 
 def register(sub: Any) -> None:
@@ -21,17 +21,18 @@ def register(sub: Any) -> None:
     report.add_argument("--until", type=date.fromisoformat, metavar="YYYY-MM-DD", help="last day, inclusive")
     report.add_argument("--format", choices=("html", "xlsx"), default="html")
     report.add_argument("--output", "-o", type=Path, help="file to write (default: stdout for html)")
-    add_store_options(report)
+    add_db_option(report)
     report.set_defaults(func=run_report)
 
     doc = sub.add_parser("clue-doc", help="print-ready Annex D notice or Annex C evidence record of a clue")
     doc.add_argument("clue_id", metavar="ID", help="clue id or a unique prefix (8+ hex digits)")
     doc.add_argument("--annex", choices=("D", "C"), default="D", type=str.upper)
     doc.add_argument("--output", "-o", type=Path, required=True, help="HTML file to write")
+    doc.add_argument("--evidence", metavar="EVIDENCE_ID", help="Annex C: which of the clue's records (default: newest)")
     doc.add_argument("--pdf", type=Path, help="also print it to this PDF (headless Chromium)")
     doc.add_argument("--receiver", help="线索接收部门 (default: the bureau of the clue's region)")
     doc.add_argument("--sender", help="线索移交部门 (default: the rule's business department)")
-    add_store_options(doc)
+    add_db_option(doc)
     doc.set_defaults(func=run_clue_doc)
 
 
@@ -45,7 +46,7 @@ def run_report(args: argparse.Namespace) -> int:
         raise CliError("--until needs --since")
     if args.format == "xlsx" and not args.output:
         raise CliError("--format xlsx needs --output FILE")
-    with open_store(args) as store:
+    with store_session(args) as store:
         try:
             report = build_report(store, task_id=args.task, since=args.since, until=args.until)
         except ValueError as exc:
@@ -65,13 +66,13 @@ def run_clue_doc(args: argparse.Namespace) -> int:
     from pipelines.documents import html_to_pdf, render_annex_c, render_annex_d
     from pipelines.workflow import WorkflowError, resolve_id
 
-    with open_store(args) as store:
+    with store_session(args) as store:
         try:
             clue_id = resolve_id(store, args.clue_id)
             if args.annex == "D":
                 document = render_annex_d(store, clue_id, receiver=args.receiver, sender=args.sender)
             else:
-                document = render_annex_c(store, clue_id)
+                document = render_annex_c(store, clue_id, args.evidence)
         except WorkflowError as exc:
             raise CliError(str(exc)) from exc
     args.output.write_text(document, encoding="utf-8")

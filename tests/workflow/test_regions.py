@@ -74,3 +74,18 @@ def test_table_covers_every_province_level_division() -> None:
     for d in table.values():
         assert d.code[:2] + "0000" in table, d
         assert d.province == table[d.code[:2] + "0000"].province
+
+
+def test_the_clue_stage_puts_the_region_on_shop_targets() -> None:
+    from crawler.items import ShopItem
+    from pipelines.clues import target_of
+    from pipelines.envelope import Envelope
+    from rules.document import Document
+
+    def target(**shop: str):  # type: ignore[no-untyped-def]
+        item = ShopItem(platform="yunmall", shop_id="s1", url="http://127.0.0.1/shop/s1", **shop)
+        return target_of(Envelope(item=item, document=Document(id="yunmall:s1", kind="shop")))
+
+    assert target(uscc=uscc("510903", "MA62Q8XK3")).region.county == "船山区"
+    assert target(address="四川省遂宁市射洪市太和街道").region.code == "510981"
+    assert target().region is None

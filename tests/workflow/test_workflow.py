@@ -84,6 +84,14 @@ def test_two_officers_at_once_only_one_change_lands(world: World) -> None:
     assert len(doc["history"]) == 1 and doc["status"] == doc["history"][0]["to"]
 
 
+def test_a_decision_on_a_status_that_has_moved_on_is_a_conflict(world: World) -> None:
+    clue_id = world.clues["anon"].id
+    set_status(world.store, clue_id, "confirmed", "officer A", expected="new")
+    with pytest.raises(TransitionConflict, match="now 'confirmed'"):
+        set_status(world.store, clue_id, "review", "officer B", "研判不一致", expected="new")
+    assert [e.by for e in history(world.store, clue_id)] == ["officer A"]
+
+
 def test_unknown_clue_status_or_officer(world: World) -> None:
     with pytest.raises(WorkflowError, match="no clue"):
         set_status(world.store, "f" * 64, "confirmed", "officer")
@@ -100,13 +108,16 @@ def test_ids_resolve_from_a_unique_prefix(world: World) -> None:
         resolve_id(world.store, clue_id[:5])
 
 
-def test_cli_set_status(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_set_status(world: World, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     host, port = world.store.client.address
-    db = ["--mongo-uri", f"mongodb://{host}:{port}/", "--db", world.store.db.name]
+    monkeypatch.setenv("MONGO_URI", f"mongodb://{host}:{port}/")
+    db = ["--db", world.store.db.name]
     clue_id = world.clues["tea"].id
     argv = ["clues", "set-status", clue_id[:12], "confirmed", "--by", "网监科 但伟", "--note", "未公示营业执照", *db]
     assert main(argv) == 0
     assert "new → confirmed" in capsys.readouterr().out
     assert main(["clues", "set-status", clue_id[:12], "confirmed", "--by", "网监科", *db]) == 2
     assert "cannot go to 'confirmed'" in capsys.readouterr().err
+    assert main(["clues", "set-status", clue_id[:12], "transferred", "--by", "网监科", "--expect", "new", *db]) == 2
+    assert "now 'confirmed'" in capsys.readouterr().err
     assert [e.to for e in history(world.store, clue_id)] == ["confirmed"]
