@@ -43,8 +43,27 @@ ITEM_PIPELINES = {
 MONGO_URI = os.environ.get("MONGO_URI", "")
 MONGO_DATABASE = os.environ.get("WANGJIAN_DB", "wangjian")
 
-# Rule packs: empty means the packs shipped with the package.
+# Rule packs: empty means the packs shipped with the package. A task may narrow the rules
+# applied to some pack ids (RULE_PACKS) or families (RULE_FAMILIES); empty means all.
 RULE_PACKS_DIR = os.environ.get("WANGJIAN_PACKS", "")
+RULE_PACKS: list[str] = []
+RULE_FAMILIES: list[str] = []
 
-# Clue store writes in bulk; the buffer is flushed at this size and when the spider closes.
+# Evidence: by default only pages that produced a clue are stored; a task may keep all.
+EVIDENCE_ALL_PAGES = False
+
+# Clue store: clues and their evidence are written in bulk, in order, on one writer thread so
+# the crawl never waits on the database; a batch is flushed at CLUE_BULK_SIZE clues,
+# EVIDENCE_BUFFER_BYTES of artifacts or every CLUE_FLUSH_SECONDS. When the database is down,
+# batches go to the append-only spool (SPOOL_DIR, default $WANGJIAN_VAR/spool) and are
+# replayed every SPOOL_RETRY_SECONDS and at the next start.
 CLUE_BULK_SIZE = 200
+CLUE_FLUSH_SECONDS = 1.0
+EVIDENCE_BUFFER_BYTES = 8 * 1024 * 1024
+STORE_WRITER_THREAD = True
+STORE_WRITER_QUEUE = 8
+SPOOL_DIR = ""
+SPOOL_RETRY_SECONDS = 2.0
+
+# pymongo logs every command at DEBUG; monitoring runs want Scrapy's INFO lines.
+LOG_LEVEL = "INFO"
