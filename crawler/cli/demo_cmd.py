@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     spiders = set(SpiderLoader.from_settings(get_project_settings()).list())
     world = build_world(scale=args.scale)
-    wanted = args.platform or sorted(world.platforms)
+    wanted = args.platform or list(world.shops)
     missing = [p for p in wanted if p not in spiders]
     if missing:
         raise CliError(f"no spider for platform(s): {', '.join(missing)}")
