@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from pymongo import UpdateOne
+from pymongo.errors import PyMongoError
 
 from crawler.items import ShopItem
 from pipelines.envelope import Envelope
 from pipelines.models import ClueHit, EvidenceRecord, EvidenceRef, RuleRef, Target, utcnow
 from pipelines.redact import redact
 from pipelines.regions import region_for
+from pipelines.shops import ShopDirectory
 from pipelines.spool import Spool
 from pipelines.store import ClueWrite, Store, var_dir
 from pipelines.worker import BatchWorker
@@ -68,16 +70,17 @@ def rule_ref(rule: Rule) -> RuleRef:
     )
 
 
-def target_of(envelope: Envelope) -> Target:
+def target_of(envelope: Envelope, shops: ShopDirectory | None = None) -> Target:
     item = envelope.item
     if isinstance(item, ShopItem):
         return Target(
             kind="shop", platform=item.platform, shop_id=item.shop_id, shop_name=item.shop_name,
             url=item.url, uscc=item.uscc, region=region_for(item.uscc, item.address),
         )  # fmt: skip
+    uscc, region = shops.lookup(item.platform, item.shop_id) if shops else (None, None)
     return Target(
         kind="product", platform=item.platform, shop_id=item.shop_id, shop_name=item.shop_name,
-        item_id=item.item_id, url=item.url,
+        item_id=item.item_id, url=item.url, uscc=uscc, region=region,
     )  # fmt: skip
 
 
@@ -88,7 +91,12 @@ def clue_hit(envelope: Envelope, hit: Hit) -> ClueHit:
 
 
 def clue_writes(
-    envelope: Envelope, ruleset: RuleSet, task_id: str | None, job_id: str | None, now: datetime | None = None
+    envelope: Envelope,
+    ruleset: RuleSet,
+    task_id: str | None,
+    job_id: str | None,
+    now: datetime | None = None,
+    shops: ShopDirectory | None = None,
 ) -> dict[str, ClueWrite]:
     """Idempotent upserts for the clues of one envelope, keyed by fingerprint (first hit wins).
 
@@ -97,7 +105,7 @@ def clue_writes(
     never counts a sighting twice. `$min`/`$max` keep first_seen / last_seen right when
     older sightings are replayed after newer ones."""
     now = now or utcnow()
-    target = target_of(envelope)
+    target = target_of(envelope, shops)
     evidence = [
         EvidenceRef(
             evidence_id=record.evidence_id, sha256=record.manifest_sha256, url=record.final_url,
@@ -163,6 +171,7 @@ class CluePipeline:
         self.writer: StoreWriter | None = None
         self.worker: BatchWorker | None = None
         self._published: set[str] = set()
+        self.shops = ShopDirectory()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CluePipeline:
@@ -186,11 +195,23 @@ class CluePipeline:
         if self.worker is not None:
             self.worker.close()
         if self.writer is not None:
+            self._backfill_shop_facts()
             self.writer.close()
             self.writer.store.close()
             self._publish_counts()
 
+    def _backfill_shop_facts(self) -> None:
+        assert self.writer is not None
+        try:
+            changed = self.shops.backfill(self.writer.store.clues, self.crawler.spider.job_id)
+        except PyMongoError as exc:  # derivable later from the shop clues; never worth failing a crawl
+            log.warning("could not add shop USCC/region to product clues: %s", redact(str(exc)))
+            return
+        self.crawler.stats.set_value("wangjian/clues/shop_facts_backfilled", changed)
+
     def process_item(self, envelope: Envelope) -> Envelope:
+        if isinstance(envelope.item, ShopItem):
+            self.shops.remember(envelope.item)
         if envelope.hits or self.keep_all_evidence:
             for record in envelope.evidence:
                 blobs = {a.sha256: envelope.evidence_blobs[a.sha256] for a in record.artifacts}
@@ -199,7 +220,9 @@ class CluePipeline:
             envelope.evidence_stored = True
         if envelope.hits:
             spider = self.crawler.spider
-            writes = clue_writes(envelope, self.ruleset, getattr(spider, "task_id", None), spider.job_id)
+            writes = clue_writes(
+                envelope, self.ruleset, getattr(spider, "task_id", None), spider.job_id, shops=self.shops
+            )
             self.pending_clues.extend(writes.values())
             self.crawler.stats.inc_value("wangjian/clues/sighted", len(writes))
         if (

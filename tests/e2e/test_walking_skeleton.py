@@ -132,3 +132,18 @@ def test_second_crawl_updates_instead_of_duplicating(crawled: Any) -> None:
     assert all(len(c["evidence"]) >= 2 for c in after)
     assert crawled["second"].get("wangjian/clues/new", 0) == 0
     assert crawled["second"]["wangjian/clues/updated"] == len(first_ids)
+
+
+def test_product_clues_carry_their_shops_uscc_and_region(crawled: Any, fixture_server: Any) -> None:
+    world = fixture_server.world
+    store: Store = crawled["store"]
+    checked = 0
+    for clue in store.clues.find({"target.kind": "product"}):
+        shop = world.shop(PLATFORM, clue["target"]["shop_id"])
+        if shop.scenario != "clean" or not shop.uscc:
+            continue
+        assert clue["target"]["uscc"] == shop.uscc
+        region = clue["target"]["region"]
+        assert region and region["code"] == shop.uscc[2:8] and region["province"], region
+        checked += 1
+    assert checked >= 5
