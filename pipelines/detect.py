@@ -21,13 +21,21 @@ class DetectPipeline:
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
         self.ruleset = shared_ruleset(crawler.settings.get("RULE_PACKS_DIR") or "")
+        # A monitoring task may apply only some families or packs (its Annex A 内容).
+        self.families = set(crawler.settings.getlist("RULE_FAMILIES"))
+        self.packs = set(crawler.settings.getlist("RULE_PACKS"))
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> DetectPipeline:
         return cls(crawler)
 
     def process_item(self, envelope: Envelope) -> Envelope:
-        envelope.hits = self.ruleset.scan(envelope.document)
+        hits = self.ruleset.scan(envelope.document)
+        if self.families:
+            hits = [h for h in hits if h.family in self.families]
+        if self.packs:
+            hits = [h for h in hits if self.ruleset.rule(h.rule_id).pack in self.packs]
+        envelope.hits = hits
         stats = self.crawler.stats
         for hit in envelope.hits:
             stats.inc_value(f"wangjian/hits/{hit.family}")

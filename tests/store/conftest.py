@@ -25,7 +25,9 @@ PNG = bytes.fromhex(
 )
 
 
-def product_envelope(item_id: str, at: datetime, title: str = "国家级 最佳 保温杯", screenshot: bool = False) -> Envelope:
+def product_envelope(
+    item_id: str, at: datetime, title: str = "国家级 最佳 保温杯", screenshot: bool = False
+) -> Envelope:
     url = f"http://127.0.0.1:1/jd/item/{item_id}.html"
     body = f"<html><head><meta charset='gbk'></head><body><h1>{title}</h1></body></html>".encode("gbk")
     capture = PageCapture(
@@ -34,7 +36,9 @@ def product_envelope(item_id: str, at: datetime, title: str = "国家级 最佳 
         fetch_start=at, fetch_end=at + timedelta(seconds=1.5), method="browser" if screenshot else "http",
         browser_version="chromium 124.0" if screenshot else None, screenshot=PNG if screenshot else None,
     )  # fmt: skip
-    item = ProductItem(platform="jd", item_id=item_id, url=url, shop_id="s1", shop_name="某店", title=title, pages=[capture])
+    item = ProductItem(
+        platform="jd", item_id=item_id, url=url, shop_id="s1", shop_name="某店", title=title, pages=[capture]
+    )
     envelope = Envelope(item=item, document=build_document(item))
     for page in item.pages:
         record, blobs = build_record(page, "jd", envelope.document.id, "TASK-1", "JOB-1")

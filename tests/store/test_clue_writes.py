@@ -38,8 +38,10 @@ def test_new_sightings_update_and_older_replays_keep_times(store: Store, writer:
 def test_repeated_key_in_one_batch_applies_in_order(store: Store) -> None:
     t0 = datetime(2024, 5, 1, tzinfo=UTC)
     ruleset = shared_ruleset()
-    writes = [w for i in range(3) for w in clue_writes(product_envelope("p1", t0 + timedelta(minutes=i)), ruleset,
-                                                      None, f"J{i}", now=t0 + timedelta(minutes=i)).values()]  # fmt: skip
+    writes = []
+    for i in range(3):
+        at = t0 + timedelta(minutes=i)
+        writes += clue_writes(product_envelope("p1", at), ruleset, None, f"J{i}", now=at).values()
     result = store.apply_clue_writes(writes)
     assert result.inserted == 2 and result.updated == 4
     assert {c["job_id"] for c in store.clues.find()} == {"J2"}
