@@ -1,33 +1,58 @@
 """The rule set: packs compiled into one keyword automaton plus per-rule checks.
 
 `RuleSet.scan(doc)` is on the crawl hot path. Per text field it normalises once, runs one
-Aho-Corasick pass over the keywords and anchors of every pack, then looks only at the rules
-that got a candidate (plus the few structural rules, gated by cheap conditions first).
+Aho-Corasick pass over the keywords and anchors of every pack (plus the literals that gate
+condition regexes), then looks only at the rules that got a candidate (plus the few
+structural rules, gated by cheap conditions first). bench/bench_rules.py measures it.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rules.boundary import on_boundaries
 from rules.checks import Finding, option_findings, price_findings, uscc_findings
-from rules.conditions import CompiledWhen, DocView, compile_when, evaluate
+from rules.conditions import CompiledWhen, DocView, all_conditions, compile_when, evaluate
 from rules.document import Document
 from rules.hit import Hit
+from rules.literals import required_literals
 from rules.loader import load_packs
 from rules.matcher import KeywordMatcher
 from rules.model import OptionCheck, PackInfo, PriceCheck, Rule, UsccCheck
-from rules.normalize import Normalised, normalise, normalise_term
+from rules.normalize import Normalised, normalise_all, normalise_term
 
 PACKS_DIR = Path(__file__).parent / "packs"
 #: Extra characters searched on each side of a candidate for exclusion patterns.
 _CONTEXT = 40
+#: An exclusion context never reaches across a sentence: "质量问题包退换。……概不退换" is still
+#: a blanket refusal, while "概不退换（质量问题除外）" is a lawful limit.
+_SENTENCE_BREAK = re.compile(r"[。！？!?；;\n]")
+
+
+def _same_sentence(n: Normalised, start: int, end: int, m_start: int, m_end: int) -> bool:
+    """Whether the normalised spans [start, end) and [m_start, m_end) sit in one sentence of
+    the original text (normalisation drops the punctuation that separates sentences)."""
+    if m_end <= start:
+        first, second = (m_start, m_end), start
+    elif m_start >= end:
+        first, second = (start, end), m_start
+    else:
+        return True  # overlapping spans
+    if not _SENTENCE_BREAK.search(n.original):
+        return True  # one sentence: no need to map offsets back (the costly part)
+    gap_from = n.span(*first)[1]
+    gap_to = n.to_original(second)
+    return not _SENTENCE_BREAK.search(n.original, gap_from, gap_to)
 
 #: (rule_id, field, term, verdict, reason) — what `rules explain` prints.
 Trace = Callable[[str, str, str, str, str], None]
+
+#: Matcher payload kinds: (rule index, _KEYWORD | _ANCHOR) or (gate id, _GATE).
+_KEYWORD, _ANCHOR, _GATE = 0, 1, 2
 
 
 @dataclass(slots=True)
@@ -79,12 +104,25 @@ class RuleSet:
         self._by_id = {r.id: r for r in rules}
         active = [r for r in rules if r.status != "deprecated"]
         self._compiled = [_compile(r, i) for i, r in enumerate(active)]
-        entries: list[tuple[str, tuple[int, bool]]] = []
+        entries: list[tuple[str, tuple[int, int]]] = []
         for c in self._compiled:
-            entries += [(k, (c.index, True)) for k in c.keyword_set]
-            entries += [(normalise_term(a), (c.index, False)) for a in c.rule.anchors]
-        self._matcher: KeywordMatcher[tuple[int, bool]] = KeywordMatcher(entries)
+            entries += [(k, (c.index, _KEYWORD)) for k in c.keyword_set]
+            entries += [(normalise_term(a), (c.index, _ANCHOR)) for a in c.rule.anchors]
+        self._keywords = list(dict.fromkeys(w for w, _ in entries if w))
+        entries += self._gate_entries()
+        self._matcher: KeywordMatcher[tuple[int, int]] = KeywordMatcher(entries)
         self._structural = [c for c in self._compiled if c.rule.structural]
+
+    def _gate_entries(self) -> list[tuple[str, tuple[int, int]]]:
+        """Give every condition regex with known required literals a gate id; the literals
+        go into the automaton so the regex runs only on fields where one occurred."""
+        gates: dict[frozenset[str], int] = {}
+        for c in self._compiled:
+            for cc in all_conditions(c.when):
+                literals = required_literals(cc.spec.pattern) if cc.spec.pattern else None
+                if literals:
+                    cc.gate = gates.setdefault(literals, len(gates))
+        return [(lit, (gate, _GATE)) for literals, gate in gates.items() for lit in literals]
 
     @property
     def families(self) -> set[str]:
@@ -92,16 +130,21 @@ class RuleSet:
 
     @property
     def keywords(self) -> list[str]:
-        """Every normalised keyword and anchor the automaton holds (for benchmarks)."""
-        return self._matcher.words
+        """Every normalised keyword and anchor of the active rules (for benchmarks)."""
+        return list(self._keywords)
 
     def rules_by_index(self, index: int) -> Rule:
         """The active rule a matcher payload index refers to."""
         return self._compiled[index].rule
 
     def candidates(self, text: str) -> list[tuple[int, int, list[tuple[int, bool]]]]:
-        """Raw matcher output on normalised `text`: (start, end, [(rule index, is_keyword)])."""
-        return list(self._matcher.find(text))
+        """Keyword and anchor matches on normalised `text`: (start, end, [(rule index, is_keyword)])."""
+        out = []
+        for start, end, payloads in self._matcher.find(text):
+            rules = [(idx, kind == _KEYWORD) for idx, kind in payloads if kind != _GATE]
+            if rules:
+                out.append((start, end, rules))
+        return out
 
     def rule(self, rule_id: str) -> Rule:
         try:
@@ -114,20 +157,38 @@ class RuleSet:
     def scan(self, doc: Document, trace: Trace | None = None) -> list[Hit]:
         """Every hit of every active rule on `doc`."""
         norms: dict[str, Normalised] = {}
-        view = DocView(doc, norms)
-        hits: list[Hit] = []
-        for fname, text in doc.fields.items():
-            if not text:
-                continue
-            n = norms[fname] = normalise(text)
-            keyword_cands: dict[int, list[tuple[int, int]]] = {}
-            anchored: set[int] = set()
-            for start, end, payloads in self._matcher.find(n.text):
-                for idx, is_keyword in payloads:
-                    if is_keyword:
-                        keyword_cands.setdefault(idx, []).append((start, end))
+        gates: dict[str, set[int]] = {}
+        view = DocView(doc, norms, gates)
+        # Normalise every field and run the automaton once over them all first, so that
+        # conditions on any field see its gates.
+        names = [f for f, text in doc.fields.items() if text]
+        if not names:
+            return [h for c in self._structural for h in self._structural_hits(c, view, trace)]
+        normalised, joined, starts = normalise_all([doc.fields[f] for f in names])
+        per_field: list[tuple[dict[int, list[tuple[int, int]]], set[int]]] = []
+        for fname, n in zip(names, normalised, strict=True):
+            norms[fname] = n
+            gates[fname] = set()
+            per_field.append(({}, set()))
+        last = len(starts) - 1
+        for start, end, payloads in self._matcher.find(joined):
+            i = bisect_right(starts, start) - 1 if last else 0
+            offset = starts[i]
+            keyword_cands, anchored = per_field[i]
+            for idx, kind in payloads:
+                if kind == _KEYWORD:
+                    if idx in keyword_cands:
+                        keyword_cands[idx].append((start - offset, end - offset))
                     else:
-                        anchored.add(idx)
+                        keyword_cands[idx] = [(start - offset, end - offset)]
+                elif kind == _ANCHOR:
+                    anchored.add(idx)
+                else:
+                    gates[names[i]].add(idx)
+        candidates = [(fname, n, kc, an) for fname, n, (kc, an) in zip(names, normalised, per_field, strict=True)
+                      if kc or an]
+        hits: list[Hit] = []
+        for fname, n, keyword_cands, anchored in candidates:
             for idx in sorted(keyword_cands.keys() | anchored):
                 c = self._compiled[idx]
                 if not self._in_scope(c, fname, view, trace, n):
@@ -135,7 +196,8 @@ class RuleSet:
                 cands = keyword_cands.get(idx, [])
                 if idx in anchored:
                     cands = cands + [(m.start(), m.end()) for p in c.patterns for m in p.finditer(n.text)]
-                hits += self._resolve(c, fname, n, cands, view.category, trace)
+                if cands:
+                    hits += self._resolve(c, fname, n, cands, view.category, trace)
         for c in self._structural:
             hits += self._structural_hits(c, view, trace)
         return hits
@@ -166,7 +228,12 @@ class RuleSet:
             for ex in c.exclusions:
                 lo, hi = max(0, start - ex.window - _CONTEXT), min(len(n.text), end + ex.window + _CONTEXT)
                 for m in ex.regex.finditer(n.text, lo, hi):
-                    if m.start() < end + ex.window and m.end() > start - ex.window and m.end() > m.start():
+                    if (
+                        m.start() < end + ex.window
+                        and m.end() > start - ex.window
+                        and m.end() > m.start()
+                        and _same_sentence(n, start, end, m.start(), m.end())
+                    ):
                         excluded = (ex, m.group(0))
                         break
                 if excluded:
