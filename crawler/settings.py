@@ -20,14 +20,22 @@ USER_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36 wangjian/0.1"
 )
 
-# Retries with backoff on server errors and throttling (see crawler.middlewares).
+# Retries with backoff on server errors and throttling (see crawler.middlewares): the n-th
+# retry waits Retry-After when the server sent one, else BASE * 2**(n-1) seconds up to MAX.
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_BACKOFF_BASE = 0.5
+RETRY_BACKOFF_MAX = 30.0
+RETRY_AFTER_MAX = 120.0
 AUTOTHROTTLE_ENABLED = False  # available per task: -s AUTOTHROTTLE_ENABLED=1
 
 # Fetch start/end per attempt for evidence records; next to the downloader (after retry/redirect).
+# Charset repair sits below decompression (590) so it sees the decoded body.
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.CharsetMiddleware": 580,
     "crawler.middlewares.FetchTimingMiddleware": 950,
 }
 
@@ -67,3 +75,45 @@ SPOOL_RETRY_SECONDS = 2.0
 
 # pymongo logs every command at DEBUG; monitoring runs want Scrapy's INFO lines.
 LOG_LEVEL = "INFO"
+
+# Every crawl with a job id is recorded in `crawl_jobs` (crawler.jobs).
+EXTENSIONS = {
+    "crawler.jobs.JobRecorder": 500,
+    "crawler.redis_queue.RedisWorker": 510,
+}
+
+# Scale-out: set REDIS_URL (e.g. -s REDIS_URL=redis://host:6379/0) and every worker started
+# with the same job id shares one Redis request queue and dupefilter (crawler.redis_queue).
+ADDONS = {"crawler.redis_queue.RedisAddon": 0}
+REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_IDLE_CLOSE = 10.0
+
+# Browser rendering (scrapy-playwright): only requests with meta `playwright=True` use the
+# browser; the handler passes every other request to Scrapy's HTTP/1.1 handler. Spiders that
+# render pages install these handlers in their custom_settings (DOWNLOAD_HANDLERS): the
+# handler starts the Playwright driver with every crawl (~0.5 s, one more process), which
+# plain-HTTP crawls do not need. Debian's Chromium (WANGJIAN_CHROMIUM overrides the path).
+# Open pages and contexts are bounded so a long crawl holds a fixed amount of browser memory.
+PLAYWRIGHT_DOWNLOAD_HANDLERS = {
+    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+}
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "executable_path": os.environ.get("WANGJIAN_CHROMIUM", "/usr/bin/chromium"),
+    "headless": True,
+    "args": [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ],
+    "timeout": 30_000,
+}
+PLAYWRIGHT_MAX_CONTEXTS = 2
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000

@@ -1,4 +1,8 @@
-"""Document-level conditions (`when`: all_of / any_of / none_of) evaluated against one scan."""
+"""Document-level conditions (`when`: all_of / any_of / none_of) evaluated against one scan.
+
+A condition regex runs only on fields where one of its required literals occurred
+(`gate`, filled in by the engine from the keyword automaton pass; see rules/literals.py).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,8 @@ class CompiledCondition:
     spec: Condition
     pattern: re.Pattern[str] | None
     option: re.Pattern[str] | None
+    #: id of the literal set gating `pattern`, None when the regex always runs
+    gate: int | None = None
 
 
 @dataclass(slots=True)
@@ -34,15 +40,27 @@ def compile_when(when: When | None) -> CompiledWhen | None:
             re.compile(c.option) if c.option else None,
         )
 
-    return CompiledWhen([one(c) for c in when.all_of], [one(c) for c in when.any_of], [one(c) for c in when.none_of])
+    def text_last(conds: list[Condition]) -> list[CompiledCondition]:
+        # all_of / none_of hold or fail as a whole, so cheap tests go first; the relative
+        # order of text conditions is kept because the first one that matches names the field.
+        return [one(c) for c in conds if c.pattern is None] + [one(c) for c in conds if c.pattern is not None]
+
+    return CompiledWhen(text_last(when.all_of), [one(c) for c in when.any_of], text_last(when.none_of))
+
+
+def all_conditions(when: CompiledWhen | None) -> list[CompiledCondition]:
+    return [] if when is None else [*when.all_of, *when.any_of, *when.none_of]
 
 
 class DocView:
     """What conditions and checks read from one document: normalised fields, lazily."""
 
-    def __init__(self, doc, norms: dict[str, Normalised]) -> None:  # noqa: ANN001 - Document
+    def __init__(self, doc, norms: dict[str, Normalised],  # noqa: ANN001 - Document
+                 gates: dict[str, set[int]] | None = None) -> None:
         self.doc = doc
         self.norms = norms
+        #: field → gate ids whose literals occur in it (fields the automaton has scanned)
+        self.gates = gates if gates is not None else {}
         self.category = doc.category or "unknown"
         self._labels: list[str] | None = None
 
@@ -82,6 +100,10 @@ def holds(cc: CompiledCondition, view: DocView) -> str | bool:
         return False
     if cc.pattern is not None:
         for field in c.fields or list(view.doc.fields):
+            if cc.gate is not None:
+                present = view.gates.get(field)
+                if present is not None and cc.gate not in present:
+                    continue  # none of the literals the regex needs occurs in this field
             n = view.norm(field)
             if n is not None and cc.pattern.search(n.text):
                 return field

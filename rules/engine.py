@@ -112,6 +112,7 @@ class RuleSet:
         entries += self._gate_entries()
         self._matcher: KeywordMatcher[tuple[int, int]] = KeywordMatcher(entries)
         self._structural = [c for c in self._compiled if c.rule.structural]
+        self._structural_for: dict[tuple[str, str], list[_Compiled]] = {}
 
     def _gate_entries(self) -> list[tuple[str, tuple[int, int]]]:
         """Give every condition regex with known required literals a gate id; the literals
@@ -163,7 +164,7 @@ class RuleSet:
         # conditions on any field see its gates.
         names = [f for f, text in doc.fields.items() if text]
         if not names:
-            return [h for c in self._structural for h in self._structural_hits(c, view, trace)]
+            return [h for c in self._structural_rules(doc, view, trace) for h in self._structural_hits(c, view, trace)]
         normalised, joined, starts = normalise_all([doc.fields[f] for f in names])
         per_field: list[tuple[dict[int, list[tuple[int, int]]], set[int]]] = []
         for fname, n in zip(names, normalised, strict=True):
@@ -198,9 +199,20 @@ class RuleSet:
                     cands = cands + [(m.start(), m.end()) for p in c.patterns for m in p.finditer(n.text)]
                 if cands:
                     hits += self._resolve(c, fname, n, cands, view.category, trace)
-        for c in self._structural:
+        for c in self._structural_rules(doc, view, trace):
             hits += self._structural_hits(c, view, trace)
         return hits
+
+    def _structural_rules(self, doc: Document, view: DocView, trace: Trace | None) -> list[_Compiled]:
+        """The structural rules whose category scope and `all_of` kind / category tests this
+        document's kind and category pass (all of them when tracing, which reports the rest)."""
+        if trace is not None:
+            return self._structural
+        key = (doc.kind, view.category)
+        rules = self._structural_for.get(key)
+        if rules is None:
+            rules = self._structural_for[key] = [c for c in self._structural if _may_apply(c, *key)]
+        return rules
 
     def _in_scope(self, c: _Compiled, fname: str, view: DocView, trace: Trace | None, n: Normalised) -> bool:
         reason = ""
@@ -285,6 +297,17 @@ class RuleSet:
         severity = rule.category_severity.get(view.category, rule.severity)
         return [Hit(rule_id=rule.id, family=rule.family, field=f.field, term=f.term, start=f.start, end=f.end,
                     severity=severity) for f in findings]
+
+
+def _may_apply(c: _Compiled, kind: str, category: str) -> bool:
+    if c.categories is not None and category not in c.categories:
+        return False
+    for cc in c.when.all_of if c.when is not None else []:
+        if cc.spec.kind is not None and cc.spec.kind != kind:
+            return False
+        if cc.spec.category is not None and category not in cc.spec.category:
+            return False
+    return True
 
 
 def load_ruleset(packs_dir: Path | None = None) -> RuleSet:

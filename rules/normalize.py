@@ -2,9 +2,15 @@
 
 Steps (domain-rules.md §0): NFKC, traditional → simplified, Latin lowercased, zero-width
 characters removed, noise (spaces, punctuation, symbols) between two Chinese characters
-removed. The first three are one `str.translate` table built once from unicodedata and the
-OpenCC t2s character data, so they keep the length; only characters whose NFKC form is not
-one character (rare: ①, ㎏, ligatures) take a slow per-character path.
+removed. The first three are one character-for-character table built once from unicodedata
+and the OpenCC t2s character data, so they keep the length; only characters whose NFKC form
+is not one character (rare: ①, ㎏, ligatures) take a slow per-character path.
+
+Normalisation runs on every text field of every crawled page, so each step is a C-speed
+primitive: a regex scan finds the few characters the table changes (usual listing text has
+a handful: full-width punctuation, capitals) and `str.replace` swaps them; `str.translate`
+is kept for texts with many changes (traditional text). Noise is deleted by one regex `sub`.
+The map back to original offsets is built only when a hit asks for it.
 """
 
 from __future__ import annotations
@@ -20,30 +26,79 @@ from pathlib import Path
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
 #: Noise that evasion inserts inside a term: whitespace, ASCII and CJK punctuation, symbols.
-_NOISE = r"\s\*#_\-~·•．.,，。、;；:：!！?？'\"“”‘’`|/\\+=^…—()（）\[\]【】<>《》「」『』〈〉@&%$"
-_NOISE_RUN = re.compile(rf"(?<=[{_HAN}])[{_NOISE}{_ZERO_WIDTH}]{{1,3}}(?=[{_HAN}])|[{_ZERO_WIDTH}]+")
+_NOISE_MARKS = r"\*#_\-~·•．.,，。、;；:：!！?？'\"“”‘’`|/\\+=^…—()（）\[\]【】<>《》「」『』〈〉@&%$"
+#: Exactly the characters `\s` matches, listed, so that every noise class compiles to one
+#: bitmap lookup per character (a `\s` category test costs as much again on every character).
+_SPACES = "".join(re.escape(chr(cp)) for cp in range(0x3001) if chr(cp).isspace())
+_NOISE = _SPACES + _NOISE_MARKS
+_NZ = f"[{_NOISE}{_ZERO_WIDTH}]"
+#: What is deleted: a run of 1-3 noise characters between two Chinese characters, or any run
+#: of zero-width characters. Written to start with one character class (instead of the
+#: equivalent `(?<=han)[noise]{1,3}(?=han)|[zw]+`) so the regex engine skips ordinary text
+#: with its fast first-character scan.
+_DELETED = rf"{_NZ}(?:(?<=[{_HAN}]{_NZ}){_NZ}{{0,2}}(?=[{_HAN}])|(?<=[{_ZERO_WIDTH}])[{_ZERO_WIDTH}]*)"
+_NOISE_RUN = re.compile(_DELETED)
+_NOISE_SPLIT = re.compile(f"({_DELETED})")
+#: Spaces are most of the noise (space-separated titles and descriptions), and a regex
+#: match per deleted space is the slowest step of normalisation. `_squeeze` marks every
+#: space that is not a single space between two Chinese characters with a private-use
+#: placeholder the deletion regex treats as noise, drops the remaining spaces in one
+#: `str.replace` (those are exactly the one-character runs the regex would delete), and
+#: lets the regex decide the rest, so the result is the regex's own.
+_PLACEHOLDER = "\ue000"
+_NZP = f"[{_NOISE}{_ZERO_WIDTH}{_PLACEHOLDER}]"
+_NOISE_RUN_P = re.compile(
+    rf"{_NZP}(?:(?<=[{_HAN}]{_NZP}){_NZP}{{0,2}}(?=[{_HAN}])|(?<=[{_ZERO_WIDTH}])[{_ZERO_WIDTH}]*)"
+)
+_NOISE_SPLIT_P = re.compile(f"({_NOISE_RUN_P.pattern})")
+_NOT_LONE_SPACE = re.compile(rf" (?:(?<![{_HAN}] )|(?![{_HAN}]))")
+#: Above this many distinct changed characters one `str.translate` beats repeated replaces.
+_MAX_REPLACES = 16
+_BMP = 0x10000
+_ASCII_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
-@dataclass(frozen=True, slots=True)
 class Normalised:
-    """Normalised text plus the data to map its offsets back to the original."""
+    """Normalised text plus what is needed to map its offsets back to the original."""
 
-    text: str
-    original: str
-    #: sorted normalised positions where the offset to the original changes, and the offset
-    _breaks: tuple[int, ...] = ()
-    _shifts: tuple[int, ...] = ()
-    #: per-character original index when the slow NFKC path changed lengths
-    _index: tuple[int, ...] | None = None
+    __slots__ = ("text", "original", "_stage", "_index", "_starts")
+
+    def __init__(self, text: str, original: str, stage: str | None = None, index: list[int] | None = None) -> None:
+        self.text = text
+        self.original = original
+        #: the text before deletions, when something was deleted (positions differ from `text`)
+        self._stage = stage
+        #: per-character original index of the stage, when the slow NFKC path changed lengths
+        self._index = index
+        #: offset maps of the deletion steps (see `_layers`); built on first use
+        self._starts: list[tuple[list[int], list[int]]] | None = None
+
+    def __repr__(self) -> str:
+        return f"Normalised({self.text!r})"
+
+    def _layers(self) -> list[tuple[list[int], list[int]]]:
+        """Per deletion step, outermost first: where each kept piece starts after the step
+        and before it. Built on first use: only texts with a hit need it."""
+        if self._starts is None:
+            stage = self._stage
+            assert stage is not None
+            if _squeezable(stage):
+                marked = _NOT_LONE_SPACE.sub(_PLACEHOLDER, stage)
+                squeezed = marked.replace(" ", "")
+                self._starts = [_split_layer(_NOISE_SPLIT_P.split(squeezed)), _space_layer(marked.split(" "))]
+            else:
+                self._starts = [_split_layer(_NOISE_SPLIT.split(stage))]
+        return self._starts
 
     def to_original(self, pos: int) -> int:
         """Original index of normalised position `pos` (start of a span)."""
-        if self._index is not None:
-            return self._index[pos] if pos < len(self._index) else len(self.original)
-        if not self._breaks:
-            return pos
-        i = bisect.bisect_right(self._breaks, pos) - 1
-        return pos + (self._shifts[i] if i >= 0 else 0)
+        if pos >= len(self.text):
+            return len(self.original)
+        if self._stage is not None:
+            for after, before in self._layers():
+                i = bisect.bisect_right(after, pos) - 1
+                pos = before[i] + pos - after[i]
+        return self._index[pos] if self._index is not None else pos
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original [start, end) of the normalised span [start, end)."""
@@ -51,6 +106,22 @@ class Normalised:
             s = self.to_original(start)
             return s, s
         return self.to_original(start), self.to_original(end - 1) + 1
+
+
+def _split_layer(parts: list[str]) -> tuple[list[int], list[int]]:
+    """Map of a regex deletion from `regex.split` output: kept, deleted, kept, …, kept."""
+    lengths = list(map(len, parts))
+    before = list(accumulate(lengths, initial=0))[0::2]
+    after = list(accumulate(lengths[0::2], initial=0))
+    return after[:-1], before[: len(after) - 1]
+
+
+def _space_layer(pieces: list[str]) -> tuple[list[int], list[int]]:
+    """Map of deleting the single spaces that separate `pieces`."""
+    lengths = list(map(len, pieces))
+    after = list(accumulate(lengths, initial=0))
+    before = list(accumulate(map((1).__add__, lengths), initial=0))
+    return after[:-1], before[:-1]
 
 
 def _t2s_pairs() -> dict[str, str]:
@@ -67,19 +138,52 @@ def _t2s_pairs() -> dict[str, str]:
     return pairs
 
 
+def _char_class(codepoints: list[int]) -> re.Pattern[str]:
+    """One character class of `codepoints`, written as ranges: the regex compiler turns the
+    BMP part into a bitmap, and merged ranges keep the astral part short (listed one by
+    one, astral characters would be tested one after another for every character)."""
+    ranges: list[list[int]] = []
+    for cp in sorted(codepoints):
+        if ranges and cp == ranges[-1][1] + 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    body = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    return re.compile(f"[{body}]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    #: character → normalised character (only characters that change)
+    mapping: dict[int, str]
+    #: the same for the BMP as a tuple indexed by code point (str.translate's fastest mapping)
+    bmp: tuple[int | str, ...]
+    #: BMP character → its normalised form, for the characters the mapping changes
+    targets: dict[str, str]
+    #: one scan finds what matters to `_fold`: characters the mapping changes, characters
+    #: other than A-Z that str.lower() changes, and every astral character
+    scan: re.Pattern[str]
+    #: the str.lower()-changed characters of `scan` other than A-Z (astral ones aside)
+    cased: frozenset[str]
+    #: changed characters whose target the mapping changes again: replace order would matter
+    chained: frozenset[str]
+    #: characters whose NFKC form is not one character
+    slow: re.Pattern[str]
+
+
 @lru_cache(maxsize=1)
-def _tables() -> tuple[dict[int, str], re.Pattern[str]]:
-    """(translate table, regex of characters needing the slow path). Built once per process."""
+def _tables() -> _Tables:
+    """Built once per process."""
     t2s = _t2s_pairs()
     table: dict[int, str] = {}
-    slow: list[str] = []
+    slow: list[int] = []
     for cp in range(0x30000):
         if 0xD800 <= cp <= 0xDFFF:
             continue
         ch = chr(cp)
         nf = unicodedata.normalize("NFKC", ch)
         if len(nf) != 1:
-            slow.append(ch)
+            slow.append(cp)
             continue
         out = t2s.get(nf, nf)
         if "A" <= out <= "Z":
@@ -88,9 +192,37 @@ def _tables() -> tuple[dict[int, str], re.Pattern[str]]:
             table[cp] = out
     for ch in _ZERO_WIDTH:
         table.pop(ord(ch), None)
-    slow = [c for c in slow if c not in _ZERO_WIDTH]
-    klass = "".join(re.escape(c) for c in slow)
-    return table, re.compile(f"[{klass}]")
+    slow = [c for c in slow if chr(c) not in _ZERO_WIDTH]
+    bmp = tuple(table.get(cp, cp) for cp in range(_BMP))
+    targets = {chr(k): v for k, v in table.items() if k < _BMP}
+    cased = frozenset(chr(cp) for cp in range(_BMP) if not 0xD800 <= cp <= 0xDFFF and chr(cp).lower() != chr(cp)
+                      and not 0x41 <= cp <= 0x5A)
+    scan = _char_class(sorted({ord(c) for c in targets} | {ord(c) for c in cased}) + list(range(_BMP, 0x110000)))
+    chained = frozenset(chr(k) for k, v in table.items() if ord(v) in table)
+    return _Tables(table, bmp, targets, scan, cased, chained, _char_class(slow))
+
+
+def _fold(text: str, t: _Tables) -> str:
+    """The length-keeping table applied to `text`."""
+    found = t.scan.findall(text)
+    if not found:
+        return text
+    distinct = set(found)
+    if max(distinct) >= "\U00010000":
+        return text.translate(t.mapping)
+    lowerable = distinct.isdisjoint(t.cased)
+    if lowerable and not distinct.isdisjoint(_ASCII_UPPER):
+        # Only A-Z change under str.lower() here, exactly as the table maps them: one C pass.
+        text = text.lower()
+        distinct -= _ASCII_UPPER
+    targets = t.targets
+    if not lowerable:
+        distinct = {ch for ch in distinct if ch in targets}  # cased characters the table keeps
+    if len(distinct) > _MAX_REPLACES or not distinct.isdisjoint(t.chained):
+        return text.translate(t.bmp)
+    for ch in distinct:
+        text = text.replace(ch, targets[ch])
+    return text
 
 
 def _map_char(ch: str, table: dict[int, str]) -> str:
@@ -100,32 +232,67 @@ def _map_char(ch: str, table: dict[int, str]) -> str:
 
 def normalise(text: str) -> Normalised:
     """Normalise `text` for matching; offsets map back through the returned object."""
-    table, slow = _tables()
+    t = _tables()
     index: list[int] | None = None
-    stage = text.translate(table)
-    if not unicodedata.is_normalized("NFKC", stage) and slow.search(text):
+    stage = _fold(text, t)
+    if not unicodedata.is_normalized("NFKC", stage) and t.slow.search(text):
         parts: list[str] = []
         index = []
         for i, ch in enumerate(text):
-            out = ch if ch in _ZERO_WIDTH else _map_char(ch, table)
+            out = ch if ch in _ZERO_WIDTH else _map_char(ch, t.mapping)
             parts.append(out)
             index.extend([i] * len(out))
         stage = "".join(parts)
-    spans = [m.span() for m in _NOISE_RUN.finditer(stage)]
-    if not spans and index is None:
-        return Normalised(stage, text)
-    if index is None:
-        lengths = [e - s for s, e in spans]
-        shifts = list(accumulate(lengths))
-        breaks = [s - (sh - n) for (s, _), sh, n in zip(spans, shifts, lengths, strict=True)]
-        return Normalised(_NOISE_RUN.sub("", stage), text, (0, *breaks), (0, *shifts))
-    keep = [True] * len(stage)
-    for s, e in spans:
-        for j in range(s, e):
-            keep[j] = False
-    text_out = "".join(c for c, k in zip(stage, keep, strict=True) if k)
-    idx = tuple(i for i, k in zip(index, keep, strict=True) if k)
-    return Normalised(text_out, text, _index=idx)
+    out = _delete_noise(stage)
+    if len(out) == len(stage):
+        return Normalised(stage, text, None, index)
+    return Normalised(out, text, stage, index)
+
+
+#: Joins the fields of one document so each step runs once per document: it is not noise,
+#: not Chinese and unchanged by the table, so nothing is deleted or matched across it.
+_SEPARATOR = "\x00"
+
+
+def normalise_all(texts: list[str]) -> tuple[list[Normalised], str, list[int]]:
+    """`normalise` of each text, computed in one pass over them all (per-call overhead is a
+    large share of short fields). Also returns the normalised texts joined by a separator no
+    keyword contains, for one matcher pass, and where each starts in that joined string."""
+    t = _tables()
+    joined = _SEPARATOR.join(texts)
+    if len(texts) == 1 or joined.count(_SEPARATOR) != len(texts) - 1:
+        norms = [normalise(x) for x in texts]
+    else:
+        stage = _fold(joined, t)
+        if not unicodedata.is_normalized("NFKC", stage) and t.slow.search(joined):
+            norms = [normalise(x) for x in texts]
+        else:
+            out = _delete_noise(stage)
+            if len(out) == len(stage):
+                norms = [Normalised(s, x) for s, x in zip(stage.split(_SEPARATOR), texts, strict=True)]
+            else:
+                norms = [
+                    Normalised(o, x, s if len(o) != len(s) else None)
+                    for o, s, x in zip(out.split(_SEPARATOR), stage.split(_SEPARATOR), texts, strict=True)
+                ]
+            starts = list(accumulate((len(n.text) + 1 for n in norms[:-1]), initial=0))
+            return norms, out, starts
+    starts = list(accumulate((len(n.text) + 1 for n in norms[:-1]), initial=0))
+    return norms, _SEPARATOR.join(n.text for n in norms), starts
+
+
+def _squeezable(stage: str) -> bool:
+    """Whether spaces are deleted with `str.replace` (enough of them, no placeholder clash)."""
+    return stage.count(" ") >= 8 and _PLACEHOLDER not in stage
+
+
+def _delete_noise(stage: str) -> str:
+    """`_NOISE_RUN.sub("", stage)`, computed faster when there are many spaces."""
+    if not _squeezable(stage):
+        return _NOISE_RUN.sub("", stage)
+    marked, kept = _NOT_LONE_SPACE.subn(_PLACEHOLDER, stage)
+    out = _NOISE_RUN_P.sub("", marked.replace(" ", ""))
+    return out.replace(_PLACEHOLDER, " ") if kept else out
 
 
 def normalise_term(term: str) -> str:

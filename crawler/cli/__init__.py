@@ -19,6 +19,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "clues_cmd",
     "evidence_cmd",
     "schema_cmd",
+    "task_cmd",
+    "schedule_cmd",
+    "scrapyd_cmd",
 )
 
 

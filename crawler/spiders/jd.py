@@ -22,7 +22,9 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.capture import capture
+from crawler.charset import decode_html
 from crawler.items import PageCapture, ProductItem, ShopItem
+from crawler.middlewares import count_malformed
 from crawler.spiders._common import Doc, clean, first, first_of, js_string, parse_price, split_arg, text_of
 from rules.document import Option
 
@@ -210,6 +212,18 @@ def extract_listing(html: str, url: str) -> dict[str, Any]:
     }
 
 
+def extract_page(page: bytes | str, url: str) -> list[dict[str, Any]]:
+    """Whatever the saved page is (item, shop, licence, listing), its extraction: the entry
+    point `wangjian extract` calls. A URL that names no page type falls back to the page's
+    own pageConfig script (item pages carry one)."""
+    html = decode_html(page)
+    kind = page_kind(url)
+    if kind == "item" or (kind == "listing" and "pageConfig" in html):
+        return [extract_product(html, url)]
+    extract = {"shop": extract_shop, "licence": extract_licence}.get(kind, extract_listing)
+    return [extract(html, url)]
+
+
 def build_product_item(data: dict[str, Any], pages: list[PageCapture] | None = None) -> ProductItem:
     fields = set(ProductItem.model_fields) - {"pages"}
     return ProductItem(**{k: v for k, v in data.items() if k in fields and v is not None}, pages=pages or [])
@@ -306,8 +320,7 @@ class JdSpider(scrapy.Spider):
         if response.meta.get("with_shop") and data.get("shop_url"):
             yield response.follow(data["shop_url"], callback=self.parse_shop, meta={"products": False})
         if not data.get("item_id"):
-            self.crawler.stats.inc_value("wangjian/malformed_pages")
-            self.logger.warning("no product on %s", response.url)
+            count_malformed(self.crawler, "no_product", response.url, "no sku id")
             return
         api = data.get("price_api") or urljoin(response.url, "../prices/mgets")
         yield scrapy.Request(
@@ -323,7 +336,7 @@ class JdSpider(scrapy.Spider):
         try:
             price, market = parse_prices(response.text).get(data["item_id"], (None, None))
         except (ValueError, AttributeError):
-            self.crawler.stats.inc_value("wangjian/malformed_pages")
+            count_malformed(self.crawler, "bad_price_json", response.url)
             price = market = None
         yield build_product_item(apply_price(data, price, market), [response.meta["item_page"], capture(response)])
 

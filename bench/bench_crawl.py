@@ -1,0 +1,153 @@
+"""Crawl throughput: bare Scrapy (no item pipelines) against the full pipeline (normalise →
+evidence → detect → clues into an embedded MongoDB this bench starts), in one run, on the
+same 20,000+-page fixture platform served by its own process (so it does not compete with
+the crawl for the GIL). Also reports the crawl process's peak RSS at pages 5,000 and
+20,000: after warm-up it should stay flat (goal: < 10% growth).
+
+Run: .venv/bin/python bench/bench_crawl.py [--platform pharmacy] [--scale 200] [--profile]
+(--profile records the full-pipeline crawl with py-spy into bench/crawl-profile.txt)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PROBE_AT = (5_000, 20_000)
+
+
+class CrawlProbe:
+    """Scrapy extension the bench installs in each crawl: counts responses, times the crawl
+    from the first response to the close, and records peak RSS at the probe points."""
+
+    def __init__(self, crawler: Any) -> None:
+        from scrapy import signals
+
+        self.stats = crawler.stats
+        self.pages = 0
+        self.first: float | None = None
+        self.last = 0.0
+        crawler.signals.connect(self.response_received, signal=signals.response_received)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> CrawlProbe:
+        return cls(crawler)
+
+    def response_received(self, **kwargs: Any) -> None:
+        self.pages += 1
+        self.last = time.monotonic()
+        if self.first is None:
+            self.first = self.last
+        if self.pages in PROBE_AT:
+            peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            self.stats.set_value(f"bench/peak_rss_kb_at_{self.pages}", peak_kb)
+
+    def spider_closed(self, **kwargs: Any) -> None:
+        if self.first is not None:
+            self.stats.set_value("bench/pages", self.pages)
+            self.stats.set_value("bench/seconds", self.last - self.first)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_port(port: int, proc: subprocess.Popen, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("fixture server exited")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("fixture server did not start")
+
+
+def _crawl(platform: str, start_url: str, stats_file: Path, settings: dict[str, str], profile: Path | None) -> dict:
+    from crawler import settings as project
+
+    extensions = {**project.EXTENSIONS, "bench.bench_crawl.CrawlProbe": 900}
+    cmd = [sys.executable, "-m", "crawler.cli", "crawl", platform, "--start-url", start_url,
+           "--stats-json", str(stats_file), "-s", f"EXTENSIONS={json.dumps(extensions)}",
+           "-s", "LOG_LEVEL=WARNING", "-s", "TELNETCONSOLE_ENABLED=0"]  # fmt: skip
+    for k, v in settings.items():
+        cmd += ["-s", f"{k}={v}"]
+    if profile is not None:
+        cmd = [shutil.which("py-spy") or "py-spy", "record", "--format", "raw", "-o", str(profile), "--", *cmd]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "WANGJIAN_VAR": str(stats_file.parent / "var")}
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    if not stats_file.exists():
+        raise RuntimeError(f"crawl failed (rc={proc.returncode}):\n{proc.stderr[-3000:]}")
+    return json.loads(stats_file.read_text(encoding="utf-8"))
+
+
+def _report(name: str, stats: dict) -> float:
+    rate = stats["bench/pages"] / stats["bench/seconds"]
+    rss = [stats.get(f"bench/peak_rss_kb_at_{n}") for n in PROBE_AT]
+    growth = f"{(rss[1] / rss[0] - 1) * 100:+.1f}%" if all(rss) else "n/a"
+    print(
+        f"{name:>5}: {stats['bench/pages']} pages in {stats['bench/seconds']:.1f} s = {rate:.0f} pages/s, "
+        f"items {stats.get('item_scraped_count', 0)}, errors {stats.get('log_count/ERROR', 0)}, peak RSS "
+        + " / ".join(f"{(r or 0) / 1024:.0f} MB@{n}" for r, n in zip(rss, PROBE_AT, strict=True))
+        + f" ({growth})"
+    )
+    return rate
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--platform", default="pharmacy")
+    parser.add_argument("--scale", type=int, default=200)
+    parser.add_argument("--profile", action="store_true", help="py-spy the full-pipeline crawl")
+    args = parser.parse_args()
+    from pipelines.embedded_mongo import EmbeddedMongo
+
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "fixtures.server", "--port", str(port), "--scale", str(args.scale)],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        _wait_port(port, server)
+        start_url = f"http://127.0.0.1:{port}/{args.platform}" + _start_path(args.platform)
+        with tempfile.TemporaryDirectory() as tmp, EmbeddedMongo(Path(tmp) / "mongo") as mongo:
+            bare = _crawl(args.platform, start_url, Path(tmp) / "bare.json", {"ITEM_PIPELINES": "{}"}, None)
+            full = _crawl(
+                args.platform, start_url, Path(tmp) / "full.json",
+                {"MONGO_URI": mongo.uri, "MONGO_DATABASE": "bench_crawl"},
+                ROOT / "bench" / "crawl-profile.txt" if args.profile else None,
+            )  # fmt: skip
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    bare_rate = _report("bare", bare)
+    full_rate = _report("full", full)
+    print(f"bench crawl: pages_per_s={full_rate:.0f} ratio={full_rate / bare_rate:.2f} vs bare_scrapy")
+    return 0
+
+
+def _start_path(platform: str) -> str:
+    from fixtures import platforms
+    from fixtures.world import build_world
+
+    return platforms.load()[platform].start_paths(build_world(scale=1))[0]
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""Literal gates for condition regexes: sound (a match always contains a gate literal) and
+without effect on what the engine reports."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+
+from rules import load_ruleset
+from rules.conditions import all_conditions
+from rules.document import Document
+from rules.literals import required_literals
+from rules.normalize import normalise
+
+CORPUS = Path(__file__).parent / "corpus" / "labeled.jsonl"
+
+
+def test_required_literals_of_common_constructs() -> None:
+    assert required_literals("增强免疫力|缓解.{0,4}疲劳|护肝") == {"增强免疫力", "缓解", "护肝"}
+    assert required_literals("(原价|市场价)\\s*[:：]?\\s*\\d+") == {"原价", "市场价"}
+    assert required_literals("(?<!非)处方药|需(凭|提供)处方") == {"处方药", "处方"}
+    assert required_literals("(药品)+经营") in ({"药品"}, {"经营"})
+
+
+def test_no_literal_set_when_a_match_can_avoid_every_literal() -> None:
+    assert required_literals("\\d") is None
+    assert required_literals("处方药|[0-9a-y]{18}") is None  # one branch has no literal
+    assert required_literals("(?:处方药)?\\d+") is None  # optional part
+    assert required_literals("(?i)otc|处方药") is None  # case-insensitive
+    assert required_literals("a|处方药") is None  # too short to be worth a gate
+
+
+def _texts() -> list[str]:
+    rs = load_ruleset()
+    texts = [t for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()
+             for t in json.loads(line)["doc"].get("fields", {}).values()]
+    for rule in rs.rules:
+        for ex in rule.examples.hit + rule.examples.miss:
+            if isinstance(ex, str):
+                texts.append(ex)
+            elif ex.text is not None:
+                texts.append(ex.text)
+    rng = random.Random(7)
+    texts += ["".join(rng.sample(texts, 3)) for _ in range(300)]
+    return [normalise(t).text for t in texts if t]
+
+
+def test_every_regex_match_contains_a_gate_literal() -> None:
+    rs = load_ruleset()
+    patterns = {cc.spec.pattern for c in rs._compiled for cc in all_conditions(c.when) if cc.spec.pattern}
+    patterns |= {p for r in rs.rules for p in r.patterns} | {e.pattern for r in rs.rules for e in r.exclude}
+    texts = _texts()
+    checked = 0
+    for pattern in patterns:
+        literals = required_literals(pattern)
+        if literals is None:
+            continue
+        regex = re.compile(pattern)
+        for text in texts:
+            if regex.search(text):
+                checked += 1
+                assert any(lit in text for lit in literals), (pattern, text)
+    assert checked > 100
+
+
+def test_gates_do_not_change_hits() -> None:
+    gated, ungated = load_ruleset(), load_ruleset()
+    for c in ungated._compiled:
+        for cc in all_conditions(c.when):
+            cc.gate = None
+    docs = [Document.model_validate(json.loads(line)["doc"])
+            for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert any(cc.gate is not None for c in gated._compiled for cc in all_conditions(c.when))
+    for doc in docs:
+        assert gated.scan(doc) == ungated.scan(doc), doc.id
