@@ -152,7 +152,17 @@ async def abandon(failure: Failure, stats: StatsCollector) -> None:
 
 
 def browser_capture(response: Response, rendered: Rendered) -> PageCapture:
-    """The capture of a rendered page: bytes as served (the rendered DOM when the served bytes
-    could not be read), the screenshot, the browser that rendered it."""
-    served = response.replace(body=rendered.served_body) if rendered.served_body is not None else response
-    return capture(served, method="browser", screenshot=rendered.screenshot, browser_version=rendered.browser_version)
+    """The capture of a rendered page: bytes as served, the DOM the scripts built (what the
+    extraction read), the screenshot, and the browser that rendered it. When the served bytes
+    could not be read, the body is the rendered DOM and no separate copy is kept."""
+    if rendered.served_body is None:
+        return capture(
+            response, method="browser", screenshot=rendered.screenshot, browser_version=rendered.browser_version
+        )
+    return capture(
+        response.replace(body=rendered.served_body),
+        method="browser",
+        screenshot=rendered.screenshot,
+        browser_version=rendered.browser_version,
+        rendered_html=response.body,
+    )

@@ -23,7 +23,11 @@ def response_headers(response: Response) -> dict[str, list[str]]:
 
 
 def capture(
-    response: Response, method: str | None = None, screenshot: bytes | None = None, browser_version: str | None = None
+    response: Response,
+    method: str | None = None,
+    screenshot: bytes | None = None,
+    browser_version: str | None = None,
+    rendered_html: bytes | None = None,
 ) -> PageCapture:
     """The PageCapture of `response`. Fetch times come from `FetchTimingMiddleware`; when it
     did not run (a response built by hand), both default to now."""
@@ -46,6 +50,7 @@ def capture(
         user_agent=_decode(ua) if ua else None,
         browser_version=browser_version,
         screenshot=screenshot,
+        rendered_html=rendered_html,
     )
 
 

@@ -30,6 +30,7 @@ class PageCapture(BaseModel):
     user_agent: str | None = None
     browser_version: str | None = None
     screenshot: bytes | None = None  # full-page PNG when rendered
+    rendered_html: bytes | None = None  # the DOM after scripts ran (UTF-8), when rendered
 
 
 class ShopItem(BaseModel):

@@ -17,7 +17,12 @@ from pipelines.models import EvidenceRecord
 
 TEMPLATE = Path(__file__).parent / "templates" / "evidence_record.html"
 BEIJING = ZoneInfo("Asia/Shanghai")
-ARTIFACT_LABELS = {"body": "网页原始响应数据", "headers": "HTTP 响应头", "screenshot": "整页截图"}
+ARTIFACT_LABELS = {
+    "body": "网页原始响应数据",
+    "headers": "HTTP 响应头",
+    "rendered": "浏览器渲染后的网页（DOM）",
+    "screenshot": "整页截图",
+}
 METHOD_LABELS = {"http": "以 HTTP 协议直接获取网页原始数据", "browser": "以无头浏览器渲染网页并截取整页截图"}
 
 

@@ -15,6 +15,7 @@ from string import Template
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pipelines.annex_c import ARTIFACT_LABELS
 from pipelines.models import EvidenceRecord, utcnow
 from pipelines.regions import region_label
 from pipelines.report import department_of
@@ -30,7 +31,6 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 #: Evidence records listed in a notice: the newest ones.
 RECORDS_PER_DOCUMENT = 5
-ARTIFACT_LABELS = {"body": "网页原始数据", "headers": "HTTP响应头", "screenshot": "网页截图"}
 
 
 def esc(value: Any) -> str:

@@ -34,6 +34,8 @@ def capture_blobs(capture: PageCapture) -> list[tuple[str, bytes, str]]:
     """(kind, bytes, media type) of everything a capture contributes as evidence."""
     content_type = (capture.headers.get("Content-Type") or ["application/octet-stream"])[0]
     blobs = [("body", capture.body, content_type), ("headers", headers_bytes(capture.headers), "application/json")]
+    if capture.rendered_html:
+        blobs.append(("rendered", capture.rendered_html, "text/html; charset=utf-8"))
     if capture.screenshot:
         blobs.append(("screenshot", capture.screenshot, "image/png"))
     return blobs

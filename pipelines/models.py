@@ -21,7 +21,7 @@ class Artifact(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: Literal["body", "headers", "screenshot"]
+    kind: Literal["body", "headers", "rendered", "screenshot"]
     file_id: str  # content address in the evidence store: hex SHA-256 of the bytes
     sha256: str
     sm3: str | None = None  # GB/T 32905 SM3 of the same bytes, for government tooling

@@ -61,15 +61,20 @@ _ASCII_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 class Normalised:
     """Normalised text plus what is needed to map its offsets back to the original."""
 
-    __slots__ = ("text", "original", "_stage", "_index", "_starts")
+    __slots__ = ("text", "original", "_stage", "_stage_at", "_expanded", "_index", "_starts")
 
-    def __init__(self, text: str, original: str, stage: str | None = None, index: list[int] | None = None) -> None:
+    def __init__(self, text: str, original: str, stage: str | None = None, expanded: bool = False,
+                 stage_at: int | None = None) -> None:
         self.text = text
         self.original = original
-        #: the text before deletions, when something was deleted (positions differ from `text`)
+        #: the text before deletions, when something was deleted (positions differ from `text`);
+        #: with `stage_at`, a longer string holding it from that index on (sliced when needed)
         self._stage = stage
-        #: per-character original index of the stage, when the slow NFKC path changed lengths
-        self._index = index
+        self._stage_at = stage_at
+        #: whether some character's NFKC form had another length (①), so the stage is not
+        #: position for position the original; `_index` maps it back, built on first use
+        self._expanded = expanded
+        self._index: list[int] | None = None
         #: offset maps of the deletion steps (see `_layers`); built on first use
         self._starts: list[tuple[list[int], list[int]]] | None = None
 
@@ -82,6 +87,8 @@ class Normalised:
         if self._starts is None:
             stage = self._stage
             assert stage is not None
+            if self._stage_at is not None:
+                stage = stage[self._stage_at : self._stage_at + len(self.original)]
             if _squeezable(stage):
                 marked = _NOT_LONE_SPACE.sub(_PLACEHOLDER, stage)
                 squeezed = marked.replace(" ", "")
@@ -98,7 +105,11 @@ class Normalised:
             for after, before in self._layers():
                 i = bisect.bisect_right(after, pos) - 1
                 pos = before[i] + pos - after[i]
-        return self._index[pos] if self._index is not None else pos
+        if not self._expanded:
+            return pos
+        if self._index is None:
+            self._index = _expanded_index(self.original, _tables())
+        return self._index[pos]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original [start, end) of the normalised span [start, end)."""
@@ -167,8 +178,12 @@ class _Tables:
     cased: frozenset[str]
     #: changed characters whose target the mapping changes again: replace order would matter
     chained: frozenset[str]
-    #: characters whose NFKC form is not one character
+    #: characters whose NFKC form is not one character (and every astral character)
     slow: re.Pattern[str]
+    #: the same, as a capturing split
+    slow_split: re.Pattern[str]
+    #: each of those characters → its NFKC form through the table
+    expansions: dict[str, str]
 
 
 @lru_cache(maxsize=1)
@@ -199,7 +214,12 @@ def _tables() -> _Tables:
                       and not 0x41 <= cp <= 0x5A)
     scan = _char_class(sorted({ord(c) for c in targets} | {ord(c) for c in cased}) + list(range(_BMP, 0x110000)))
     chained = frozenset(chr(k) for k, v in table.items() if ord(v) in table)
-    return _Tables(table, bmp, targets, scan, cased, chained, _char_class(slow))
+    # Every astral character is let through as well (one range instead of dozens tested on
+    # every character); those that are not slow expand to themselves.
+    slow_class = _char_class([cp for cp in slow if cp < _BMP] + list(range(_BMP, 0x110000)))
+    expansions = {chr(cp): _map_char(chr(cp), table) for cp in slow}
+    return _Tables(table, bmp, targets, scan, cased, chained, slow_class, re.compile(f"({slow_class.pattern})"),
+                   expansions)
 
 
 def _fold(text: str, t: _Tables) -> str:
@@ -230,23 +250,40 @@ def _map_char(ch: str, table: dict[int, str]) -> str:
     return "".join(table.get(ord(c), c) for c in nf)
 
 
+def _expand(text: str, t: _Tables) -> str:
+    """The table applied when some characters' NFKC form is not one character (①, ㎏, …):
+    the table leaves those alone, so fold everything, then put each one's mapping in."""
+    parts = t.slow_split.split(_fold(text, t))
+    expansions = t.expansions
+    parts[1::2] = [expansions.get(ch, ch) for ch in parts[1::2]]
+    return "".join(parts)
+
+
+def _expanded_index(text: str, t: _Tables) -> list[int]:
+    """Per character of `_expand(text)`, the index in `text` it came from."""
+    index: list[int] = []
+    at = 0
+    for k, part in enumerate(t.slow_split.split(text)):
+        if k % 2 == 0:
+            index.extend(range(at, at + len(part)))
+            at += len(part)
+        else:
+            index.extend([at] * len(t.expansions.get(part, part)))
+            at += 1
+    return index
+
+
 def normalise(text: str) -> Normalised:
     """Normalise `text` for matching; offsets map back through the returned object."""
     t = _tables()
-    index: list[int] | None = None
     stage = _fold(text, t)
-    if not unicodedata.is_normalized("NFKC", stage) and t.slow.search(text):
-        parts: list[str] = []
-        index = []
-        for i, ch in enumerate(text):
-            out = ch if ch in _ZERO_WIDTH else _map_char(ch, t.mapping)
-            parts.append(out)
-            index.extend([i] * len(out))
-        stage = "".join(parts)
+    expanded = not unicodedata.is_normalized("NFKC", stage) and t.slow.search(text) is not None
+    if expanded:
+        stage = _expand(text, t)
     out = _delete_noise(stage)
     if len(out) == len(stage):
-        return Normalised(stage, text, None, index)
-    return Normalised(out, text, stage, index)
+        return Normalised(stage, text, None, expanded)
+    return Normalised(out, text, stage, expanded)
 
 
 #: Joins the fields of one document so each step runs once per document: it is not noise,
@@ -260,25 +297,36 @@ def normalise_all(texts: list[str]) -> tuple[list[Normalised], str, list[int]]:
     keyword contains, for one matcher pass, and where each starts in that joined string."""
     t = _tables()
     joined = _SEPARATOR.join(texts)
-    if len(texts) == 1 or joined.count(_SEPARATOR) != len(texts) - 1:
-        norms = [normalise(x) for x in texts]
-    else:
+    if len(texts) > 1 and joined.count(_SEPARATOR) == len(texts) - 1:
         stage = _fold(joined, t)
         if not unicodedata.is_normalized("NFKC", stage) and t.slow.search(joined):
-            norms = [normalise(x) for x in texts]
-        else:
-            out = _delete_noise(stage)
-            if len(out) == len(stage):
-                norms = [Normalised(s, x) for s, x in zip(stage.split(_SEPARATOR), texts, strict=True)]
-            else:
-                norms = [
-                    Normalised(o, x, s if len(o) != len(s) else None)
-                    for o, s, x in zip(out.split(_SEPARATOR), stage.split(_SEPARATOR), texts, strict=True)
-                ]
-            starts = list(accumulate((len(n.text) + 1 for n in norms[:-1]), initial=0))
-            return norms, out, starts
+            return _normalise_expanded(texts, _expand(joined, t))
+        out = _delete_noise(stage)
+        if len(out) == len(stage):
+            starts = list(accumulate((len(x) + 1 for x in texts[:-1]), initial=0))
+            return [Normalised(p, x) for p, x in zip(stage.split(_SEPARATOR), texts, strict=True)], stage, starts
+        norms = []
+        at = 0
+        for piece, x in zip(out.split(_SEPARATOR), texts, strict=True):
+            # the fold keeps lengths, so a field lost characters only if it was shortened
+            norms.append(Normalised(piece, x, stage, False, at) if len(piece) != len(x) else Normalised(piece, x))
+            at += len(x) + 1
+        starts = list(accumulate((len(n.text) + 1 for n in norms[:-1]), initial=0))
+        return norms, out, starts
+    norms = [normalise(x) for x in texts]
     starts = list(accumulate((len(n.text) + 1 for n in norms[:-1]), initial=0))
     return norms, _SEPARATOR.join(n.text for n in norms), starts
+
+
+def _normalise_expanded(texts: list[str], stage: str) -> tuple[list[Normalised], str, list[int]]:
+    """`normalise_all` once `stage` (the joined texts through `_expand`) has changed length."""
+    out = _delete_noise(stage)
+    norms = []
+    for piece, field_stage, x in zip(out.split(_SEPARATOR), stage.split(_SEPARATOR), texts, strict=True):
+        expanded = len(field_stage) != len(x)
+        norms.append(Normalised(piece, x, field_stage if len(piece) != len(field_stage) else None, expanded))
+    starts = list(accumulate((len(n.text) + 1 for n in norms[:-1]), initial=0))
+    return norms, out, starts
 
 
 def _squeezable(stage: str) -> bool:

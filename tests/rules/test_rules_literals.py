@@ -8,7 +8,7 @@ import random
 import re
 from pathlib import Path
 
-from rules import load_ruleset
+from rules import RuleSet, load_ruleset
 from rules.conditions import all_conditions
 from rules.document import Document
 from rules.literals import required_literals
@@ -32,8 +32,7 @@ def test_no_literal_set_when_a_match_can_avoid_every_literal() -> None:
     assert required_literals("a|处方药") is None  # too short to be worth a gate
 
 
-def _texts() -> list[str]:
-    rs = load_ruleset()
+def _texts(rs: RuleSet) -> list[str]:
     texts = [t for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()
              for t in json.loads(line)["doc"].get("fields", {}).values()]
     for rule in rs.rules:
@@ -47,11 +46,11 @@ def _texts() -> list[str]:
     return [normalise(t).text for t in texts if t]
 
 
-def test_every_regex_match_contains_a_gate_literal() -> None:
-    rs = load_ruleset()
+def test_every_regex_match_contains_a_gate_literal(ruleset: RuleSet) -> None:
+    rs = ruleset
     patterns = {cc.spec.pattern for c in rs._compiled for cc in all_conditions(c.when) if cc.spec.pattern}
     patterns |= {p for r in rs.rules for p in r.patterns} | {e.pattern for r in rs.rules for e in r.exclude}
-    texts = _texts()
+    texts = _texts(rs)
     checked = 0
     for pattern in patterns:
         literals = required_literals(pattern)
@@ -65,8 +64,8 @@ def test_every_regex_match_contains_a_gate_literal() -> None:
     assert checked > 100
 
 
-def test_gates_do_not_change_hits() -> None:
-    gated, ungated = load_ruleset(), load_ruleset()
+def test_gates_do_not_change_hits(ruleset: RuleSet) -> None:
+    gated, ungated = ruleset, load_ruleset()
     for c in ungated._compiled:
         for cc in all_conditions(c.when):
             cc.gate = None
