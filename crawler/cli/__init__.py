@@ -14,7 +14,6 @@ COMMAND_MODULES: tuple[str, ...] = (
     "crawl_cmd",
     "rules_cmd",
     "extract_cmd",
-    "fixtures_cmd",
     "report_cmd",
     "clues_cmd",
     "evidence_cmd",
@@ -33,13 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wangjian", description="网络交易监测 — online-transaction monitoring")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"crawler.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"crawler.cli.{name}":
-                continue  # optional command group not present in this build
-            raise
-        module.register(sub)
+        importlib.import_module(f"crawler.cli.{name}").register(sub)
     return parser
 
 
