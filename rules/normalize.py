@@ -4,13 +4,14 @@ Steps (domain-rules.md §0): NFKC, traditional → simplified, Latin lowercased,
 characters removed, noise (spaces, punctuation, symbols) between two Chinese characters
 removed. The first three are one character-for-character table built once from unicodedata
 and the OpenCC t2s character data, so they keep the length; only characters whose NFKC form
-is not one character (rare: ①, ㎏, ligatures) take a slow per-character path.
+is not one character (①, ㎏, ligatures, the ellipsis …) are expanded separately.
 
-Normalisation runs on every text field of every crawled page, so each step is a C-speed
-primitive: a regex scan finds the few characters the table changes (usual listing text has
-a handful: full-width punctuation, capitals) and `str.replace` swaps them; `str.translate`
-is kept for texts with many changes (traditional text). Noise is deleted by one regex `sub`.
-The map back to original offsets is built only when a hit asks for it.
+Normalisation runs on every text field of every crawled page (bench/bench_rules.py), so each
+step is a C-speed primitive: a regex scan finds the few characters the table changes (usual
+listing text has a handful: full-width punctuation, capitals) and `str.replace` swaps them,
+with `str.translate` for texts with many changes (traditional text); noise goes with a regex
+`sub` plus one `str.replace` for the many lone spaces; `normalise_all` does it once for all
+fields of a document. Maps back to original offsets are built only when a hit asks for one.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ _DELETED = rf"{_NZ}(?:(?<=[{_HAN}]{_NZ}){_NZ}{{0,2}}(?=[{_HAN}])|(?<=[{_ZERO_WID
 _NOISE_RUN = re.compile(_DELETED)
 _NOISE_SPLIT = re.compile(f"({_DELETED})")
 #: Spaces are most of the noise (space-separated titles and descriptions), and a regex
-#: match per deleted space is the slowest step of normalisation. `_squeeze` marks every
+#: match per deleted space is the slowest step of normalisation. `_delete_noise` marks every
 #: space that is not a single space between two Chinese characters with a private-use
 #: placeholder the deletion regex treats as noise, drops the remaining spaces in one
 #: `str.replace` (those are exactly the one-character runs the regex would delete), and
@@ -74,7 +75,7 @@ class Normalised:
         #: whether some character's NFKC form had another length (①), so the stage is not
         #: position for position the original; `_index` maps it back, built on first use
         self._expanded = expanded
-        self._index: list[int] | None = None
+        self._index: tuple[list[int], list[int]] | None = None
         #: offset maps of the deletion steps (see `_layers`); built on first use
         self._starts: list[tuple[list[int], list[int]]] | None = None
 
@@ -108,8 +109,10 @@ class Normalised:
         if not self._expanded:
             return pos
         if self._index is None:
-            self._index = _expanded_index(self.original, _tables())
-        return self._index[pos]
+            self._index = _expansion_map(self.original, _tables())
+        after, before = self._index
+        i = bisect.bisect_right(after, pos) - 1
+        return before[i] if i % 2 else before[i] + pos - after[i]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original [start, end) of the normalised span [start, end)."""
@@ -250,27 +253,23 @@ def _map_char(ch: str, table: dict[int, str]) -> str:
     return "".join(table.get(ord(c), c) for c in nf)
 
 
-def _expand(text: str, t: _Tables) -> str:
-    """The table applied when some characters' NFKC form is not one character (①, ㎏, …):
-    the table leaves those alone, so fold everything, then put each one's mapping in."""
-    parts = t.slow_split.split(_fold(text, t))
+def _expand(folded: str, t: _Tables) -> str:
+    """The rest of the table when some characters' NFKC form is not one character (①, ㎏,
+    …): `_fold` leaves those alone (and creates none), so put each one's mapping in."""
+    parts = t.slow_split.split(folded)
     expansions = t.expansions
     parts[1::2] = [expansions.get(ch, ch) for ch in parts[1::2]]
     return "".join(parts)
 
 
-def _expanded_index(text: str, t: _Tables) -> list[int]:
-    """Per character of `_expand(text)`, the index in `text` it came from."""
-    index: list[int] = []
-    at = 0
-    for k, part in enumerate(t.slow_split.split(text)):
-        if k % 2 == 0:
-            index.extend(range(at, at + len(part)))
-            at += len(part)
-        else:
-            index.extend([at] * len(t.expansions.get(part, part)))
-            at += 1
-    return index
+def _expansion_map(text: str, t: _Tables) -> tuple[list[int], list[int]]:
+    """Where each piece of `_expand(text)` starts, and where it came from in `text`: plain
+    stretches alternate with expanded characters (odd pieces), which map to one index."""
+    parts = t.slow_split.split(text)
+    lengths = list(map(len, parts))
+    expansions = t.expansions
+    lengths[1::2] = [len(expansions.get(ch, ch)) for ch in parts[1::2]]
+    return list(accumulate(lengths, initial=0))[:-1], list(accumulate(map(len, parts), initial=0))[:-1]
 
 
 def normalise(text: str) -> Normalised:
@@ -279,7 +278,7 @@ def normalise(text: str) -> Normalised:
     stage = _fold(text, t)
     expanded = not unicodedata.is_normalized("NFKC", stage) and t.slow.search(text) is not None
     if expanded:
-        stage = _expand(text, t)
+        stage = _expand(stage, t)
     out = _delete_noise(stage)
     if len(out) == len(stage):
         return Normalised(stage, text, None, expanded)
@@ -300,7 +299,7 @@ def normalise_all(texts: list[str]) -> tuple[list[Normalised], str, list[int]]:
     if len(texts) > 1 and joined.count(_SEPARATOR) == len(texts) - 1:
         stage = _fold(joined, t)
         if not unicodedata.is_normalized("NFKC", stage) and t.slow.search(joined):
-            return _normalise_expanded(texts, _expand(joined, t))
+            return _normalise_expanded(texts, _expand(stage, t))
         out = _delete_noise(stage)
         if len(out) == len(stage):
             starts = list(accumulate((len(x) + 1 for x in texts[:-1]), initial=0))
