@@ -4,8 +4,8 @@ same 20,000+-page fixture platform served by its own process (so it does not com
 the crawl for the GIL). Also reports the crawl process's peak RSS at pages 5,000 and
 20,000: after warm-up it should stay flat (goal: < 10% growth).
 
-Run: .venv/bin/python bench/bench_crawl.py [--platform pharmacy] [--scale 200] [--profile]
-(--profile records the full-pipeline crawl with py-spy into bench/crawl-profile.txt)."""
+Run: .venv/bin/python bench/bench_crawl.py [--platform pharmacy] [--scale 200] [--profile FILE]
+(--profile records the full-pipeline crawl with py-spy, raw collapsed stacks, into FILE)."""
 
 from __future__ import annotations
 
@@ -24,21 +24,25 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBE_AT = (5_000, 20_000)
+CLOSE_TIMEOUT = 180
 
 
 class CrawlProbe:
     """Scrapy extension the bench installs in each crawl: counts responses, times the crawl
-    from the first response to the close, and records peak RSS at the probe points."""
+    from the first to the last response, records peak RSS at the probe points, and writes
+    all that to BENCH_PROBE_FILE as soon as the crawl runs dry (before pipelines close)."""
 
     def __init__(self, crawler: Any) -> None:
         from scrapy import signals
 
         self.stats = crawler.stats
+        self.path = Path(crawler.settings["BENCH_PROBE_FILE"])
         self.pages = 0
         self.first: float | None = None
         self.last = 0.0
+        self.rss: dict[str, int] = {}
         crawler.signals.connect(self.response_received, signal=signals.response_received)
-        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CrawlProbe:
@@ -50,13 +54,20 @@ class CrawlProbe:
         if self.first is None:
             self.first = self.last
         if self.pages in PROBE_AT:
-            peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            self.stats.set_value(f"bench/peak_rss_kb_at_{self.pages}", peak_kb)
+            self.rss[str(self.pages)] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
-    def spider_closed(self, **kwargs: Any) -> None:
-        if self.first is not None:
-            self.stats.set_value("bench/pages", self.pages)
-            self.stats.set_value("bench/seconds", self.last - self.first)
+    def spider_idle(self, **kwargs: Any) -> None:
+        if self.first is None:
+            return
+        data = {
+            "pages": self.pages,
+            "seconds": self.last - self.first,
+            "items": self.stats.get_value("item_scraped_count", 0),
+            "errors": self.stats.get_value("log_count/ERROR", 0),
+            "peak_rss_kb": self.rss,
+            "idle_at": time.time(),
+        }
+        self.path.write_text(json.dumps(data), encoding="utf-8")
 
 
 def _free_port() -> int:
@@ -78,33 +89,50 @@ def _wait_port(port: int, proc: subprocess.Popen, timeout: float = 180) -> None:
     raise RuntimeError("fixture server did not start")
 
 
-def _crawl(platform: str, start_url: str, stats_file: Path, settings: dict[str, str], profile: Path | None) -> dict:
+def _crawl(platform: str, start_url: str, work: Path, settings: dict[str, str], profile: Path | None) -> dict:
+    """Run one crawl; return its probe data plus `close_seconds` (pipelines closing after the
+    last page), killing the crawl if closing takes longer than CLOSE_TIMEOUT."""
     from crawler import settings as project
 
+    probe = work / "probe.json"
     extensions = {**project.EXTENSIONS, "bench.bench_crawl.CrawlProbe": 900}
     cmd = [sys.executable, "-m", "crawler.cli", "crawl", platform, "--start-url", start_url,
-           "--stats-json", str(stats_file), "-s", f"EXTENSIONS={json.dumps(extensions)}",
+           "-s", f"EXTENSIONS={json.dumps(extensions)}", "-s", f"BENCH_PROBE_FILE={probe}",
            "-s", "LOG_LEVEL=WARNING", "-s", "TELNETCONSOLE_ENABLED=0"]  # fmt: skip
     for k, v in settings.items():
         cmd += ["-s", f"{k}={v}"]
     if profile is not None:
-        cmd = [shutil.which("py-spy") or "py-spy", "record", "--format", "raw", "-o", str(profile), "--", *cmd]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "WANGJIAN_VAR": str(stats_file.parent / "var")}
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
-    if not stats_file.exists():
-        raise RuntimeError(f"crawl failed (rc={proc.returncode}):\n{proc.stderr[-3000:]}")
-    return json.loads(stats_file.read_text(encoding="utf-8"))
+        spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+        cmd = [spy, "record", "--format", "raw", "-o", str(profile), "--", *cmd]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "WANGJIAN_VAR": str(work / "var")}
+    with open(work / "crawl.log", "w") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        while proc.poll() is None and not probe.exists():
+            time.sleep(1)
+        try:
+            proc.wait(timeout=CLOSE_TIMEOUT)
+            killed = False
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            killed = True
+    if not probe.exists():
+        raise RuntimeError(f"crawl failed (rc={proc.returncode}):\n{(work / 'crawl.log').read_text()[-3000:]}")
+    data = json.loads(probe.read_text(encoding="utf-8"))
+    data["close_seconds"] = None if killed else max(0.0, time.time() - data["idle_at"])
+    return data
 
 
-def _report(name: str, stats: dict) -> float:
-    rate = stats["bench/pages"] / stats["bench/seconds"]
-    rss = [stats.get(f"bench/peak_rss_kb_at_{n}") for n in PROBE_AT]
+def _report(name: str, data: dict) -> float:
+    rate = data["pages"] / data["seconds"]
+    rss = [data["peak_rss_kb"].get(str(n)) for n in PROBE_AT]
     growth = f"{(rss[1] / rss[0] - 1) * 100:+.1f}%" if all(rss) else "n/a"
+    close = f"{data['close_seconds']:.0f} s" if data["close_seconds"] is not None else f"> {CLOSE_TIMEOUT} s (killed)"
     print(
-        f"{name:>5}: {stats['bench/pages']} pages in {stats['bench/seconds']:.1f} s = {rate:.0f} pages/s, "
-        f"items {stats.get('item_scraped_count', 0)}, errors {stats.get('log_count/ERROR', 0)}, peak RSS "
+        f"{name:>5}: {data['pages']} pages in {data['seconds']:.1f} s = {rate:.0f} pages/s, items {data['items']}, "
+        f"errors {data['errors']}, peak RSS "
         + " / ".join(f"{(r or 0) / 1024:.0f} MB@{n}" for r, n in zip(rss, PROBE_AT, strict=True))
-        + f" ({growth})"
+        + f" ({growth}), closing after the last page: {close}"
     )
     return rate
 
@@ -113,7 +141,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--platform", default="pharmacy")
     parser.add_argument("--scale", type=int, default=200)
-    parser.add_argument("--profile", action="store_true", help="py-spy the full-pipeline crawl")
+    parser.add_argument("--profile", type=Path, metavar="FILE", help="py-spy the full-pipeline crawl into FILE (raw)")
     args = parser.parse_args()
     from pipelines.embedded_mongo import EmbeddedMongo
 
@@ -126,11 +154,13 @@ def main() -> int:
         _wait_port(port, server)
         start_url = f"http://127.0.0.1:{port}/{args.platform}" + _start_path(args.platform)
         with tempfile.TemporaryDirectory() as tmp, EmbeddedMongo(Path(tmp) / "mongo") as mongo:
-            bare = _crawl(args.platform, start_url, Path(tmp) / "bare.json", {"ITEM_PIPELINES": "{}"}, None)
+            (Path(tmp) / "bare").mkdir()
+            (Path(tmp) / "full").mkdir()
+            bare = _crawl(args.platform, start_url, Path(tmp) / "bare", {"ITEM_PIPELINES": "{}"}, None)
             full = _crawl(
-                args.platform, start_url, Path(tmp) / "full.json",
+                args.platform, start_url, Path(tmp) / "full",
                 {"MONGO_URI": mongo.uri, "MONGO_DATABASE": "bench_crawl"},
-                ROOT / "bench" / "crawl-profile.txt" if args.profile else None,
+                args.profile,
             )  # fmt: skip
     finally:
         server.terminate()
