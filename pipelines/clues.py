@@ -202,12 +202,15 @@ class CluePipeline:
 
     def _backfill_shop_facts(self) -> None:
         assert self.writer is not None
+        ops = self.shops.backfill_operations()
+        if not ops:
+            return
         try:
-            changed = self.shops.backfill(self.writer.store.clues, self.crawler.spider.job_id)
+            self.writer.store.clues.bulk_write(ops, ordered=False)
         except PyMongoError as exc:  # derivable later from the shop clues; never worth failing a crawl
             log.warning("could not add shop USCC/region to product clues: %s", redact(str(exc)))
             return
-        self.crawler.stats.set_value("wangjian/clues/shop_facts_backfilled", changed)
+        self.crawler.stats.set_value("wangjian/clues/shop_facts_backfilled", len(ops))
 
     def process_item(self, envelope: Envelope) -> Envelope:
         if isinstance(envelope.item, ShopItem):
@@ -225,6 +228,8 @@ class CluePipeline:
             )
             self.pending_clues.extend(writes.values())
             self.crawler.stats.inc_value("wangjian/clues/sighted", len(writes))
+            if not isinstance(envelope.item, ShopItem):
+                self.shops.wait_for(envelope.item.platform, envelope.item.shop_id, list(writes))
         if (
             len(self.pending_clues) >= self.bulk_size
             or self.pending_bytes >= self.buffer_bytes

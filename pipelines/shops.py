@@ -4,7 +4,9 @@ the bureau that must act."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections import defaultdict
+
+from pymongo import UpdateOne
 
 from crawler.items import ShopItem
 from pipelines.models import Region
@@ -14,6 +16,8 @@ from pipelines.regions import region_for
 class ShopDirectory:
     def __init__(self) -> None:
         self._shops: dict[tuple[str, str], tuple[str | None, Region | None]] = {}
+        # Product clues written before their shop's page was seen, by shop.
+        self._waiting: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
 
     def remember(self, item: ShopItem) -> None:
         self._shops[(item.platform, item.shop_id)] = (item.uscc, region_for(item.uscc, item.address))
@@ -23,16 +27,18 @@ class ShopDirectory:
             return None, None
         return self._shops.get((platform, shop_id), (None, None))
 
-    def backfill(self, clues: Any, job_id: str) -> int:
-        """Set USCC and region on this job's product clues whose shop page came after them."""
-        changed = 0
-        for (platform, shop_id), (uscc, region) in self._shops.items():
+    def wait_for(self, platform: str, shop_id: str | None, clue_ids: list[str]) -> None:
+        """Note product clues whose shop is not known yet."""
+        if shop_id is not None and (platform, shop_id) not in self._shops:
+            self._waiting[(platform, shop_id)].update(clue_ids)
+
+    def backfill_operations(self) -> list[UpdateOne]:
+        """Updates (by clue id) giving the waiting product clues their shop's USCC and region."""
+        ops = []
+        for key, clue_ids in self._waiting.items():
+            uscc, region = self._shops.get(key, (None, None))
             if uscc is None and region is None:
                 continue
-            result = clues.update_many(
-                {"job_id": job_id, "target.kind": "product", "target.platform": platform,
-                 "target.shop_id": shop_id, "target.region": None},
-                {"$set": {"target.uscc": uscc, "target.region": region.model_dump() if region else None}},
-            )  # fmt: skip
-            changed += result.modified_count
-        return changed
+            facts = {"target.uscc": uscc, "target.region": region.model_dump() if region else None}
+            ops.extend(UpdateOne({"_id": clue_id}, {"$set": facts}) for clue_id in sorted(clue_ids))
+        return ops
