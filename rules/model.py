@@ -22,6 +22,9 @@ ScopeCategory = Literal["药品", "医疗器械", "化妆品", "保健食品", "
 TextField = Literal[
     "title", "subtitle", "description", "promo", "price_text", "terms", "shop_info", "licence_text"
 ]
+#: The business departments that act on clues (domain-rules.md §0), so reports never split one in two.
+Department = Literal["药品", "医疗器械", "化妆品", "广告", "价格", "消费者权益"]
+
 #: Structured facts a rule may test: exactly the fields of `Attributes`, so the two cannot drift.
 AttributeName = Literal[tuple(Attributes.model_fields)]  # type: ignore[valid-type]
 
@@ -145,7 +148,7 @@ class Rule(_Strict):
         default_factory=dict, description="severity overrides by document category"
     )
     class_: MonitoringClass = Field(alias="class")
-    department: str
+    department: Department
     task_type: Literal["常规", "专项"] | None = None
     status: Status = "stable"
     legal_basis: list[LegalBasis] = Field(min_length=1)
