@@ -67,6 +67,7 @@ def rule_ref(rule: Rule) -> RuleRef:
         pack=rule.pack,
         pack_version=rule.pack_version,
         legal_basis=[f"{basis.law} {basis.article}".strip() for basis in rule.legal_basis],
+        department=rule.department,
     )
 
 

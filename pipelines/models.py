@@ -74,6 +74,7 @@ class RuleRef(BaseModel):
     pack: str
     pack_version: str
     legal_basis: list[str]
+    department: str | None = None  # 业务部门 that judges clues of this rule
 
 
 class Region(BaseModel):

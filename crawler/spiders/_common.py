@@ -6,6 +6,8 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from typing import Any
+from urllib.parse import urljoin
 
 from lxml import etree
 from lxml.cssselect import CSSSelector
@@ -117,3 +119,14 @@ def first_of(*getters: Callable[[], str | None]) -> str | None:
         if value and value.strip():
             return clean(value)
     return None
+
+
+def listing_links(sel: Selector, url: str, items: str, shops: str, next_page: str) -> dict[str, Any]:
+    """Absolute item and shop links and the next page of a listing, from `::attr(href)`
+    selectors."""
+    nxt = sel.css(next_page).get()
+    return {
+        "item_urls": [urljoin(url, h) for h in sel.css(items).getall()],
+        "shop_urls": [urljoin(url, h) for h in sel.css(shops).getall()],
+        "next_url": urljoin(url, nxt) if nxt else None,
+    }

@@ -13,18 +13,19 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from typing import Any
-from urllib.parse import parse_qs, quote, urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import scrapy
 from parsel import Selector, SelectorList
-from pydantic import BaseModel
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler import browser
-from crawler.items import PageCapture, ProductItem, ShopItem
+from crawler.items import ProductItem, ShopItem
+from crawler.middlewares import count_malformed
 from crawler.settings import PLAYWRIGHT_DOWNLOAD_HANDLERS
-from crawler.spiders._common import clean, first, parse_price, split_arg, text_of
+from crawler.spiders._common import clean, first, listing_links, parse_price, text_of
+from crawler.spiders._platform import PlatformSpider, build_product_item, build_shop_item
 from rules.document import Option
 
 PLATFORM = "douyin"
@@ -39,6 +40,9 @@ _PARAM_FIELDS = {
     "商品类目": "category", "备案编号": "cosmetic_filing_no", "注册证编号": "device_licence_no",
     "批准文号": "drug_approval_no",
 }  # fmt: skip
+
+#: Listing selectors: item links, shop links, next page.
+_LISTING_LINKS = ("a.goods-card::attr(href)", ".shop-list a.shop-link::attr(href)", "a.next-page::attr(href)")
 
 
 # ---- pure extraction (rendered DOM in, dicts out) ----------------------------------------------
@@ -115,26 +119,8 @@ def extract_store(html: str, url: str) -> dict[str, Any]:
 
 
 def extract_listing(html: str, url: str) -> dict[str, Any]:
-    sel = Selector(text=html)
-    nxt = sel.css("a.next-page::attr(href)").get()
-    return {
-        "item_urls": [urljoin(url, h) for h in sel.css("a.goods-card::attr(href)").getall()],
-        "shop_urls": [urljoin(url, h) for h in sel.css(".shop-list a.shop-link::attr(href)").getall()],
-        "next_url": urljoin(url, nxt) if nxt else None,
-    }
-
-
-def _fields(data: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
-    names = set(model.model_fields) - {"pages"}
-    return {k: v for k, v in data.items() if k in names and v is not None}
-
-
-def build_product_item(data: dict[str, Any], pages: list[PageCapture] | None = None) -> ProductItem:
-    return ProductItem(**_fields(data, ProductItem), pages=pages or [])
-
-
-def build_shop_item(data: dict[str, Any], pages: list[PageCapture] | None = None) -> ShopItem:
-    return ShopItem(**_fields(data, ShopItem), pages=pages or [])
+    """Item, shop and next-page links."""
+    return listing_links(Selector(text=html), url, *_LISTING_LINKS)
 
 
 def extract_page(html: str | bytes, url: str) -> list[dict[str, Any]]:
@@ -151,63 +137,34 @@ def extract_page(html: str | bytes, url: str) -> list[dict[str, Any]]:
 # ---- spider ----------------------------------------------------------------------------------
 
 
-class DouyinSpider(scrapy.Spider):
+class DouyinSpider(PlatformSpider):
     name = "douyin"
     platform = PLATFORM
     custom_settings = {"DOWNLOAD_HANDLERS": PLAYWRIGHT_DOWNLOAD_HANDLERS}
+    item_kind = "product"
+    shop_kind = "store"
 
-    def __init__(
-        self,
-        start_urls: str | list[str] | None = None,
-        keywords: str | list[str] | None = None,
-        base_url: str | None = None,
-        *args: Any,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.start_urls = split_arg(start_urls)
-        self.keywords = split_arg(keywords)
-        self.base_url = (base_url or "").rstrip("/")
-        if self.keywords and not self.base_url:
-            raise ValueError("keywords need -a base_url=<platform root>")
-
-    def _render(self, url: str, kind: str, **meta: Any) -> scrapy.Request:
-        keep = kind != "listing"
+    def request(self, url: str, kind: str, **meta: Any) -> scrapy.Request:
+        """Every page is rendered; listings need no screenshot, products need the form state."""
         return scrapy.Request(
             url,
             callback=getattr(self, f"parse_{kind}"),
             errback=self.render_failed,
-            meta=browser.render_meta(RENDERED, keep_page=keep, form_state=kind == "product", **meta),
+            meta=browser.render_meta(RENDERED, keep_page=kind != "listing", form_state=kind == "product", **meta),
         )
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        for url in self.start_urls:
-            kind = page_kind(url)
-            yield self._render(url, kind, with_shop=kind == "product")
-        for kw in self.keywords:
-            yield self._render(f"{self.base_url}/search?keyword={quote(kw)}", "listing")
-
-    async def parse_listing(self, response: Response) -> AsyncIterator[scrapy.Request]:
-        page = extract_listing(response.text, response.url)
-        for url in page["shop_urls"]:
-            yield self._render(url, "store")
-        for url in page["item_urls"]:
-            yield self._render(url, "product", with_shop=True)
-        if page["next_url"]:
-            yield self._render(page["next_url"], "listing")
+    def follow(self, response: Response, url: str, kind: str, **meta: Any) -> scrapy.Request:
+        return self.request(url, kind, **meta)
 
     async def parse_store(self, response: Response) -> AsyncIterator[scrapy.Request | ShopItem]:
         rendered = await browser.finish(response, self.crawler.stats)
         data = extract_store(response.text, response.url)
-        if response.meta.get("products", True):
-            for url in data["item_urls"]:
-                yield self._render(url, "product")
-            if data["next_url"]:
-                yield self._render(data["next_url"], "store", shop_page_only=True)
+        for request in self.follow_products(response, data):
+            yield request
         if response.meta.get("shop_page_only"):
             return  # later pages of the goods grid: the shop itself was taken from page 1
         if not data.get("shop_name"):
-            self._malformed(response)
+            count_malformed(self.crawler, "no_shop", response.url, self._nothing_rendered(response))
             return
         yield build_shop_item(data, [browser.browser_capture(response, rendered)])
 
@@ -215,15 +172,15 @@ class DouyinSpider(scrapy.Spider):
         rendered = await browser.finish(response, self.crawler.stats)
         data = extract_product(response.text, response.url)
         if not data.get("item_id") or not data.get("title"):
-            self._malformed(response)
+            count_malformed(self.crawler, "no_product", response.url, self._nothing_rendered(response))
             return
         live = browser.form_state(response)
         data["options"] = [
             o.model_copy(update={"checked": live.get(name, o.checked)})
             for o, name in zip(data["options"], data["option_inputs"], strict=True)
         ]
-        if response.meta.get("with_shop") and data.get("shop_url"):
-            yield self._render(data["shop_url"], "store", products=False)
+        for request in self.follow_shop(response, data):
+            yield request
         yield build_product_item(data, [browser.browser_capture(response, rendered)])
 
     async def render_failed(self, failure: Failure) -> None:
@@ -231,8 +188,6 @@ class DouyinSpider(scrapy.Spider):
         self.crawler.stats.inc_value("wangjian/render_failed")
         self.logger.warning("render failed: %s", failure.getErrorMessage())
 
-    def _malformed(self, response: Response) -> None:
-        self.crawler.stats.inc_value("wangjian/malformed_pages")
-        self.logger.warning(
-            "nothing rendered on %s (%s)", response.url, clean(response.css(RENDERED).attrib.get("data-rendered"))
-        )
+    @staticmethod
+    def _nothing_rendered(response: Response) -> str:
+        return f"nothing rendered ({clean(response.css(RENDERED).attrib.get('data-rendered'))})"

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from parsel import Selector
@@ -25,7 +25,9 @@ from crawler.capture import capture
 from crawler.charset import decode_html
 from crawler.items import PageCapture, ProductItem, ShopItem
 from crawler.middlewares import count_malformed
-from crawler.spiders._common import Doc, clean, first, first_of, js_string, parse_price, split_arg, text_of
+from crawler.spiders import _platform
+from crawler.spiders._common import Doc, clean, first, first_of, js_string, listing_links, parse_price, text_of
+from crawler.spiders._platform import PlatformSpider, build_product_item
 from rules.document import Option
 
 PLATFORM = "jd"
@@ -40,6 +42,13 @@ _LICENCE_FIELDS = {
     "医疗器械经营备案凭证": "device_licence_no",
 }  # fmt: skip
 _PARAM_FIELDS = {"批准文号": "drug_approval_no", "注册证编号": "device_licence_no", "备案编号": "cosmetic_filing_no"}
+
+#: Listing selectors: item links, shop links, next page.
+_LISTING_LINKS = (
+    "#J_goodsList li.gl-item .p-name a::attr(href)",
+    "#shop-list .shop-name a::attr(href)",
+    "a.pn-next::attr(href)",
+)
 
 
 # ---- pure extraction -------------------------------------------------------------------------
@@ -203,13 +212,8 @@ def extract_licence(html: str, url: str) -> dict[str, Any]:
 
 
 def extract_listing(html: str, url: str) -> dict[str, Any]:
-    sel = Selector(text=html)
-    nxt = sel.css("a.pn-next::attr(href)").get()
-    return {
-        "item_urls": [urljoin(url, h) for h in sel.css("#J_goodsList li.gl-item .p-name a::attr(href)").getall()],
-        "shop_urls": [urljoin(url, h) for h in sel.css("#shop-list .shop-name a::attr(href)").getall()],
-        "next_url": urljoin(url, nxt) if nxt else None,
-    }
+    """Item, shop and next-page links."""
+    return listing_links(Selector(text=html), url, *_LISTING_LINKS)
 
 
 def extract_page(page: bytes | str, url: str) -> list[dict[str, Any]]:
@@ -224,73 +228,22 @@ def extract_page(page: bytes | str, url: str) -> list[dict[str, Any]]:
     return [extract(html, url)]
 
 
-def build_product_item(data: dict[str, Any], pages: list[PageCapture] | None = None) -> ProductItem:
-    fields = set(ProductItem.model_fields) - {"pages"}
-    return ProductItem(**{k: v for k, v in data.items() if k in fields and v is not None}, pages=pages or [])
-
-
 def build_shop_item(
     shop: dict[str, Any], licence: dict[str, Any] | None, pages: list[PageCapture] | None = None
 ) -> ShopItem:
-    licence = licence or {}
-    info = "\n".join(x for x in (shop.get("notice"), licence.get("licence_text")) if x) or None
-    data = {**shop, **licence, "shop_info": info}
-    fields = set(ShopItem.model_fields) - {"pages"}
-    return ShopItem(**{k: v for k, v in data.items() if k in fields and v is not None}, pages=pages or [])
+    return _platform.build_shop_item({**shop, **(licence or {})}, pages, ("notice", "licence_text"))
 
 
 # ---- spider ----------------------------------------------------------------------------------
 
 
-class JdSpider(scrapy.Spider):
+class JdSpider(PlatformSpider):
     name = "jd"
     platform = PLATFORM
 
-    def __init__(
-        self,
-        start_urls: str | list[str] | None = None,
-        keywords: str | list[str] | None = None,
-        base_url: str | None = None,
-        *args: Any,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.start_urls = split_arg(start_urls)
-        self.keywords = split_arg(keywords)
-        self.base_url = (base_url or "").rstrip("/")
-        if self.keywords and not self.base_url:
-            raise ValueError("keywords need -a base_url=<platform root>")
-
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        for url in self.start_urls:
-            kind = page_kind(url)
-            yield scrapy.Request(url, callback=getattr(self, f"parse_{kind}"), meta={"with_shop": kind == "item"})
-        for kw in self.keywords:
-            yield scrapy.Request(f"{self.base_url}/search?keyword={quote(kw)}", callback=self.parse_listing)
-
-    def parse_directory(self, response: Response) -> Iterator[scrapy.Request]:
-        page = extract_listing(response.text, response.url)
-        for url in page["shop_urls"]:
-            yield response.follow(url, callback=self.parse_shop)
-        if page["next_url"]:
-            yield response.follow(page["next_url"], callback=self.parse_directory)
-
-    def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
-        page = extract_listing(response.text, response.url)
-        for url in page["item_urls"]:
-            yield response.follow(url, callback=self.parse_item, meta={"with_shop": True})
-        for url in page["shop_urls"]:
-            yield response.follow(url, callback=self.parse_shop)
-        if page["next_url"]:
-            yield response.follow(page["next_url"], callback=self.parse_listing)
-
     def parse_shop(self, response: Response) -> Iterator[scrapy.Request | ShopItem]:
         shop = extract_shop(response.text, response.url)
-        if response.meta.get("products", True):
-            for url in shop["item_urls"]:
-                yield response.follow(url, callback=self.parse_item)
-            if shop["next_url"]:
-                yield response.follow(shop["next_url"], callback=self.parse_shop, meta={"shop_page_only": True})
+        yield from self.follow_products(response, shop)
         if response.meta.get("shop_page_only"):
             return  # later pages of the product grid: the shop itself was taken from page 1
         page = capture(response)
@@ -317,8 +270,7 @@ class JdSpider(scrapy.Spider):
     def parse_item(self, response: Response) -> Iterator[scrapy.Request | ProductItem]:
         data = extract_product(response.text, response.url)
         page = capture(response)
-        if response.meta.get("with_shop") and data.get("shop_url"):
-            yield response.follow(data["shop_url"], callback=self.parse_shop, meta={"products": False})
+        yield from self.follow_shop(response, data)
         if not data.get("item_id"):
             count_malformed(self.crawler, "no_product", response.url, "no sku id")
             return

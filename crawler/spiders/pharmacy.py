@@ -15,18 +15,16 @@ home gives the 资质公示 block: business licence facts, 药品经营许可证
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.http import Response
 
-from crawler.capture import capture
 from crawler.charset import decode_html
-from crawler.items import PageCapture, ProductItem, ShopItem
-from crawler.middlewares import count_malformed
-from crawler.spiders._common import Doc, clean, first_of, parse_price, split_arg
+from crawler.spiders._common import Doc, clean, first_of, parse_price
+from crawler.spiders._platform import PlatformSpider
 from rules.document import Option
 
 PLATFORM = "pharmacy"
@@ -172,86 +170,16 @@ def extract_listing(html: str, url: str) -> dict[str, Any]:
 
 def extract_page(page: bytes | str, url: str) -> list[dict[str, Any]]:
     html = decode_html(page)
-    kind = page_kind(url, html)
-    if kind == "item":
-        return [extract_product(html, url)]
-    if kind == "shop":
-        return [extract_shop(html, url)]
-    return [extract_listing(html, url)]
-
-
-def build_product_item(data: dict[str, Any], pages: list[PageCapture]) -> ProductItem:
-    fields = set(ProductItem.model_fields) - {"pages"}
-    return ProductItem(**{k: v for k, v in data.items() if k in fields and v is not None}, pages=pages)
-
-
-def build_shop_item(data: dict[str, Any], pages: list[PageCapture]) -> ShopItem:
-    info = "\n".join(x for x in (data.get("notice"), data.get("licence_text")) if x)
-    fields = set(ShopItem.model_fields) - {"pages"}
-    values = {k: v for k, v in {**data, "shop_info": info or None}.items() if k in fields and v is not None}
-    return ShopItem(**values, pages=pages)
+    extract = {"item": extract_product, "shop": extract_shop}.get(page_kind(url, html), extract_listing)
+    return [extract(html, url)]
 
 
 # ---- spider ----------------------------------------------------------------------------------
 
 
-class PharmacySpider(scrapy.Spider):
+class PharmacySpider(PlatformSpider):
     name = "pharmacy"
     platform = PLATFORM
 
-    def __init__(
-        self,
-        start_urls: str | list[str] | None = None,
-        keywords: str | list[str] | None = None,
-        base_url: str | None = None,
-        *args: Any,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.start_urls = split_arg(start_urls)
-        self.keywords = split_arg(keywords)
-        self.base_url = (base_url or "").rstrip("/")
-        if self.keywords and not self.base_url:
-            raise ValueError("keywords need -a base_url=<platform root>")
-
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        for url in self.start_urls:
-            kind = page_kind(url)
-            yield scrapy.Request(url, callback=getattr(self, f"parse_{kind}"), meta={"with_shop": kind == "item"})
-        for kw in self.keywords:
-            yield scrapy.Request(f"{self.base_url}/search?keyword={quote(kw)}", callback=self.parse_listing)
-
     def parse_directory(self, response: Response) -> Iterator[scrapy.Request]:
-        yield from self.parse_listing(response)
-
-    def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
-        page = extract_listing(response.text, response.url)
-        for url in page["item_urls"]:
-            yield response.follow(url, callback=self.parse_item, meta={"with_shop": True})
-        for url in page["shop_urls"]:
-            yield response.follow(url, callback=self.parse_shop)
-        if page["next_url"]:
-            yield response.follow(page["next_url"], callback=self.parse_listing)
-
-    def parse_shop(self, response: Response) -> Iterator[scrapy.Request | ShopItem]:
-        shop = extract_shop(response.text, response.url)
-        if response.meta.get("products", True):
-            for url in shop["item_urls"]:
-                yield response.follow(url, callback=self.parse_item)
-            if shop["next_url"]:
-                yield response.follow(shop["next_url"], callback=self.parse_shop, meta={"shop_page_only": True})
-        if response.meta.get("shop_page_only"):
-            return
-        if not shop["shop_id"] or not shop["shop_name"]:
-            count_malformed(self.crawler, "no_shop", response.url, "no store header")
-            return
-        yield build_shop_item(shop, [capture(response)])
-
-    def parse_item(self, response: Response) -> Iterator[scrapy.Request | ProductItem]:
-        data = extract_product(response.text, response.url)
-        if response.meta.get("with_shop") and data.get("shop_url"):
-            yield response.follow(data["shop_url"], callback=self.parse_shop, meta={"products": False})
-        if not data.get("item_id") or not data.get("title"):
-            count_malformed(self.crawler, "no_product", response.url, "no goods id or name")
-            return
-        yield build_product_item(data, [capture(response)])
+        yield from self.parse_listing(response)  # the store list pages like a search listing

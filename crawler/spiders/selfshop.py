@@ -13,19 +13,19 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import parse_qs, quote, urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import scrapy
 from parsel import Selector
-from pydantic import BaseModel
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler import browser
 from crawler.capture import capture
-from crawler.items import PageCapture, ProductItem, ShopItem
+from crawler.items import ProductItem, ShopItem
 from crawler.settings import PLAYWRIGHT_DOWNLOAD_HANDLERS
-from crawler.spiders._common import clean, first, parse_price, split_arg, text_of
+from crawler.spiders._common import clean, first, listing_links, parse_price, text_of
+from crawler.spiders._platform import PlatformSpider, build_product_item, build_shop_item
 from rules.document import Option
 
 PLATFORM = "selfshop"
@@ -35,6 +35,13 @@ _SITE_RE = re.compile(r"/(\d+)/(?:index\.html)?$")
 _COPYRIGHT_RE = re.compile(r"Copyright\s*©\s*\d{4}(?:\s*-\s*\d{4})?\s+(\S+?(?:公司|商行|经营部|合作社))")
 _TITLE_TAIL_RE = re.compile(r"\s*【[^】]*】\s*-\s*([^-【】]+?)\s*$")
 _PARAM_FIELDS = {"备案编号": "cosmetic_filing_no", "注册证编号": "device_licence_no", "批准文号": "drug_approval_no"}
+
+#: Listing selectors: item links, shop links, next page.
+_LISTING_LINKS = (
+    "#J_goods .cell .p1 a::attr(href)",
+    "#site-list .site-name a::attr(href)",
+    ".pages a.next::attr(href)",
+)
 
 
 # ---- pure extraction ---------------------------------------------------------------------------
@@ -158,26 +165,8 @@ def extract_home(html: str, url: str) -> dict[str, Any]:
 
 
 def extract_listing(html: str, url: str) -> dict[str, Any]:
-    sel = Selector(text=html)
-    nxt = sel.css(".pages a.next::attr(href)").get()
-    return {
-        "item_urls": [urljoin(url, h) for h in sel.css("#J_goods .cell .p1 a::attr(href)").getall()],
-        "shop_urls": [urljoin(url, h) for h in sel.css("#site-list .site-name a::attr(href)").getall()],
-        "next_url": urljoin(url, nxt) if nxt else None,
-    }
-
-
-def _fields(data: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
-    names = set(model.model_fields) - {"pages"}
-    return {k: v for k, v in data.items() if k in names and v is not None}
-
-
-def build_product_item(data: dict[str, Any], pages: list[PageCapture] | None = None) -> ProductItem:
-    return ProductItem(**_fields(data, ProductItem), pages=pages or [])
-
-
-def build_shop_item(data: dict[str, Any], pages: list[PageCapture] | None = None) -> ShopItem:
-    return ShopItem(**_fields(data, ShopItem), pages=pages or [])
+    """Item, shop and next-page links."""
+    return listing_links(Selector(text=html), url, *_LISTING_LINKS)
 
 
 def extract_page(html: str | bytes, url: str) -> list[dict[str, Any]]:
@@ -198,65 +187,27 @@ def extract_page(html: str | bytes, url: str) -> list[dict[str, Any]]:
 # ---- spider ----------------------------------------------------------------------------------
 
 
-class SelfshopSpider(scrapy.Spider):
+class SelfshopSpider(PlatformSpider):
     name = "selfshop"
     platform = PLATFORM
     custom_settings = {"DOWNLOAD_HANDLERS": PLAYWRIGHT_DOWNLOAD_HANDLERS}
+    shop_kind = "home"
+    shop_info_keys = ()  # extract_home joins the shop_info itself
 
-    def __init__(
-        self,
-        start_urls: str | list[str] | None = None,
-        keywords: str | list[str] | None = None,
-        base_url: str | None = None,
-        *args: Any,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.start_urls = split_arg(start_urls)
-        self.keywords = split_arg(keywords)
-        self.base_url = (base_url or "").rstrip("/")
-        if self.keywords and not self.base_url:
-            raise ValueError("keywords need -a base_url=<platform root>")
-
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        for url in self.start_urls:
-            kind = page_kind(url)
-            if kind == "checkout":
-                kind, url = "item", url.replace("/checkout.html?item_id=", "/item-").split("&")[0] + ".html"
-            yield scrapy.Request(url, callback=getattr(self, f"parse_{kind}"), meta={"with_shop": kind == "item"})
-        for kw in self.keywords:
-            yield scrapy.Request(f"{self.base_url}/search?keyword={quote(kw)}", callback=self.parse_listing)
-
-    def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
-        page = extract_listing(response.text, response.url)
-        for url in page["shop_urls"]:
-            yield response.follow(url, callback=self.parse_home)
-        for url in page["item_urls"]:
-            yield response.follow(url, callback=self.parse_item, meta={"with_shop": True})
-        if page["next_url"]:
-            yield response.follow(page["next_url"], callback=self.parse_listing)
+    def start_point(self, url: str) -> tuple[str, str]:
+        """A checkout URL starts from its product page (the checkout needs the product)."""
+        if page_kind(url) == "checkout":
+            return url.replace("/checkout.html?item_id=", "/item-").split("&")[0] + ".html", "item"
+        return super().start_point(url)
 
     def parse_home(self, response: Response) -> Iterator[scrapy.Request | ShopItem]:
-        data = extract_home(response.text, response.url)
-        if response.meta.get("products", True):
-            for url in data["item_urls"]:
-                yield response.follow(url, callback=self.parse_item)
-            if data["next_url"]:
-                yield response.follow(data["next_url"], callback=self.parse_home, meta={"shop_page_only": True})
-        if response.meta.get("shop_page_only"):
-            return
-        if not data.get("shop_id") or not data.get("shop_name"):
-            self._malformed(response)
-            return
-        yield build_shop_item(data, [capture(response)])
+        yield from self.parse_shop(response)
 
     def parse_item(self, response: Response) -> Iterator[scrapy.Request | ProductItem]:
         data = extract_product(response.text, response.url)
-        if not data.get("item_id") or not data.get("title"):
-            self._malformed(response)
+        if not self.product_ok(response, data):
             return
-        if response.meta.get("with_shop") and data.get("shop_url"):
-            yield response.follow(data["shop_url"], callback=self.parse_home, meta={"products": False})
+        yield from self.follow_shop(response, data)
         page = capture(response)
         if not data.get("checkout_url"):
             yield build_product_item(data, [page])
@@ -287,7 +238,3 @@ class SelfshopSpider(scrapy.Spider):
         self.logger.warning("checkout render failed: %s", failure.getErrorMessage())
         meta = failure.request.meta  # type: ignore[attr-defined]
         yield build_product_item(meta["product"], [meta["item_page"]])
-
-    def _malformed(self, response: Response) -> None:
-        self.crawler.stats.inc_value("wangjian/malformed_pages")
-        self.logger.warning("no shop or product on %s", response.url)

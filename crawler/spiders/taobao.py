@@ -14,18 +14,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-import scrapy
 from scrapy.http import Response
 
-from crawler.capture import capture
 from crawler.charset import decode_html
-from crawler.items import PageCapture, ProductItem, ShopItem
 from crawler.middlewares import count_malformed
-from crawler.spiders._common import Doc, clean, first_of, js_string, parse_price, split_arg
+from crawler.spiders._common import Doc, clean, first_of, js_string, parse_price
+from crawler.spiders._platform import PlatformSpider
 from rules.document import Option
 
 PLATFORM = "taobao"
@@ -222,94 +219,22 @@ def extract_listing(html: str, url: str) -> dict[str, Any]:
 def extract_page(page: bytes | str, url: str) -> list[dict[str, Any]]:
     """Whatever the saved page is (item, shop, listing), its extraction."""
     html = decode_html(page)
-    kind = page_kind(url, html)
-    if kind == "item":
-        return [extract_product(html, url)]
-    if kind == "shop":
-        return [extract_shop(html, url)]
-    return [extract_listing(html, url)]
-
-
-def build_product_item(data: dict[str, Any], pages: list[PageCapture]) -> ProductItem:
-    fields = set(ProductItem.model_fields) - {"pages"}
-    return ProductItem(**{k: v for k, v in data.items() if k in fields and v is not None}, pages=pages)
-
-
-def build_shop_item(data: dict[str, Any], pages: list[PageCapture]) -> ShopItem:
-    info = "\n".join(x for x in (data.get("notice"), data.get("licence_text"), data.get("declaration_text")) if x)
-    fields = set(ShopItem.model_fields) - {"pages"}
-    values = {k: v for k, v in {**data, "shop_info": info or None}.items() if k in fields and v is not None}
-    return ShopItem(**values, pages=pages)
+    extract = {"item": extract_product, "shop": extract_shop}.get(page_kind(url, html), extract_listing)
+    return [extract(html, url)]
 
 
 # ---- spider ----------------------------------------------------------------------------------
 
 
-class TaobaoSpider(scrapy.Spider):
+class TaobaoSpider(PlatformSpider):
     name = "taobao"
     platform = PLATFORM
+    shop_info_keys = ("notice", "licence_text", "declaration_text")
+    search_path = "/search?q={}&ie=utf8"
 
-    def __init__(
-        self,
-        start_urls: str | list[str] | None = None,
-        keywords: str | list[str] | None = None,
-        base_url: str | None = None,
-        *args: Any,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.start_urls = split_arg(start_urls)
-        self.keywords = split_arg(keywords)
-        self.base_url = (base_url or "").rstrip("/")
-        if self.keywords and not self.base_url:
-            raise ValueError("keywords need -a base_url=<platform root>")
-
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        for url in self.start_urls:
-            kind = page_kind(url)
-            yield scrapy.Request(url, callback=getattr(self, f"parse_{kind}"), meta={"with_shop": kind == "item"})
-        for kw in self.keywords:
-            yield scrapy.Request(f"{self.base_url}/search?q={quote(kw)}&ie=utf8", callback=self.parse_listing)
-
-    def parse_directory(self, response: Response) -> Iterator[scrapy.Request]:
-        page = extract_listing(response.text, response.url)
-        for url in page["shop_urls"]:
-            yield response.follow(url, callback=self.parse_shop)
-        if page["next_url"]:
-            yield response.follow(page["next_url"], callback=self.parse_directory)
-
-    def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
+    def listing_page(self, response: Response) -> dict[str, Any] | None:
         try:
-            page = extract_listing(response.text, response.url)
+            return extract_listing(response.text, response.url)
         except ValueError as exc:  # a cut-off g_page_config
             count_malformed(self.crawler, "bad_listing_json", response.url, str(exc))
-            return
-        for url in page["item_urls"]:
-            yield response.follow(url, callback=self.parse_item, meta={"with_shop": True})
-        for url in page["shop_urls"]:
-            yield response.follow(url, callback=self.parse_shop)
-        if page["next_url"]:
-            yield response.follow(page["next_url"], callback=self.parse_listing)
-
-    def parse_shop(self, response: Response) -> Iterator[scrapy.Request | ShopItem]:
-        shop = extract_shop(response.text, response.url)
-        if response.meta.get("products", True):
-            for url in shop["item_urls"]:
-                yield response.follow(url, callback=self.parse_item)
-            if shop["next_url"]:
-                yield response.follow(shop["next_url"], callback=self.parse_shop, meta={"shop_page_only": True})
-        if response.meta.get("shop_page_only"):
-            return  # later pages of the item grid: the shop itself was taken from page 1
-        if not shop["shop_id"] or not shop["shop_name"]:
-            count_malformed(self.crawler, "no_shop", response.url, "no shop header")
-            return
-        yield build_shop_item(shop, [capture(response)])
-
-    def parse_item(self, response: Response) -> Iterator[scrapy.Request | ProductItem]:
-        data = extract_product(response.text, response.url)
-        if response.meta.get("with_shop") and data.get("shop_url"):
-            yield response.follow(data["shop_url"], callback=self.parse_shop, meta={"products": False})
-        if not data.get("item_id") or not data.get("title"):
-            count_malformed(self.crawler, "no_product", response.url, "no item id or title")
-            return
-        yield build_product_item(data, [capture(response)])
+            return None

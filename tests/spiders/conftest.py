@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -73,10 +74,46 @@ def crawl() -> Callable[..., tuple[list[dict[str, Any]], dict[str, Any]]]:
     return run_spider
 
 
+def crawl_platform(
+    platform: str, server: Any, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """A crawl of the whole platform from its start URLs: (items, stats)."""
+    return run_spider(
+        platform, tmp_path_factory.mktemp(platform), {"start_urls": ",".join(server.start_urls(platform))}
+    )
+
+
+def split_items(items: list[dict[str, Any]]) -> tuple[dict[str, dict], dict[str, dict]]:
+    """Crawled items as (shops by shop_id, products by item_id)."""
+    shops = {i["shop_id"]: i for i in items if "item_id" not in i}
+    products = {i["item_id"]: i for i in items if "item_id" in i}
+    return shops, products
+
+
+def assert_planted_text(products: dict[str, dict], world: Any, platform: str) -> int:
+    """Assert every planted term of a text field (or promo line) is in the crawled product;
+    return how many were checked."""
+    checked = 0
+    for p in world.products(platform):
+        for pl in p.planted:
+            if pl.term and pl.field in ("title", "subtitle", "description", "terms", "price_text"):
+                assert pl.term in (products[p.item_id][pl.field] or ""), (p.item_id, pl)
+                checked += 1
+            elif pl.term and pl.field == "promo":
+                assert any(pl.term in x for x in products[p.item_id]["promo"])
+                checked += 1
+    return checked
+
+
+def top_category_search(world: Any, platform: str) -> tuple[str, set[str]]:
+    """The platform's most common top-level category as a search keyword, and the ids of the
+    products whose title or category path contains it."""
+    tops = Counter(p.category_path.split(">")[0] for p in world.products(platform))
+    keyword = tops.most_common(1)[0][0]
+    return keyword, {p.item_id for p in world.products(platform) if keyword in f"{p.title} {p.category_path}"}
+
+
 @pytest.fixture(scope="session")
 def jd_crawl(fixture_server: Any, tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
     """One whole-platform crawl of the JD-style fixture, shared by the tests that read it."""
-    items, _ = run_spider(
-        "jd", tmp_path_factory.mktemp("jd"), {"start_urls": ",".join(fixture_server.start_urls("jd"))}
-    )
-    return items
+    return crawl_platform("jd", fixture_server, tmp_path_factory)[0]

@@ -13,26 +13,20 @@ import pytest
 from crawler.spiders.douyin import extract_page
 from fixtures.server import FixtureServer
 from fixtures.world import build_world
-from tests.spiders.conftest import run_spider
+from tests.spiders.conftest import crawl_platform, split_items, top_category_search
 from tests.spiders.test_browser import assert_no_page_leak, assert_real_screenshot
 
 
 @pytest.fixture(scope="module")
 def douyin_crawl(fixture_server: FixtureServer, tmp_path_factory: pytest.TempPathFactory) -> tuple[list, dict]:
     """The whole platform (scale 1: 10 shops, ~80 products), every page rendered."""
-    return run_spider(
-        "douyin", tmp_path_factory.mktemp("douyin"), {"start_urls": fixture_server.start_urls("douyin")[0]}
-    )
-
-
-def _split(items: list[dict[str, Any]]) -> tuple[dict[str, dict], dict[str, dict]]:
-    return {i["shop_id"]: i for i in items if "item_id" not in i}, {i["item_id"]: i for i in items if "item_id" in i}
+    return crawl_platform("douyin", fixture_server, tmp_path_factory)
 
 
 def test_whole_platform_found_through_the_browser(douyin_crawl: tuple, fixture_server: FixtureServer) -> None:
     items, stats = douyin_crawl
     world = fixture_server.world
-    shops, products = _split(items)
+    shops, products = split_items(items)
     assert set(shops) == {s.shop_id for s in world.shops["douyin"]}
     assert set(products) == {p.item_id for p in world.products("douyin")}
     assert len(items) == len(shops) + len(products)
@@ -43,7 +37,7 @@ def test_whole_platform_found_through_the_browser(douyin_crawl: tuple, fixture_s
 
 def test_rendered_product_fields_match_the_world(douyin_crawl: tuple, fixture_server: FixtureServer) -> None:
     world = fixture_server.world
-    _, products = _split(douyin_crawl[0])
+    _, products = split_items(douyin_crawl[0])
     with_options = 0
     for p in world.products("douyin"):
         got = products[p.item_id]
@@ -66,7 +60,7 @@ def test_rendered_product_fields_match_the_world(douyin_crawl: tuple, fixture_se
 
 
 def test_shop_qualification_panel_read(douyin_crawl: tuple, fixture_server: FixtureServer) -> None:
-    shops, _ = _split(douyin_crawl[0])
+    shops, _ = split_items(douyin_crawl[0])
     kinds = Counter()
     for s in fixture_server.world.shops["douyin"]:
         got = shops[s.shop_id]
@@ -81,7 +75,7 @@ def test_shop_qualification_panel_read(douyin_crawl: tuple, fixture_server: Fixt
 
 
 def test_captures_hold_served_shell_and_rendered_screenshot(douyin_crawl: tuple, fixture_server: FixtureServer) -> None:
-    shops, products = _split(douyin_crawl[0])
+    shops, products = split_items(douyin_crawl[0])
     p = list(fixture_server.world.products("douyin"))[3]
     (page,) = products[p.item_id]["pages"]
     assert page["method"] == "browser" and page["browser_version"].startswith("chromium ")
@@ -105,7 +99,7 @@ def test_served_html_alone_has_nothing_to_extract(fixture_server: FixtureServer)
 def test_product_url_start_gives_product_and_shop(crawl: Any, fixture_server: FixtureServer, tmp_path) -> None:
     p = list(fixture_server.world.products("douyin"))[7]
     items, stats = crawl("douyin", tmp_path, {"start_urls": fixture_server.item_url(p)})
-    shops, products = _split(items)
+    shops, products = split_items(items)
     assert set(products) == {p.item_id} and set(shops) == {p.shop_id}
     assert_no_page_leak(stats, rendered=2)
 
@@ -113,11 +107,9 @@ def test_product_url_start_gives_product_and_shop(crawl: Any, fixture_server: Fi
 def test_keyword_search_follows_rendered_pagination(crawl: Any, tmp_path) -> None:
     world = build_world(seed=5)
     with FixtureServer(world) as srv:
-        tops = Counter(p.category_path.split(">")[0] for p in world.products("douyin"))
-        keyword = tops.most_common(1)[0][0]
-        expected = {p.item_id for p in world.products("douyin") if keyword in f"{p.title} {p.category_path}"}
+        keyword, expected = top_category_search(world, "douyin")
         assert len(expected) > 10  # more than one results page
         items, stats = crawl("douyin", tmp_path, {"keywords": keyword, "base_url": srv.url("douyin", "")})
-    _, products = _split(items)
+    _, products = split_items(items)
     assert set(products) == expected
     assert_no_page_leak(stats)

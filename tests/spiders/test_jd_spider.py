@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime
 from typing import Any
 
 from fixtures.server import FixtureServer
 from fixtures.world import build_world
-
-
-def _split(items: list[dict[str, Any]]) -> tuple[dict[str, dict], dict[str, dict]]:
-    shops = {i["shop_id"]: i for i in items if "item_id" not in i}
-    products = {i["item_id"]: i for i in items if "item_id" in i}
-    return shops, products
+from tests.spiders.conftest import assert_planted_text, split_items, top_category_search
 
 
 def test_whole_platform_crawl_finds_every_shop_and_product(jd_crawl: list[dict], fixture_server: FixtureServer) -> None:
     world = fixture_server.world
-    shops, products = _split(jd_crawl)
+    shops, products = split_items(jd_crawl)
     assert set(shops) == {s.shop_id for s in world.shops["jd"]}
     assert set(products) == {p.item_id for p in world.products("jd")}
     assert len(jd_crawl) == len(shops) + len(products)  # no duplicates
@@ -26,7 +20,7 @@ def test_whole_platform_crawl_finds_every_shop_and_product(jd_crawl: list[dict],
 
 def test_product_fields_match_the_world(jd_crawl: list[dict], fixture_server: FixtureServer) -> None:
     world = fixture_server.world
-    _, products = _split(jd_crawl)
+    _, products = split_items(jd_crawl)
     for p in world.products("jd"):
         got = products[p.item_id]
         shop = world.shop("jd", p.shop_id)
@@ -45,21 +39,12 @@ def test_product_fields_match_the_world(jd_crawl: list[dict], fixture_server: Fi
 
 
 def test_planted_product_text_reaches_the_item(jd_crawl: list[dict], fixture_server: FixtureServer) -> None:
-    _, products = _split(jd_crawl)
-    checked = 0
-    for p in fixture_server.world.products("jd"):
-        for pl in p.planted:
-            if pl.term and pl.field in ("title", "subtitle", "description", "terms", "price_text"):
-                assert pl.term in (products[p.item_id][pl.field] or ""), (p.item_id, pl)
-                checked += 1
-            elif pl.term and pl.field == "promo":
-                assert any(pl.term in x for x in products[p.item_id]["promo"])
-                checked += 1
-    assert checked >= 10
+    _, products = split_items(jd_crawl)
+    assert assert_planted_text(products, fixture_server.world, "jd") >= 10
 
 
 def test_shop_licence_followed_through_the_link(jd_crawl: list[dict], fixture_server: FixtureServer) -> None:
-    shops, _ = _split(jd_crawl)
+    shops, _ = split_items(jd_crawl)
     for s in fixture_server.world.shops["jd"]:
         got = shops[s.shop_id]
         assert got["shop_name"] == s.name
@@ -74,7 +59,7 @@ def test_shop_licence_followed_through_the_link(jd_crawl: list[dict], fixture_se
 
 
 def test_pages_carry_raw_bytes_and_fetch_facts(jd_crawl: list[dict], fixture_server: FixtureServer) -> None:
-    _, products = _split(jd_crawl)
+    _, products = split_items(jd_crawl)
     p = next(fixture_server.world.products("jd"))
     item_page, price_page = products[p.item_id]["pages"]
     assert item_page["final_url"] == fixture_server.item_url(p) and item_page["status"] == 200
@@ -89,19 +74,17 @@ def test_pages_carry_raw_bytes_and_fetch_facts(jd_crawl: list[dict], fixture_ser
 def test_product_url_start_gives_the_product_and_its_shop(crawl: Any, fixture_server: FixtureServer, tmp_path) -> None:
     p = list(fixture_server.world.products("jd"))[5]
     items, _ = crawl("jd", tmp_path, {"start_urls": fixture_server.item_url(p)})
-    shops, products = _split(items)
+    shops, products = split_items(items)
     assert set(products) == {p.item_id} and set(shops) == {p.shop_id}
 
 
 def test_keyword_search_follows_pagination(crawl: Any, tmp_path) -> None:
     world = build_world(seed=11, scale=3)
     with FixtureServer(world) as srv:
-        tops = Counter(p.category_path.split(">")[0] for p in world.products("jd"))
-        keyword = tops.most_common(1)[0][0]
-        expected = {p.item_id for p in world.products("jd") if keyword in f"{p.title} {p.category_path}"}
+        keyword, expected = top_category_search(world, "jd")
         assert len(expected) > 10  # more than one results page
         items, _ = crawl("jd", tmp_path, {"keywords": keyword, "base_url": srv.url("jd", "")})
-    _, products = _split(items)
+    _, products = split_items(items)
     assert set(products) == expected
 
 
@@ -121,7 +104,7 @@ def test_retries_server_errors_and_keeps_the_price(crawl: Any, tmp_path) -> None
         srv.inject("/jd/prices/", "500", times=1)
         srv.inject(f"/jd/shop/{shop.shop_id}.html", "429", times=1, retry_after="0")
         items, stats = crawl("jd", tmp_path, {"start_urls": srv.shop_url(shop)})
-    _, products = _split(items)
+    _, products = split_items(items)
     assert set(products) == set(world.item_ids(shop))
     assert all(p["price"] is not None for p in products.values())
     assert stats["retry/count"] >= len(products) + 1

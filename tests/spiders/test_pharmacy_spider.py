@@ -12,30 +12,21 @@ from fixtures.catalog import MANDATORY_NOTICE
 from fixtures.platforms.pharmacy import SEARCH_PER_PAGE, instructions_shown
 from fixtures.server import FixtureServer
 from fixtures.world import build_world
-from tests.spiders.conftest import run_spider
+from tests.spiders.conftest import crawl_platform, run_spider, split_items
 
 PLATFORM = "pharmacy"
 
 
-def _split(items: list[dict[str, Any]]) -> tuple[dict[str, dict], dict[str, dict]]:
-    shops = {i["shop_id"]: i for i in items if "item_id" not in i}
-    products = {i["item_id"]: i for i in items if "item_id" in i}
-    return shops, products
-
-
 @pytest.fixture(scope="module")
 def ph_crawl(fixture_server: FixtureServer, tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
-    items, _ = run_spider(
-        PLATFORM, tmp_path_factory.mktemp("ph"), {"start_urls": ",".join(fixture_server.start_urls(PLATFORM))}
-    )
-    return items
+    return crawl_platform(PLATFORM, fixture_server, tmp_path_factory)[0]
 
 
 def test_whole_platform_crawl_finds_every_store_and_product(
     ph_crawl: list[dict], fixture_server: FixtureServer
 ) -> None:
     world = fixture_server.world
-    shops, products = _split(ph_crawl)
+    shops, products = split_items(ph_crawl)
     assert set(shops) == {s.shop_id for s in world.shops[PLATFORM]}
     assert set(products) == {p.item_id for p in world.products(PLATFORM)}
     assert len(ph_crawl) == len(shops) + len(products)
@@ -43,7 +34,7 @@ def test_whole_platform_crawl_finds_every_store_and_product(
 
 def test_product_fields_and_drug_facts_match_the_world(ph_crawl: list[dict], fixture_server: FixtureServer) -> None:
     world = fixture_server.world
-    _, products = _split(ph_crawl)
+    _, products = split_items(ph_crawl)
     kinds = set()
     for p in world.products(PLATFORM):
         got = products[p.item_id]
@@ -79,7 +70,7 @@ def test_rx_page_locks_instructions_until_review(fixture_server: FixtureServer) 
 
 
 def test_store_qualification_block(ph_crawl: list[dict], fixture_server: FixtureServer) -> None:
-    shops, _ = _split(ph_crawl)
+    shops, _ = split_items(ph_crawl)
     for s in fixture_server.world.shops[PLATFORM]:
         got = shops[s.shop_id]
         assert got["shop_name"] == s.name and got["category"]
@@ -104,7 +95,7 @@ def test_keyword_search_follows_pagination(tmp_path) -> None:
         expected = {p.item_id for p in world.products(PLATFORM) if keyword in f"{p.title} {p.category_path}"}
         assert len(expected) > SEARCH_PER_PAGE
         items, _ = run_spider(PLATFORM, tmp_path, {"keywords": keyword, "base_url": srv.url(PLATFORM, "")})
-    _, products = _split(items)
+    _, products = split_items(items)
     assert set(products) == expected and all(products[i]["prescription"] for i in expected)
 
 
@@ -114,6 +105,6 @@ def test_utf8_page_under_a_gbk_header_is_read_as_utf8(tmp_path) -> None:
     with FixtureServer(world) as srv:
         srv.inject(f"/{PLATFORM}/product/", "charset")
         items, stats = run_spider(PLATFORM, tmp_path, {"start_urls": srv.shop_url(shop)})
-    _, products = _split(items)
+    _, products = split_items(items)
     assert {products[p.item_id]["title"] for p in world.products_of(shop)} == {p.title for p in world.products_of(shop)}
     assert stats["wangjian/malformed/wrong_charset"] == shop.product_count

@@ -15,7 +15,7 @@ import pytest
 from crawler.spiders.selfshop import extract_page
 from fixtures.platforms.selfshop import checkout_path
 from fixtures.server import FixtureServer
-from tests.spiders.conftest import REAL_PAGES, run_spider
+from tests.spiders.conftest import REAL_PAGES, crawl_platform, split_items
 from tests.spiders.test_browser import assert_no_page_leak, assert_real_screenshot
 
 REAL_MIA = sorted(REAL_PAGES.glob("mia_*.html")) if REAL_PAGES.is_dir() else []
@@ -24,13 +24,7 @@ REAL_MIA = sorted(REAL_PAGES.glob("mia_*.html")) if REAL_PAGES.is_dir() else []
 @pytest.fixture(scope="module")
 def selfshop_crawl(fixture_server: FixtureServer, tmp_path_factory: pytest.TempPathFactory) -> tuple[list, dict]:
     """Every site of the platform at scale 1 (10 sites, ~90 products and their checkouts)."""
-    return run_spider(
-        "selfshop", tmp_path_factory.mktemp("selfshop"), {"start_urls": fixture_server.start_urls("selfshop")[0]}
-    )
-
-
-def _split(items: list[dict[str, Any]]) -> tuple[dict[str, dict], dict[str, dict]]:
-    return {i["shop_id"]: i for i in items if "item_id" not in i}, {i["item_id"]: i for i in items if "item_id" in i}
+    return crawl_platform("selfshop", fixture_server, tmp_path_factory)
 
 
 def _get(url: str) -> str:
@@ -40,7 +34,7 @@ def _get(url: str) -> str:
 
 def test_every_site_and_product_found(selfshop_crawl: tuple, fixture_server: FixtureServer) -> None:
     items, stats = selfshop_crawl
-    shops, products = _split(items)
+    shops, products = split_items(items)
     world = fixture_server.world
     assert set(shops) == {s.shop_id for s in world.shops["selfshop"]}
     assert set(products) == {p.item_id for p in world.products("selfshop")}
@@ -53,7 +47,7 @@ def test_every_site_and_product_found(selfshop_crawl: tuple, fixture_server: Fix
 
 def test_checkout_options_are_the_script_set_defaults(selfshop_crawl: tuple, fixture_server: FixtureServer) -> None:
     world = fixture_server.world
-    _, products = _split(selfshop_crawl[0])
+    _, products = split_items(selfshop_crawl[0])
     html_disagrees = 0
     for p in world.products("selfshop"):
         got = [(o["label"], o["checked"], o["price"]) for o in products[p.item_id]["options"]]
@@ -65,7 +59,7 @@ def test_checkout_options_are_the_script_set_defaults(selfshop_crawl: tuple, fix
 
 
 def test_planted_checkout_facts(selfshop_crawl: tuple, fixture_server: FixtureServer) -> None:
-    _, products = _split(selfshop_crawl[0])
+    _, products = split_items(selfshop_crawl[0])
     seen = set()
     for p in fixture_server.world.products("selfshop"):
         options = products[p.item_id]["options"]
@@ -88,7 +82,7 @@ def test_planted_checkout_facts(selfshop_crawl: tuple, fixture_server: FixtureSe
 
 def test_product_fields_and_footer_operator(selfshop_crawl: tuple, fixture_server: FixtureServer) -> None:
     world = fixture_server.world
-    shops, products = _split(selfshop_crawl[0])
+    shops, products = split_items(selfshop_crawl[0])
     for p in world.products("selfshop"):
         got = products[p.item_id]
         assert (got["title"], got["subtitle"], got["category"]) == (p.title, p.subtitle, p.category_path)
@@ -109,7 +103,7 @@ def test_product_fields_and_footer_operator(selfshop_crawl: tuple, fixture_serve
 
 
 def test_captures_http_item_and_browser_checkout(selfshop_crawl: tuple, fixture_server: FixtureServer) -> None:
-    _, products = _split(selfshop_crawl[0])
+    _, products = split_items(selfshop_crawl[0])
     p = list(fixture_server.world.products("selfshop"))[2]
     item_page, checkout_page = products[p.item_id]["pages"]
     assert item_page["method"] == "http" and item_page["screenshot"] is None
@@ -124,7 +118,7 @@ def test_captures_http_item_and_browser_checkout(selfshop_crawl: tuple, fixture_
 def test_product_url_start_gives_product_and_site(crawl: Any, fixture_server: FixtureServer, tmp_path) -> None:
     p = list(fixture_server.world.products("selfshop"))[4]
     items, stats = crawl("selfshop", tmp_path, {"start_urls": fixture_server.item_url(p)})
-    shops, products = _split(items)
+    shops, products = split_items(items)
     assert set(products) == {p.item_id} and set(shops) == {p.shop_id}
     assert_no_page_leak(stats, rendered=1)
 

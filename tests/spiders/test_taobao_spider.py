@@ -11,28 +11,19 @@ import pytest
 from fixtures.platforms.taobao import SEARCH_PER_PAGE, licence_as_image
 from fixtures.server import FixtureServer
 from fixtures.world import build_world
-from tests.spiders.conftest import run_spider
+from tests.spiders.conftest import assert_planted_text, crawl_platform, run_spider, split_items, top_category_search
 
 PLATFORM = "taobao"
 
 
-def _split(items: list[dict[str, Any]]) -> tuple[dict[str, dict], dict[str, dict]]:
-    shops = {i["shop_id"]: i for i in items if "item_id" not in i}
-    products = {i["item_id"]: i for i in items if "item_id" in i}
-    return shops, products
-
-
 @pytest.fixture(scope="module")
 def tb_crawl(fixture_server: FixtureServer, tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
-    items, _ = run_spider(
-        PLATFORM, tmp_path_factory.mktemp("tb"), {"start_urls": ",".join(fixture_server.start_urls(PLATFORM))}
-    )
-    return items
+    return crawl_platform(PLATFORM, fixture_server, tmp_path_factory)[0]
 
 
 def test_whole_platform_crawl_finds_every_shop_and_product(tb_crawl: list[dict], fixture_server: FixtureServer) -> None:
     world = fixture_server.world
-    shops, products = _split(tb_crawl)
+    shops, products = split_items(tb_crawl)
     assert set(shops) == {s.shop_id for s in world.shops[PLATFORM]}
     assert set(products) == {p.item_id for p in world.products(PLATFORM)}
     assert len(tb_crawl) == len(shops) + len(products)
@@ -40,7 +31,7 @@ def test_whole_platform_crawl_finds_every_shop_and_product(tb_crawl: list[dict],
 
 def test_product_fields_match_the_world(tb_crawl: list[dict], fixture_server: FixtureServer) -> None:
     world = fixture_server.world
-    _, products = _split(tb_crawl)
+    _, products = split_items(tb_crawl)
     for p in world.products(PLATFORM):
         got = products[p.item_id]
         shop = world.shop(PLATFORM, p.shop_id)
@@ -56,7 +47,7 @@ def test_product_fields_match_the_world(tb_crawl: list[dict], fixture_server: Fi
 
 
 def test_shop_licence_text_picture_or_declaration(tb_crawl: list[dict], fixture_server: FixtureServer) -> None:
-    shops, _ = _split(tb_crawl)
+    shops, _ = split_items(tb_crawl)
     kinds = Counter()
     for s in fixture_server.world.shops[PLATFORM]:
         got = shops[s.shop_id]
@@ -82,7 +73,7 @@ def test_shop_licence_text_picture_or_declaration(tb_crawl: list[dict], fixture_
 
 
 def test_pages_are_gbk_bytes_as_served(tb_crawl: list[dict], fixture_server: FixtureServer) -> None:
-    _, products = _split(tb_crawl)
+    _, products = split_items(tb_crawl)
     p = next(fixture_server.world.products(PLATFORM))
     (page,) = products[p.item_id]["pages"]
     assert page["headers"]["Content-Type"] == ["text/html; charset=gbk"]
@@ -91,35 +82,24 @@ def test_pages_are_gbk_bytes_as_served(tb_crawl: list[dict], fixture_server: Fix
 
 
 def test_planted_text_reaches_the_item(tb_crawl: list[dict], fixture_server: FixtureServer) -> None:
-    _, products = _split(tb_crawl)
-    checked = 0
-    for p in fixture_server.world.products(PLATFORM):
-        for pl in p.planted:
-            if pl.term and pl.field in ("title", "subtitle", "description", "terms", "price_text"):
-                assert pl.term in (products[p.item_id][pl.field] or ""), (p.item_id, pl)
-                checked += 1
-            elif pl.term and pl.field == "promo":
-                assert any(pl.term in x for x in products[p.item_id]["promo"])
-                checked += 1
-    assert checked >= 10
+    _, products = split_items(tb_crawl)
+    assert assert_planted_text(products, fixture_server.world, PLATFORM) >= 10
 
 
 def test_item_url_start_gives_the_item_and_its_shop(fixture_server: FixtureServer, tmp_path) -> None:
     p = list(fixture_server.world.products(PLATFORM))[7]
     items, _ = run_spider(PLATFORM, tmp_path, {"start_urls": fixture_server.item_url(p)})
-    shops, products = _split(items)
+    shops, products = split_items(items)
     assert set(products) == {p.item_id} and set(shops) == {p.shop_id}
 
 
 def test_keyword_search_follows_offset_pagination(tmp_path) -> None:
     world = build_world(seed=5, scale=5)
     with FixtureServer(world) as srv:
-        tops = Counter(p.category_path.split(">")[0] for p in world.products(PLATFORM))
-        keyword = tops.most_common(1)[0][0]
-        expected = {p.item_id for p in world.products(PLATFORM) if keyword in f"{p.title} {p.category_path}"}
+        keyword, expected = top_category_search(world, PLATFORM)
         assert len(expected) > SEARCH_PER_PAGE  # more than one results page
         items, _ = run_spider(PLATFORM, tmp_path, {"keywords": keyword, "base_url": srv.url(PLATFORM, "")})
-    shops, products = _split(items)
+    shops, products = split_items(items)
     assert set(products) == expected
     assert set(shops) == {world.product(PLATFORM, i).shop_id for i in expected}
 
@@ -131,7 +111,7 @@ def test_wrong_charset_header_is_detected_and_repaired(tmp_path) -> None:
         srv.inject(f"/{PLATFORM}/", "charset")
         items, stats = run_spider(PLATFORM, tmp_path, {"start_urls": srv.shop_url(shop)})
         pages = srv.hits[f"/{PLATFORM}/shop/{shop.shop_id}.htm"] + srv.hits[f"/{PLATFORM}/item.htm"]
-    shops, products = _split(items)
+    shops, products = split_items(items)
     assert set(products) == set(world.item_ids(shop)) and shops[shop.shop_id]["shop_name"] == shop.name
     for p in world.products_of(shop):
         assert products[p.item_id]["title"] == p.title and products[p.item_id]["description"] == p.description_text

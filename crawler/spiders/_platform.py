@@ -1,0 +1,168 @@
+"""What every platform spider shares: start points from spider arguments, following listings,
+shop product grids and shop links, the malformed-page checks and item building. A platform
+module supplies the pure extraction functions and the few hooks below."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator, Callable, Iterator
+from types import ModuleType
+from typing import Any, ClassVar
+from urllib.parse import quote
+
+import scrapy
+from pydantic import BaseModel
+from scrapy.http import Response
+
+from crawler.capture import capture
+from crawler.items import PageCapture, ProductItem, ShopItem
+from crawler.middlewares import count_malformed
+from crawler.spiders._common import split_arg
+
+Extractor = Callable[[str, str], dict[str, Any]]
+
+
+def _fields(data: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
+    names = set(model.model_fields) - {"pages"}
+    return {k: v for k, v in data.items() if k in names and v is not None}
+
+
+def build_product_item(data: dict[str, Any], pages: list[PageCapture] | None = None) -> ProductItem:
+    return ProductItem(**_fields(data, ProductItem), pages=pages or [])
+
+
+def build_shop_item(
+    data: dict[str, Any], pages: list[PageCapture] | None = None, info_keys: tuple[str, ...] = ()
+) -> ShopItem:
+    """`info_keys`: the texts joined into `shop_info` (when the extraction did not set it)."""
+    if info_keys:
+        data = {**data, "shop_info": "\n".join(x for x in (data.get(k) for k in info_keys) if x) or None}
+    return ShopItem(**_fields(data, ShopItem), pages=pages or [])
+
+
+class PlatformSpider(scrapy.Spider):
+    """Start points: ``-a start_urls=URL[,URL]`` (dispatched by page kind) and
+    ``-a keywords=k1,k2`` with ``-a base_url=<platform root>`` (searched).
+
+    Callbacks are named ``parse_<kind>``; `item_kind` and `shop_kind` name the product and
+    shop page kinds of the platform. The pure functions come from the module defining the
+    spider: ``page_kind(url)``, ``extract_listing``, ``extract_<shop_kind>`` and
+    ``extract_product`` (``(html, url) -> dict``)."""
+
+    platform: ClassVar[str]
+    item_kind: ClassVar[str] = "item"
+    shop_kind: ClassVar[str] = "shop"
+    search_path: ClassVar[str] = "/search?keyword={}"
+    shop_info_keys: ClassVar[tuple[str, ...]] = ("notice", "licence_text")
+
+    def __init__(
+        self,
+        start_urls: str | list[str] | None = None,
+        keywords: str | list[str] | None = None,
+        base_url: str | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.start_urls = split_arg(start_urls)
+        self.keywords = split_arg(keywords)
+        self.base_url = (base_url or "").rstrip("/")
+        if self.keywords and not self.base_url:
+            raise ValueError("keywords need -a base_url=<platform root>")
+
+    @property
+    def extraction(self) -> ModuleType:
+        """The platform module: the spider's pure extraction functions."""
+        return sys.modules[type(self).__module__]
+
+    def extract(self, what: str, response: Response) -> dict[str, Any]:
+        """`extract_<what>` of the platform module on the response."""
+        extract: Extractor = getattr(self.extraction, f"extract_{what}")
+        return extract(response.text, response.url)
+
+    # ---- hooks -----------------------------------------------------------------------------
+
+    def start_point(self, url: str) -> tuple[str, str]:
+        """(url, page kind) to request for a start URL."""
+        return url, self.extraction.page_kind(url)
+
+    def search_url(self, keyword: str) -> str:
+        return self.base_url + self.search_path.format(quote(keyword))
+
+    def request(self, url: str, kind: str, **meta: Any) -> scrapy.Request:
+        return scrapy.Request(url, callback=getattr(self, f"parse_{kind}"), meta=meta or None)
+
+    def follow(self, response: Response, url: str, kind: str, **meta: Any) -> scrapy.Request:
+        return response.follow(url, callback=getattr(self, f"parse_{kind}"), meta=meta or None)
+
+    def listing_page(self, response: Response) -> dict[str, Any] | None:
+        """The listing's links, or None (counted) when the page cannot be read."""
+        return self.extract("listing", response)
+
+    # ---- shared crawling -------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for start_url in self.start_urls:
+            url, kind = self.start_point(start_url)
+            yield self.request(url, kind, with_shop=kind == self.item_kind)
+        for kw in self.keywords:
+            yield self.request(self.search_url(kw), "listing")
+
+    def parse_directory(self, response: Response) -> Iterator[scrapy.Request]:
+        page = self.listing_page(response)
+        if page is None:
+            return
+        for url in page["shop_urls"]:
+            yield self.follow(response, url, self.shop_kind)
+        if page["next_url"]:
+            yield self.follow(response, page["next_url"], "directory")
+
+    def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
+        page = self.listing_page(response)
+        if page is None:
+            return
+        for url in page["item_urls"]:
+            yield self.follow(response, url, self.item_kind, with_shop=True)
+        for url in page["shop_urls"]:
+            yield self.follow(response, url, self.shop_kind)
+        if page["next_url"]:
+            yield self.follow(response, page["next_url"], "listing")
+
+    def follow_products(self, response: Response, shop: dict[str, Any]) -> Iterator[scrapy.Request]:
+        """The shop's product grid (unless the request came from a product page) and its next
+        page; later grid pages only feed products."""
+        if response.meta.get("products", True):
+            for url in shop["item_urls"]:
+                yield self.follow(response, url, self.item_kind)
+            if shop["next_url"]:
+                yield self.follow(response, shop["next_url"], self.shop_kind, shop_page_only=True)
+
+    def follow_shop(self, response: Response, product: dict[str, Any]) -> Iterator[scrapy.Request]:
+        """The product's shop page, when the crawl reached the product without its shop."""
+        if response.meta.get("with_shop") and product.get("shop_url"):
+            yield self.follow(response, product["shop_url"], self.shop_kind, products=False)
+
+    def shop_ok(self, response: Response, shop: dict[str, Any]) -> bool:
+        if shop.get("shop_id") and shop.get("shop_name"):
+            return True
+        count_malformed(self.crawler, "no_shop", response.url, "no shop header")
+        return False
+
+    def product_ok(self, response: Response, product: dict[str, Any]) -> bool:
+        if product.get("item_id") and product.get("title"):
+            return True
+        count_malformed(self.crawler, "no_product", response.url, "no item id or title")
+        return False
+
+    def parse_shop(self, response: Response) -> Iterator[scrapy.Request | ShopItem]:
+        shop = self.extract(self.shop_kind, response)
+        yield from self.follow_products(response, shop)
+        if response.meta.get("shop_page_only") or not self.shop_ok(response, shop):
+            return
+        yield build_shop_item(shop, [capture(response)], self.shop_info_keys)
+
+    def parse_item(self, response: Response) -> Iterator[scrapy.Request | ProductItem]:
+        data = self.extract("product", response)
+        yield from self.follow_shop(response, data)
+        if self.product_ok(response, data):
+            yield build_product_item(data, [capture(response)])
