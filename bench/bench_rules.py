@@ -46,10 +46,40 @@ _WORDS = tuple(_WORDS_TEXT.split())
 _LATIN = ("XL", "XXL", "USB-C", "LED", "Type-C", "iPhone", "A4", "PU", "ABS", "Wi-Fi", "S/M/L", "PVC", "3C")
 _AMOUNTS = ("500ml", "1.5kg", "2件", "30天", "3年", "¥99", "￥128", "12V", "5000mAh", "10片装", "80g")
 _PUNCT = ("，", "，", "，", "、", " ", "；", "！", "。", "……", "～")
-_TERMS = ("最佳", "国家级", "销量第一", "好评返现", "原价¥399", "限时秒杀", "最终解释权归本店所有", "消炎", "根治",
-          "不支持7天无理由", "最佳赏味期", "最好先冷藏", "大麻烦", "第一次", "仅剩3件", "药妆", "地高辛",
-          "最*佳", "国 家 级", "銷量第一", "全網最低價", "ＮＯ．１", "美白祛斑", "处方药", "疫苗", "注射液",
-          "增强免疫力", "一经售出概不退换", "自动续费", "无效退款", "治愈率", "纯天然无副作用")
+_TERMS = (
+    "最佳",
+    "国家级",
+    "销量第一",
+    "好评返现",
+    "原价¥399",
+    "限时秒杀",
+    "最终解释权归本店所有",
+    "消炎",
+    "根治",
+    "不支持7天无理由",
+    "最佳赏味期",
+    "最好先冷藏",
+    "大麻烦",
+    "第一次",
+    "仅剩3件",
+    "药妆",
+    "地高辛",
+    "最*佳",
+    "国 家 级",
+    "銷量第一",
+    "全網最低價",
+    "ＮＯ．１",
+    "美白祛斑",
+    "处方药",
+    "疫苗",
+    "注射液",
+    "增强免疫力",
+    "一经售出概不退换",
+    "自动续费",
+    "无效退款",
+    "治愈率",
+    "纯天然无副作用",
+)
 
 
 def _s2t_table() -> dict[int, str]:
@@ -138,10 +168,14 @@ def main() -> None:
 
     engine, pyac, rsac, rsdef, rex = mb / engine_s, mb / pyac_s, mb / rs_dfa_s, mb / rs_default_s, sample_mb / re_s
     print(f"corpus: {mb:.1f} MB in {len(docs)} documents, {len(keywords)} keywords and anchors")
-    print(f"engine {engine:.2f} MB/s; pyahocorasick raw {pyac:.2f} MB/s; ahocorasick_rs raw {rsdef:.2f} MB/s "
-          f"(default build), {rsac:.2f} MB/s (DFA build); re alternation {rex:.3f} MB/s (on {sample_mb:.1f} MB)")
-    print(f"engine vs pyahocorasick raw: ratio={engine / pyac:.2f}; "
-          f"engine vs ahocorasick_rs DFA build (the engine's own automaton): ratio={engine / rsac:.3f}")
+    print(
+        f"engine {engine:.2f} MB/s; pyahocorasick raw {pyac:.2f} MB/s; ahocorasick_rs raw {rsdef:.2f} MB/s "
+        f"(default build), {rsac:.2f} MB/s (DFA build); re alternation {rex:.3f} MB/s (on {sample_mb:.1f} MB)"
+    )
+    print(
+        f"engine vs pyahocorasick raw: ratio={engine / pyac:.2f}; "
+        f"engine vs ahocorasick_rs DFA build (the engine's own automaton): ratio={engine / rsac:.3f}"
+    )
     print(f"bench rules_re: engine_mbps={engine:.2f} ratio={engine / rex:.2f} vs re_alternation")
     print(f"bench rules: engine_mbps={engine:.2f} ratio={engine / rsdef:.3f} vs ahocorasick_rs")
 

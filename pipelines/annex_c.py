@@ -34,13 +34,13 @@ def minute(value: datetime) -> str:
 def _process(record: EvidenceRecord) -> str:
     steps = [
         f"使用 {escape(record.tool)}，{METHOD_LABELS[record.method]}。",
-        f"请求网址 <span class=\"url\">{escape(record.url)}</span>。",
+        f'请求网址 <span class="url">{escape(record.url)}</span>。',
     ]
     if record.redirect_chain:
         chain = " → ".join(escape(u) for u in [*record.redirect_chain, record.final_url])
-        steps.append(f"经重定向：<span class=\"url\">{chain}</span>。")
+        steps.append(f'经重定向：<span class="url">{chain}</span>。')
     final = escape(record.final_url)
-    steps.append(f"服务器返回 HTTP 状态 {record.http_status}，最终网址 <span class=\"url\">{final}</span>。")
+    steps.append(f'服务器返回 HTTP 状态 {record.http_status}，最终网址 <span class="url">{final}</span>。')
     if record.user_agent:
         steps.append(f"User-Agent：{escape(record.user_agent)}。")
     steps.append(
@@ -74,8 +74,7 @@ def render(record: EvidenceRecord, screenshot: bytes | None = None) -> str:
     if screenshot:
         data = base64.b64encode(screenshot).decode("ascii")
         figure = (
-            f'<figure><img alt="整页截图" src="data:image/png;base64,{data}">'
-            "<figcaption>整页截图</figcaption></figure>"
+            f'<figure><img alt="整页截图" src="data:image/png;base64,{data}"><figcaption>整页截图</figcaption></figure>'
         )
     location = record.location
     medium = f"{record.platform} 平台网络服务器（互联网公开访问），提取时在线，HTTP 状态 {record.http_status}"

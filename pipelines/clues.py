@@ -141,9 +141,7 @@ def clue_writes(
     return writes
 
 
-def clue_updates(
-    envelope: Envelope, ruleset: RuleSet, task_id: str | None, job_id: str | None
-) -> dict[str, UpdateOne]:
+def clue_updates(envelope: Envelope, ruleset: RuleSet, task_id: str | None, job_id: str | None) -> dict[str, UpdateOne]:
     """The same upserts as pymongo operations, keyed by fingerprint."""
     return {key: write.operation() for key, write in clue_writes(envelope, ruleset, task_id, job_id).items()}
 

@@ -59,9 +59,7 @@ def build_record(
         digest = sha256_hex(data)
         blobs[digest] = data
         artifacts.append(
-            Artifact(
-                kind=kind, file_id=digest, sha256=digest, sm3=sm3_hex(data), size=len(data), media_type=media_type
-            )
+            Artifact(kind=kind, file_id=digest, sha256=digest, sm3=sm3_hex(data), size=len(data), media_type=media_type)
         )
     manifest = manifest_hash(artifacts)
     # The same bytes captured at another time are another piece of evidence: the id binds

@@ -23,8 +23,13 @@ class Finding:
     end: int | None = None
 
 
-def option_findings(check: OptionCheck, view: DocView, label: re.Pattern[str],
-                    exclude: re.Pattern[str] | None, disclosure: re.Pattern[str] | None) -> list[Finding]:
+def option_findings(
+    check: OptionCheck,
+    view: DocView,
+    label: re.Pattern[str],
+    exclude: re.Pattern[str] | None,
+    disclosure: re.Pattern[str] | None,
+) -> list[Finding]:
     out: list[Finding] = []
     if not view.doc.options:
         return out

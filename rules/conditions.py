@@ -55,8 +55,12 @@ def all_conditions(when: CompiledWhen | None) -> list[CompiledCondition]:
 class DocView:
     """What conditions and checks read from one document: normalised fields, lazily."""
 
-    def __init__(self, doc, norms: dict[str, Normalised],  # noqa: ANN001 - Document
-                 gates: dict[str, set[int]] | None = None) -> None:
+    def __init__(
+        self,
+        doc,
+        norms: dict[str, Normalised],  # noqa: ANN001 - Document
+        gates: dict[str, set[int]] | None = None,
+    ) -> None:
         self.doc = doc
         self.norms = norms
         #: field → gate ids whose literals occur in it (fields the automaton has scanned)

@@ -48,6 +48,7 @@ def _same_sentence(n: Normalised, start: int, end: int, m_start: int, m_end: int
     gap_to = n.to_original(second)
     return not _SENTENCE_BREAK.search(n.original, gap_from, gap_to)
 
+
 #: (rule_id, field, term, verdict, reason) — what `rules explain` prints.
 Trace = Callable[[str, str, str, str, str], None]
 
@@ -186,8 +187,9 @@ class RuleSet:
                     anchored.add(idx)
                 else:
                     gates[names[i]].add(idx)
-        candidates = [(fname, n, kc, an) for fname, n, (kc, an) in zip(names, normalised, per_field, strict=True)
-                      if kc or an]
+        candidates = [
+            (fname, n, kc, an) for fname, n, (kc, an) in zip(names, normalised, per_field, strict=True) if kc or an
+        ]
         hits: list[Hit] = []
         for fname, n, keyword_cands, anchored in candidates:
             for idx in sorted(keyword_cands.keys() | anchored):
@@ -226,8 +228,9 @@ class RuleSet:
             trace(c.rule.id, fname, "*", "dropped", reason)
         return not reason
 
-    def _resolve(self, c: _Compiled, fname: str, n: Normalised, cands: list[tuple[int, int]],
-                 category: str, trace: Trace | None) -> list[Hit]:
+    def _resolve(
+        self, c: _Compiled, fname: str, n: Normalised, cands: list[tuple[int, int]], category: str, trace: Trace | None
+    ) -> list[Hit]:
         kept: list[tuple[int, int, str]] = []
         for start, end in sorted(set(cands), key=lambda se: (se[0], se[0] - se[1])):
             term = n.text[start:end]
@@ -267,8 +270,17 @@ class RuleSet:
         out = []
         for start, end, severity in kept:
             a, b = n.span(start, end)
-            out.append(Hit(rule_id=c.rule.id, family=c.rule.family, field=fname, term=n.original[a:b],
-                           start=a, end=b, severity=severity))
+            out.append(
+                Hit(
+                    rule_id=c.rule.id,
+                    family=c.rule.family,
+                    field=fname,
+                    term=n.original[a:b],
+                    start=a,
+                    end=b,
+                    severity=severity,
+                )
+            )
         return out
 
     def _structural_hits(self, c: _Compiled, view: DocView, trace: Trace | None) -> list[Hit]:
@@ -295,8 +307,18 @@ class RuleSet:
             for f in findings:
                 trace(rule.id, f.field, f.term, "kept", "structural check")
         severity = rule.category_severity.get(view.category, rule.severity)
-        return [Hit(rule_id=rule.id, family=rule.family, field=f.field, term=f.term, start=f.start, end=f.end,
-                    severity=severity) for f in findings]
+        return [
+            Hit(
+                rule_id=rule.id,
+                family=rule.family,
+                field=f.field,
+                term=f.term,
+                start=f.start,
+                end=f.end,
+                severity=severity,
+            )
+            for f in findings
+        ]
 
 
 def _may_apply(c: _Compiled, kind: str, category: str) -> bool:

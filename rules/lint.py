@@ -9,12 +9,25 @@ from rules.engine import RuleSet
 from rules.normalize import normalise_term
 
 #: design.md rule families; packs may add more of the same form (warning, not error).
-FAMILIES: frozenset[str] = frozenset({
-    "ad.absolute", "ad.medical_claim", "ad.drug", "licence.missing", "licence.invalid",
-    "licence.qualification", "drug.banned_online", "drug.prescription", "cosmetic.claim",
-    "clause.default_opt_in", "clause.auto_renew", "clause.unfair_format", "consumer.no_return",
-    "marketing.fake", "price.fake_original",
-})
+FAMILIES: frozenset[str] = frozenset(
+    {
+        "ad.absolute",
+        "ad.medical_claim",
+        "ad.drug",
+        "licence.missing",
+        "licence.invalid",
+        "licence.qualification",
+        "drug.banned_online",
+        "drug.prescription",
+        "cosmetic.claim",
+        "clause.default_opt_in",
+        "clause.auto_renew",
+        "clause.unfair_format",
+        "consumer.no_return",
+        "marketing.fake",
+        "price.fake_original",
+    }
+)
 #: domain-rules.md §7: the id prefixes each pack file uses.
 PREFIXES: dict[str, tuple[str, ...]] = {
     "ad-absolute-terms": ("AD-ABS-",),

@@ -19,9 +19,7 @@ Status = Literal["experimental", "stable", "deprecated"]
 Requirement = Literal["ocr", "cross_crawl", "price_history", "checkout_sim", "account_observation"]
 #: Category scope values: the Document categories plus "unknown" for a null category.
 ScopeCategory = Literal["药品", "医疗器械", "化妆品", "保健食品", "食品", "普通商品", "unknown"]
-TextField = Literal[
-    "title", "subtitle", "description", "promo", "price_text", "terms", "shop_info", "licence_text"
-]
+TextField = Literal["title", "subtitle", "description", "promo", "price_text", "terms", "shop_info", "licence_text"]
 #: The business departments that act on clues (domain-rules.md §0), so reports never split one in two.
 Department = Literal["药品", "医疗器械", "化妆品", "广告", "价格", "消费者权益"]
 

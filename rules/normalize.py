@@ -64,8 +64,9 @@ class Normalised:
 
     __slots__ = ("text", "original", "_stage", "_stage_at", "_expanded", "_index", "_starts")
 
-    def __init__(self, text: str, original: str, stage: str | None = None, expanded: bool = False,
-                 stage_at: int | None = None) -> None:
+    def __init__(
+        self, text: str, original: str, stage: str | None = None, expanded: bool = False, stage_at: int | None = None
+    ) -> None:
         self.text = text
         self.original = original
         #: the text before deletions, when something was deleted (positions differ from `text`);
@@ -213,16 +214,20 @@ def _tables() -> _Tables:
     slow = [c for c in slow if chr(c) not in _ZERO_WIDTH]
     bmp = tuple(table.get(cp, cp) for cp in range(_BMP))
     targets = {chr(k): v for k, v in table.items() if k < _BMP}
-    cased = frozenset(chr(cp) for cp in range(_BMP) if not 0xD800 <= cp <= 0xDFFF and chr(cp).lower() != chr(cp)
-                      and not 0x41 <= cp <= 0x5A)
+    cased = frozenset(
+        chr(cp)
+        for cp in range(_BMP)
+        if not 0xD800 <= cp <= 0xDFFF and chr(cp).lower() != chr(cp) and not 0x41 <= cp <= 0x5A
+    )
     scan = _char_class(sorted({ord(c) for c in targets} | {ord(c) for c in cased}) + list(range(_BMP, 0x110000)))
     chained = frozenset(chr(k) for k, v in table.items() if ord(v) in table)
     # Every astral character is let through as well (one range instead of dozens tested on
     # every character); those that are not slow expand to themselves.
     slow_class = _char_class([cp for cp in slow if cp < _BMP] + list(range(_BMP, 0x110000)))
     expansions = {chr(cp): _map_char(chr(cp), table) for cp in slow}
-    return _Tables(table, bmp, targets, scan, cased, chained, slow_class, re.compile(f"({slow_class.pattern})"),
-                   expansions)
+    return _Tables(
+        table, bmp, targets, scan, cased, chained, slow_class, re.compile(f"({slow_class.pattern})"), expansions
+    )
 
 
 def _fold(text: str, t: _Tables) -> str:

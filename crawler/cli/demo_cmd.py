@@ -101,8 +101,10 @@ def print_samples(samples: list[dict[str, Any]]) -> None:
         quoted = (hit.get("snippet") or hit.get("term") or "").replace("\n", " ")
         evidence = clue["evidence"][-1] if clue["evidence"] else None
         print(f"  [{rule['severity']}] {rule['id']} {rule['title']}")
-        print(f"       {target['platform']} {target['kind']} {target.get('item_id') or target.get('shop_id')}"
-              f" {target.get('shop_name') or ''}  {target['url']}")
+        print(
+            f"       {target['platform']} {target['kind']} {target.get('item_id') or target.get('shop_id')}"
+            f" {target.get('shop_name') or ''}  {target['url']}"
+        )
         print(f"       {hit['field']}: 「{quoted[:80]}」  依据: {'；'.join(rule['legal_basis'])}")
         if evidence:
             print(f"       evidence {evidence['evidence_id']} sha256={evidence['sha256'][:16]}…")

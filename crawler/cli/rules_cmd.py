@@ -87,9 +87,7 @@ def _lenient(data: dict[str, Any]) -> dict[str, Any]:
     if isinstance(opts, list):
         from rules.document import Option
 
-        out["options"] = [
-            {k: v for k, v in o.items() if k in Option.model_fields} for o in opts if isinstance(o, dict)
-        ]
+        out["options"] = [{k: v for k, v in o.items() if k in Option.model_fields} for o in opts if isinstance(o, dict)]
     fields = out.get("fields")
     if isinstance(fields, dict):
         out["fields"] = {k: v for k, v in fields.items() if isinstance(v, str)}
@@ -123,7 +121,6 @@ def _scan(args: argparse.Namespace) -> int:
     with _open(args.input, "r") as fin, _open(args.output, "w") as fout:
         for _, doc, error in read_documents(fin, args.input):
             if doc is None:
-
                 print(error, file=sys.stderr)
                 continue
             hits = [h.model_dump(exclude_none=True) for h in rs.scan(doc)]

@@ -57,8 +57,10 @@ def test_invalid_uscc_in_text_points_at_the_code(ruleset):
 
 
 def test_checked_priced_tie_in_option(ruleset):
-    doc = Document(id="o", options=[{"label": "运费险", "checked": True, "price": 3},
-                                    {"label": "赠品", "checked": True, "price": 0}])
+    doc = Document(
+        id="o",
+        options=[{"label": "运费险", "checked": True, "price": 3}, {"label": "赠品", "checked": True, "price": 0}],
+    )
     hits = [h for h in ruleset.scan(doc) if h.family == "clause.default_opt_in"]
     assert [(h.field, h.term) for h in hits] == [("options", "运费险")]
 

@@ -33,8 +33,12 @@ def test_no_literal_set_when_a_match_can_avoid_every_literal() -> None:
 
 
 def _texts(rs: RuleSet) -> list[str]:
-    texts = [t for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()
-             for t in json.loads(line)["doc"].get("fields", {}).values()]
+    texts = [
+        t
+        for line in CORPUS.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+        for t in json.loads(line)["doc"].get("fields", {}).values()
+    ]
     for rule in rs.rules:
         for ex in rule.examples.hit + rule.examples.miss:
             if isinstance(ex, str):
@@ -69,8 +73,11 @@ def test_gates_do_not_change_hits(ruleset: RuleSet) -> None:
     for c in ungated._compiled:
         for cc in all_conditions(c.when):
             cc.gate = None
-    docs = [Document.model_validate(json.loads(line)["doc"])
-            for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    docs = [
+        Document.model_validate(json.loads(line)["doc"])
+        for line in CORPUS.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     assert any(cc.gate is not None for c in gated._compiled for cc in all_conditions(c.when))
     for doc in docs:
         assert gated.scan(doc) == ungated.scan(doc), doc.id

@@ -47,9 +47,7 @@ def test_replay_cut_short_is_repeated_without_double_counting(store: Store, tmp_
     assert segment is not None
     down.spool.close()
     # The batch landed but the progress mark did not (crash between the two).
-    StoreWriter(store, Spool(tmp_path / "other")).write(
-        [(r, envelope.evidence_blobs) for r in envelope.evidence], []
-    )
+    StoreWriter(store, Spool(tmp_path / "other")).write([(r, envelope.evidence_blobs) for r in envelope.evidence], [])
     up = StoreWriter(store, Spool(tmp_path / "spool"))
     up.open()
     up.open()
