@@ -100,6 +100,11 @@ def holds(cc: CompiledCondition, view: DocView) -> str | bool:
         return False
     if c.attribute is not None and not _attribute_ok(c, view):
         return False
+    if c.attribute is not None and cc.pattern is not None:
+        # A pattern with an attribute tests the attribute's value, e.g. which kind of
+        # filing number a cosmetics page gave in its structured facts.
+        value = getattr(view.doc.attributes, c.attribute, None)
+        return bool(value) and cc.pattern.search(normalise(str(value)).text) is not None and "attributes"
     if cc.option is not None and not any(cc.option.search(label) for label in view.option_labels()):
         return False
     if cc.pattern is not None:

@@ -56,7 +56,9 @@ class Condition(_Strict):
     """A document-level test; every part given must hold."""
 
     fields: list[TextField] | None = Field(default=None, description="text fields searched; null: all")
-    pattern: str | None = Field(default=None, description="regex on the normalised text")
+    pattern: str | None = Field(
+        default=None, description="regex on the normalised text (of the attribute's value when attribute is given)"
+    )
     attribute: AttributeName | None = None
     present: bool | None = Field(default=None, description="attribute is set and non-empty")
     equals: bool | float | str | None = None
