@@ -89,10 +89,28 @@ def _wait_port(port: int, proc: subprocess.Popen, timeout: float = 180) -> None:
     raise RuntimeError("fixture server did not start")
 
 
-def _crawl(platform: str, start_url: str, work: Path, settings: dict[str, str], profile: Path | None) -> dict:
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a running process, from /proc/PID/stat."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _crawl(
+    platform: str, start_url: str, work: Path, settings: dict[str, str], profile: Path | None, others: dict[str, int]
+) -> dict:
     """Run one crawl; return its probe data plus `close_seconds` (pipelines closing after the
-    last page), killing the crawl if closing takes longer than CLOSE_TIMEOUT."""
+    last page) and the CPU seconds the crawl and each of `others` (name: pid) used meanwhile,
+    killing the crawl if closing takes longer than CLOSE_TIMEOUT."""
     from crawler import settings as project
+
+    cpu_before = {name: _cpu_seconds(pid) for name, pid in others.items()}
+    crawl_before = _children_cpu()
 
     probe = work / "probe.json"
     extensions = {**project.EXTENSIONS, "bench.bench_crawl.CrawlProbe": 900}
@@ -120,6 +138,8 @@ def _crawl(platform: str, start_url: str, work: Path, settings: dict[str, str], 
         raise RuntimeError(f"crawl failed (rc={proc.returncode}):\n{(work / 'crawl.log').read_text()[-3000:]}")
     data = json.loads(probe.read_text(encoding="utf-8"))
     data["close_seconds"] = None if killed else max(0.0, time.time() - data["idle_at"])
+    data["cpu"] = {"crawl": _children_cpu() - crawl_before}
+    data["cpu"].update({name: _cpu_seconds(pid) - cpu_before[name] for name, pid in others.items()})
     return data
 
 
@@ -132,7 +152,8 @@ def _report(name: str, data: dict) -> float:
         f"{name:>5}: {data['pages']} pages in {data['seconds']:.1f} s = {rate:.0f} pages/s, items {data['items']}, "
         f"errors {data['errors']}, peak RSS "
         + " / ".join(f"{(r or 0) / 1024:.0f} MB@{n}" for r, n in zip(rss, PROBE_AT, strict=True))
-        + f" ({growth}), closing after the last page: {close}"
+        + f" ({growth}), closing after the last page: {close}, CPU s "
+        + ", ".join(f"{k} {v:.1f}" for k, v in data["cpu"].items())
     )
     return rate
 
@@ -156,11 +177,13 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp, EmbeddedMongo(Path(tmp) / "mongo") as mongo:
             (Path(tmp) / "bare").mkdir()
             (Path(tmp) / "full").mkdir()
-            bare = _crawl(args.platform, start_url, Path(tmp) / "bare", {"ITEM_PIPELINES": "{}"}, None)
+            assert mongo.process is not None
+            others = {"fixture": server.pid, "mongo": mongo.process.pid}
+            bare = _crawl(args.platform, start_url, Path(tmp) / "bare", {"ITEM_PIPELINES": "{}"}, None, others)
             full = _crawl(
                 args.platform, start_url, Path(tmp) / "full",
                 {"MONGO_URI": mongo.uri, "MONGO_DATABASE": "bench_crawl"},
-                args.profile,
+                args.profile, others,
             )  # fmt: skip
     finally:
         server.terminate()

@@ -31,6 +31,9 @@ from pipelines.redact import redact
 DUPLICATE_KEY = 11000
 CHUNK_SIZE = 255 * 1024  # the GridFS default, so other GridFS clients read the same layout
 
+# Indexes for what downstream systems and the clue commands filter on. Every index is paid
+# on each clue upsert, so only queried keys get one: severity (four values) and the USCC are
+# filtered together with an indexed key, and the multikey evidence-id array is never looked up.
 CLUE_INDEXES: tuple[tuple[str, list[tuple[str, int]]], ...] = (
     ("status", [("status", ASCENDING), ("last_seen", DESCENDING)]),
     ("family", [("rule.family", ASCENDING), ("last_seen", DESCENDING)]),
@@ -38,13 +41,9 @@ CLUE_INDEXES: tuple[tuple[str, list[tuple[str, int]]], ...] = (
     ("task", [("task_id", ASCENDING), ("last_seen", DESCENDING)]),
     ("job", [("job_id", ASCENDING)]),
     ("last_seen", [("last_seen", DESCENDING)]),
-    ("first_seen", [("first_seen", DESCENDING)]),
     ("target_shop", [("target.platform", ASCENDING), ("target.shop_id", ASCENDING)]),
     ("target_item", [("target.platform", ASCENDING), ("target.item_id", ASCENDING)]),
-    ("target_uscc", [("target.uscc", ASCENDING)]),
     ("target_region", [("target.region.code", ASCENDING)]),
-    ("severity", [("rule.severity", ASCENDING), ("last_seen", DESCENDING)]),
-    ("evidence", [("evidence.evidence_id", ASCENDING)]),
 )
 EVIDENCE_INDEXES: tuple[tuple[str, list[tuple[str, int]]], ...] = (
     ("target", [("target_id", ASCENDING), ("capture_start", DESCENDING)]),
