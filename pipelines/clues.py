@@ -10,7 +10,6 @@ import hashlib
 import logging
 import re
 import time
-import unicodedata
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +30,7 @@ from pipelines.worker import BatchWorker
 from pipelines.writer import StoreWriter
 from rules import Rule, RuleSet
 from rules.hit import Hit
+from rules.normalize import normalise_term
 
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 SNIPPET_REACH = 60
@@ -39,12 +39,9 @@ EVIDENCE_KEPT_PER_CLUE = 50
 log = logging.getLogger(__name__)
 
 
-def canonical_term(term: str) -> str:
-    return unicodedata.normalize("NFKC", term).casefold().strip()
-
-
 def fingerprint(platform: str, target_id: str, rule_id: str, term: str | None) -> str:
-    parts = [platform, target_id, rule_id, canonical_term(term) if term else ""]
+    # The engine's own normal form: 最佳, 最*佳 and 最佳 in traditional script are one clue.
+    parts = [platform, target_id, rule_id, normalise_term(term) if term else ""]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 

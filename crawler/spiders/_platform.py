@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from scrapy.http import Response
 
 from crawler.capture import capture
+from crawler.charset import decode_html
 from crawler.items import PageCapture, ProductItem, ShopItem
 from crawler.middlewares import count_malformed
 from crawler.spiders._common import split_arg
@@ -38,6 +39,20 @@ def build_shop_item(
     if info_keys:
         data = {**data, "shop_info": "\n".join(x for x in (data.get(k) for k in info_keys) if x) or None}
     return ShopItem(**_fields(data, ShopItem), pages=pages or [])
+
+
+def extract_by_kind(
+    page: bytes | str,
+    url: str,
+    page_kind: Callable[[str, str], str],
+    extract_item: Callable[[str, str], dict[str, Any]],
+    extract_shop: Callable[[str, str], dict[str, Any]],
+    extract_listing: Callable[[str, str], dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """A saved page's extraction, by the kind its URL or content shows (item, shop, else listing)."""
+    html = decode_html(page)
+    extract = {"item": extract_item, "shop": extract_shop}.get(page_kind(url, html), extract_listing)
+    return [extract(html, url)]
 
 
 class PlatformSpider(scrapy.Spider):

@@ -22,9 +22,8 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from scrapy.http import Response
 
-from crawler.charset import decode_html
 from crawler.spiders._common import Doc, clean, first_of, parse_price
-from crawler.spiders._platform import PlatformSpider
+from crawler.spiders._platform import PlatformSpider, extract_by_kind
 from rules.document import Option
 
 PLATFORM = "pharmacy"
@@ -169,9 +168,7 @@ def extract_listing(html: str, url: str) -> dict[str, Any]:
 
 
 def extract_page(page: bytes | str, url: str) -> list[dict[str, Any]]:
-    html = decode_html(page)
-    extract = {"item": extract_product, "shop": extract_shop}.get(page_kind(url, html), extract_listing)
-    return [extract(html, url)]
+    return extract_by_kind(page, url, page_kind, extract_product, extract_shop, extract_listing)
 
 
 # ---- spider ----------------------------------------------------------------------------------

@@ -19,10 +19,9 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from scrapy.http import Response
 
-from crawler.charset import decode_html
 from crawler.middlewares import count_malformed
 from crawler.spiders._common import Doc, clean, first_of, js_string, parse_price
-from crawler.spiders._platform import PlatformSpider
+from crawler.spiders._platform import PlatformSpider, extract_by_kind
 from rules.document import Option
 
 PLATFORM = "taobao"
@@ -218,9 +217,7 @@ def extract_listing(html: str, url: str) -> dict[str, Any]:
 
 def extract_page(page: bytes | str, url: str) -> list[dict[str, Any]]:
     """Whatever the saved page is (item, shop, listing), its extraction."""
-    html = decode_html(page)
-    extract = {"item": extract_product, "shop": extract_shop}.get(page_kind(url, html), extract_listing)
-    return [extract(html, url)]
+    return extract_by_kind(page, url, page_kind, extract_product, extract_shop, extract_listing)
 
 
 # ---- spider ----------------------------------------------------------------------------------
