@@ -15,7 +15,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pymongo import UpdateOne
 from pymongo.errors import PyMongoError
 
 from crawler.items import ShopItem
@@ -136,11 +135,6 @@ def clue_writes(
         }
         writes[key] = ClueWrite(key, query, update)
     return writes
-
-
-def clue_updates(envelope: Envelope, ruleset: RuleSet, task_id: str | None, job_id: str | None) -> dict[str, UpdateOne]:
-    """The same upserts as pymongo operations, keyed by fingerprint."""
-    return {key: write.operation() for key, write in clue_writes(envelope, ruleset, task_id, job_id).items()}
 
 
 class CluePipeline:

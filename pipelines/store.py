@@ -237,13 +237,6 @@ class Store:
         result.updated += outcome["nMatched"]
         return [writes[e["index"]] for e in outcome.get("writeErrors", [])]
 
-    def write_clue_updates(self, updates: Iterable[UpdateOne]) -> int:
-        """Plain ordered bulk of prepared upserts; returns how many clues were new."""
-        ops = list(updates)
-        if not ops:
-            return 0
-        return self.clues.bulk_write(ops, ordered=True).upserted_count
-
     def close(self) -> None:
         self.client.close()
 
