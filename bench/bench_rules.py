@@ -13,14 +13,22 @@ sizes and prices, a share of traditional-character pages, and planted terms (vio
 false-positive traps, noise-split and traditional spellings), so every normalisation path
 runs. It is deterministic (seeded).
 
+A second run (first in the output) repeats this at the scale the matchers were first compared
+at, 5,000 keywords with 2,601 distinct first characters: the shipped packs plus one generated
+rule (`scaled_ruleset`). Python's `re` alternation slows down with the number of distinct
+first characters (most positions of Chinese text then start a branch), the automata do not.
+
 Ends with: bench rules_re … vs re_alternation, then bench rules … vs ahocorasick_rs (its
 default build, the raw scan the issue measured; the ratio to the faster DFA build the engine
-itself uses is printed on the line before).
+itself uses is printed on the line before). The normaliser line says whether the compiled
+normaliser (rules/_fastnorm.c) ran.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import random
 import re
 import time
@@ -32,7 +40,11 @@ import ahocorasick_rs
 
 from rules import load_ruleset
 from rules.document import Document
+from rules.engine import PACKS_DIR, RuleSet
+from rules.loader import load_packs
 from rules.matcher import build_automaton
+from rules.model import PackInfo, Rule
+from rules.normalize import _compiled
 
 _WORDS_TEXT = (
     "新款 春季 男士 女士 休闲 运动 纯棉 透气 舒适 百搭 宽松 修身 加厚 保暖 防水 耐磨 轻便 家用 办公 大容量 "
@@ -128,6 +140,89 @@ def generate(total_bytes: int, seed: int = 20240501) -> list[Document]:
     return docs
 
 
+def _common_chars() -> list[str]:
+    """The 3,755 level-1 characters of GB 2312 (the everyday ones), in code order."""
+    out = []
+    for hi in range(0xB0, 0xD8):
+        for lo in range(0xA1, 0xFF):
+            with contextlib.suppress(UnicodeDecodeError):
+                out.append(bytes([hi, lo]).decode("gb2312"))
+    return out
+
+
+def scaled_ruleset(total: int, first_chars: int, seed: int = 7) -> RuleSet:
+    """The shipped packs plus one generated rule whose keywords bring the keyword set to
+    `total` with `first_chars` distinct first characters: the scale the issue measured the
+    matchers at (5,000 keywords, 2,601 first characters). The generated terms are 3-4
+    everyday characters, most starting with a character the corpus text uses, so the `re`
+    alternation meets them everywhere while whole terms stay rare, as drug or brand names do."""
+    rng = random.Random(seed)
+    infos, rules = load_packs(PACKS_DIR)
+    shipped = RuleSet(infos, rules).keywords
+    common = _common_chars()
+    corpus_chars = sorted({ch for w in _WORDS for ch in w})
+    firsts = list(dict.fromkeys([k[0] for k in shipped] + corpus_chars))
+    pool = [c for c in common if c not in set(firsts)]
+    rng.shuffle(pool)
+    firsts += pool[: max(0, first_chars - len(firsts))]
+    words: set[str] = set()
+    known = set(shipped)
+    i = 0
+    while len(words) + len(known) < total:
+        word = firsts[i % len(firsts)] + "".join(rng.choice(common) for _ in range(rng.choice((2, 3))))
+        i += 1
+        if word not in known:
+            words.add(word)
+    terms = sorted(words)
+    extra = Rule.model_validate(
+        {
+            "id": "DRUG-SCALE-001",
+            "title": "基准测试用生成词表",
+            "family": "drug.banned_online",
+            "severity": "S3",
+            "class": "客体",
+            "department": "药品",
+            "status": "experimental",
+            "legal_basis": [{"law": "基准测试", "article": "无"}],
+            "fields": ["title", "description", "promo", "terms"],
+            "keywords": terms,
+            "examples": {"hit": terms[:2], "miss": ["无关文本", "另一段无关文本"]},
+        }
+    )
+    info = PackInfo(id="bench-scale", version="0.0.0", sha256="-", path="-")
+    return RuleSet([*infos, info], [*rules, extra])
+
+
+def measure(rs: RuleSet, docs: list[Document], re_fraction: float) -> dict[str, float]:
+    """MB/s of the engine and of the raw scans of its keyword set, over the same texts."""
+    texts = [t for d in docs for t in d.fields.values()]
+    mb = sum(len(t.encode("utf-8")) for t in texts) / 1_000_000
+    keywords = sorted(set(rs.keywords), key=len, reverse=True)
+    rs.scan(Document(id="warm", fields={"title": "这真是个大麻烦"}))  # load jieba outside the timing
+    out = {"mb": mb, "keywords": len(keywords), "first_chars": len({k[0] for k in keywords})}
+    out["engine"] = mb / _timed(lambda: [rs.scan(d) for d in docs])
+
+    auto = ahocorasick.Automaton()
+    for i, k in enumerate(keywords):
+        auto.add_word(k, i)
+    auto.make_automaton()
+    out["pyahocorasick"] = mb / _timed(lambda: [list(auto.iter(t)) for t in texts])
+    rs_default = ahocorasick_rs.AhoCorasick(keywords)
+    out["ahocorasick_rs"] = mb / _timed(
+        lambda: [rs_default.find_matches_as_indexes(t, overlapping=True) for t in texts]
+    )
+    rs_dfa = build_automaton(keywords)
+    out["ahocorasick_rs_dfa"] = mb / _timed(
+        lambda: [rs_dfa.find_matches_as_indexes(t, overlapping=True) for t in texts]
+    )
+
+    alternation = re.compile("|".join(re.escape(k) for k in keywords))
+    sample = texts[: max(1, int(len(texts) * re_fraction))]
+    out["re_mb"] = sum(len(t.encode("utf-8")) for t in sample) / 1_000_000
+    out["re"] = out["re_mb"] / _timed(lambda: [list(alternation.finditer(t)) for t in sample])
+    return out
+
+
 def _timed(fn: Callable[[], object]) -> float:
     """CPU seconds of `fn` (this process only: other load on a shared machine does not count)."""
     start = time.process_time()
@@ -139,45 +234,42 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--mb", type=float, default=20.0, help="corpus size in MB (default 20)")
     parser.add_argument("--re-fraction", type=float, default=0.05, help="share of texts timed for re")
+    parser.add_argument("--scale-keywords", type=int, default=5000, help="keyword count of the scale run (0: skip)")
     args = parser.parse_args()
 
-    rs = load_ruleset()
+    print(f"normaliser: {'compiled (rules._fastnorm)' if _compiled() is not None else 'Python steps only'}")
     docs = generate(int(args.mb * 1_000_000))
-    texts = [t for d in docs for t in d.fields.values()]
-    mb = sum(len(t.encode("utf-8")) for t in texts) / 1_000_000
-    keywords = sorted(set(rs.keywords), key=len, reverse=True)
-    rs.scan(Document(id="warm", fields={"title": "这真是个大麻烦"}))  # load jieba outside the timing
-
-    engine_s = _timed(lambda: [rs.scan(d) for d in docs])
-
-    auto = ahocorasick.Automaton()
-    for i, k in enumerate(keywords):
-        auto.add_word(k, i)
-    auto.make_automaton()
-    pyac_s = _timed(lambda: [list(auto.iter(t)) for t in texts])
-
-    rs_default = ahocorasick_rs.AhoCorasick(keywords)
-    rs_default_s = _timed(lambda: [rs_default.find_matches_as_indexes(t, overlapping=True) for t in texts])
-    rs_dfa = build_automaton(keywords)
-    rs_dfa_s = _timed(lambda: [rs_dfa.find_matches_as_indexes(t, overlapping=True) for t in texts])
-
-    alternation = re.compile("|".join(re.escape(k) for k in keywords))
-    sample = texts[: max(1, int(len(texts) * args.re_fraction))]
-    sample_mb = sum(len(t.encode("utf-8")) for t in sample) / 1_000_000
-    re_s = _timed(lambda: [list(alternation.finditer(t)) for t in sample])
-
-    engine, pyac, rsac, rsdef, rex = mb / engine_s, mb / pyac_s, mb / rs_dfa_s, mb / rs_default_s, sample_mb / re_s
-    print(f"corpus: {mb:.1f} MB in {len(docs)} documents, {len(keywords)} keywords and anchors")
+    gc.freeze()  # the corpus lives through every timing: keep the collector off it
+    if args.scale_keywords:
+        big = measure(scaled_ruleset(args.scale_keywords, 2601), docs, args.re_fraction / 20)
+        print(
+            f"scale: {big['keywords']} keywords, {big['first_chars']} first characters (shipped packs + generated "
+            f"terms): engine {big['engine']:.2f} MB/s; ahocorasick_rs raw {big['ahocorasick_rs']:.2f} MB/s "
+            f"(default build), {big['ahocorasick_rs_dfa']:.2f} MB/s (DFA build); pyahocorasick raw "
+            f"{big['pyahocorasick']:.2f} MB/s; re alternation {big['re']:.3f} MB/s (on {big['re_mb']:.2f} MB)"
+        )
+        print(
+            f"bench rules_scale_re: engine_mbps={big['engine']:.2f} ratio={big['engine'] / big['re']:.1f} "
+            f"vs re_alternation_{big['keywords']}_keywords"
+        )
+        print(
+            f"bench rules_scale: engine_mbps={big['engine']:.2f} ratio={big['engine'] / big['ahocorasick_rs']:.3f} "
+            f"vs ahocorasick_rs_{big['keywords']}_keywords"
+        )
+    r = measure(load_ruleset(), docs, args.re_fraction)
+    engine = r["engine"]
+    print(f"corpus: {r['mb']:.1f} MB in {len(docs)} documents, {r['keywords']} keywords and anchors")
     print(
-        f"engine {engine:.2f} MB/s; pyahocorasick raw {pyac:.2f} MB/s; ahocorasick_rs raw {rsdef:.2f} MB/s "
-        f"(default build), {rsac:.2f} MB/s (DFA build); re alternation {rex:.3f} MB/s (on {sample_mb:.1f} MB)"
+        f"engine {engine:.2f} MB/s; pyahocorasick raw {r['pyahocorasick']:.2f} MB/s; ahocorasick_rs raw "
+        f"{r['ahocorasick_rs']:.2f} MB/s (default build), {r['ahocorasick_rs_dfa']:.2f} MB/s (DFA build); "
+        f"re alternation {r['re']:.3f} MB/s (on {r['re_mb']:.1f} MB)"
     )
     print(
-        f"engine vs pyahocorasick raw: ratio={engine / pyac:.2f}; "
-        f"engine vs ahocorasick_rs DFA build (the engine's own automaton): ratio={engine / rsac:.3f}"
+        f"engine vs pyahocorasick raw: ratio={engine / r['pyahocorasick']:.2f}; engine vs ahocorasick_rs DFA build "
+        f"(the engine's own automaton): ratio={engine / r['ahocorasick_rs_dfa']:.3f}"
     )
-    print(f"bench rules_re: engine_mbps={engine:.2f} ratio={engine / rex:.2f} vs re_alternation")
-    print(f"bench rules: engine_mbps={engine:.2f} ratio={engine / rsdef:.3f} vs ahocorasick_rs")
+    print(f"bench rules_re: engine_mbps={engine:.2f} ratio={engine / r['re']:.2f} vs re_alternation")
+    print(f"bench rules: engine_mbps={engine:.2f} ratio={engine / r['ahocorasick_rs']:.3f} vs ahocorasick_rs")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from rules.model import Condition, When
-from rules.normalize import Normalised, normalise
+from rules.normalize import Normalised, NormalisedFields, normalise
 
 
 @dataclass(slots=True)
@@ -57,24 +57,42 @@ class DocView:
 
     def __init__(
         self,
-        doc,
-        norms: dict[str, Normalised],  # noqa: ANN001 - Document
+        doc,  # noqa: ANN001 - Document
+        fields: NormalisedFields | None = None,
+        names: list[str] | None = None,
         gates: dict[str, set[int]] | None = None,
     ) -> None:
         self.doc = doc
-        self.norms = norms
-        #: field → gate ids whose literals occur in it (fields the automaton has scanned)
+        #: the document's fields normalised in one pass, by name (`names` in `fields` order)
+        self._fields = fields
+        self._names = names or []
+        self._index: dict[str, int] | None = None
+        self._norms: dict[str, Normalised] = {}
+        #: field → gate ids whose literals occur in it, for the fields the automaton has
+        #: scanned (every field in `names`; a scanned field missing here has none)
         self.gates = gates if gates is not None else {}
         self.category = doc.category or "unknown"
         self._labels: list[str] | None = None
 
+    def _field_index(self) -> dict[str, int]:
+        if self._index is None:
+            self._index = {name: i for i, name in enumerate(self._names)}
+        return self._index
+
+    def scanned(self, field: str) -> bool:
+        """Whether the keyword automaton ran over `field` (so its gates are known)."""
+        return field in self._field_index()
+
     def norm(self, field: str) -> Normalised | None:
+        i = self._field_index().get(field)
+        if i is not None and self._fields is not None:
+            return self._fields[i]
         text = self.doc.fields.get(field)
         if not text:
             return None
-        n = self.norms.get(field)
+        n = self._norms.get(field)
         if n is None:
-            n = self.norms[field] = normalise(text)
+            n = self._norms[field] = normalise(text)
         return n
 
     def option_labels(self) -> list[str]:
@@ -109,10 +127,8 @@ def holds(cc: CompiledCondition, view: DocView) -> str | bool:
         return False
     if cc.pattern is not None:
         for field in c.fields or list(view.doc.fields):
-            if cc.gate is not None:
-                present = view.gates.get(field)
-                if present is not None and cc.gate not in present:
-                    continue  # none of the literals the regex needs occurs in this field
+            if cc.gate is not None and view.scanned(field) and cc.gate not in view.gates.get(field, ()):
+                continue  # none of the literals the regex needs occurs in this field
             n = view.norm(field)
             if n is not None and cc.pattern.search(n.text):
                 return field

@@ -52,6 +52,10 @@ def _same_sentence(n: Normalised, start: int, end: int, m_start: int, m_end: int
 #: (rule_id, field, term, verdict, reason) — what `rules explain` prints.
 Trace = Callable[[str, str, str, str, str], None]
 
+_NONE: frozenset[int] = frozenset()
+#: Document shapes (kind, category, which inputs are present) whose structural rules are kept.
+_SHAPES_CACHED = 4096
+
 #: Matcher payload kinds: (rule index, _KEYWORD | _ANCHOR) or (gate id, _GATE).
 _KEYWORD, _ANCHOR, _GATE = 0, 1, 2
 
@@ -61,6 +65,8 @@ class _Exclusion:
     regex: re.Pattern[str]
     window: int
     severity: str | None
+    #: gate id of the literals the regex needs (it cannot match in a field without one)
+    gate: int | None = None
 
 
 @dataclass(slots=True)
@@ -74,6 +80,9 @@ class _Compiled:
     when: CompiledWhen | None
     check_regex: tuple[re.Pattern[str] | None, ...] = ()
     keyword_set: frozenset[str] = field(default_factory=frozenset)
+    #: gate ids of `all_of` field patterns: a structural rule cannot fire on a document
+    #: where one of them was not seen (filled in with the gates)
+    required_gates: frozenset[int] = frozenset()
 
 
 def _compile(rule: Rule, index: int) -> _Compiled:
@@ -113,17 +122,28 @@ class RuleSet:
         entries += self._gate_entries()
         self._matcher: KeywordMatcher[tuple[int, int]] = KeywordMatcher(entries)
         self._structural = [c for c in self._compiled if c.rule.structural]
-        self._structural_for: dict[tuple[str, str], list[_Compiled]] = {}
+        self._structural_for: dict[tuple[object, ...], list[_Compiled]] = {}
 
     def _gate_entries(self) -> list[tuple[str, tuple[int, int]]]:
         """Give every condition regex with known required literals a gate id; the literals
         go into the automaton so the regex runs only on fields where one occurred."""
         gates: dict[frozenset[str], int] = {}
+        keywords = set(self._keywords)
         for c in self._compiled:
             for cc in all_conditions(c.when):
                 literals = required_literals(cc.spec.pattern) if cc.spec.pattern else None
                 if literals:
                     cc.gate = gates.setdefault(literals, len(gates))
+            for ex in c.exclusions:
+                # Exclusions run only around candidates; a gate makes every occurrence of
+                # its literals a match to handle, which costs more than it saves for short
+                # everyday words (颜色, 保证), unless they are keywords already.
+                literals = required_literals(ex.regex.pattern)
+                if literals and all(len(w) >= 3 or w in keywords for w in literals):
+                    ex.gate = gates.setdefault(literals, len(gates))
+            c.required_gates = frozenset(
+                cc.gate for cc in (c.when.all_of if c.when else []) if cc.gate is not None and cc.spec.attribute is None
+            )
         return [(lit, (gate, _GATE)) for literals, gate in gates.items() for lit in literals]
 
     @property
@@ -158,38 +178,38 @@ class RuleSet:
 
     def scan(self, doc: Document, trace: Trace | None = None) -> list[Hit]:
         """Every hit of every active rule on `doc`."""
-        norms: dict[str, Normalised] = {}
-        gates: dict[str, set[int]] = {}
-        view = DocView(doc, norms, gates)
         # Normalise every field and run the automaton once over them all first, so that
         # conditions on any field see its gates.
         names = [f for f, text in doc.fields.items() if text]
         if not names:
+            view = DocView(doc)
             return [h for c in self._structural_rules(doc, view, trace) for h in self._structural_hits(c, view, trace)]
-        normalised, joined, starts = normalise_all([doc.fields[f] for f in names])
-        per_field: list[tuple[dict[int, list[tuple[int, int]]], set[int]]] = []
-        for fname, n in zip(names, normalised, strict=True):
-            norms[fname] = n
-            gates[fname] = set()
-            per_field.append(({}, set()))
-        last = len(starts) - 1
-        for start, end, payloads in self._matcher.find(joined):
-            i = bisect_right(starts, start) - 1 if last else 0
-            offset = starts[i]
-            keyword_cands, anchored = per_field[i]
-            for idx, kind in payloads:
-                if kind == _KEYWORD:
-                    if idx in keyword_cands:
-                        keyword_cands[idx].append((start - offset, end - offset))
+        normalised = normalise_all([doc.fields[f] for f in names])
+        gates: dict[str, set[int]] = {}
+        view = DocView(doc, normalised, names, gates)
+        per_field: dict[int, tuple[dict[int, list[tuple[int, int]]], set[int]]] = {}
+        found = self._matcher.find(normalised.joined)
+        if found:
+            starts = normalised.starts
+            last = len(starts) - 1
+            for start, end, payloads in found:
+                i = bisect_right(starts, start) - 1 if last else 0
+                offset = starts[i]
+                entry = per_field.get(i)
+                if entry is None:
+                    entry = per_field[i] = ({}, set())
+                keyword_cands, anchored = entry
+                for idx, kind in payloads:
+                    if kind == _KEYWORD:
+                        if idx in keyword_cands:
+                            keyword_cands[idx].append((start - offset, end - offset))
+                        else:
+                            keyword_cands[idx] = [(start - offset, end - offset)]
+                    elif kind == _ANCHOR:
+                        anchored.add(idx)
                     else:
-                        keyword_cands[idx] = [(start - offset, end - offset)]
-                elif kind == _ANCHOR:
-                    anchored.add(idx)
-                else:
-                    gates[names[i]].add(idx)
-        candidates = [
-            (fname, n, kc, an) for fname, n, (kc, an) in zip(names, normalised, per_field, strict=True) if kc or an
-        ]
+                        gates.setdefault(names[i], set()).add(idx)
+        candidates = [(names[i], normalised[i], kc, an) for i, (kc, an) in sorted(per_field.items()) if kc or an]
         hits: list[Hit] = []
         for fname, n, keyword_cands, anchored in candidates:
             for idx in sorted(keyword_cands.keys() | anchored):
@@ -200,20 +220,34 @@ class RuleSet:
                 if idx in anchored:
                     cands = cands + [(m.start(), m.end()) for p in c.patterns for m in p.finditer(n.text)]
                 if cands:
-                    hits += self._resolve(c, fname, n, cands, view.category, trace)
-        for c in self._structural_rules(doc, view, trace):
+                    hits += self._resolve(c, fname, n, cands, view.category, gates.get(fname, _NONE), trace)
+        structural = self._structural_rules(doc, view, trace, names)
+        if trace is None:
+            seen = set().union(*gates.values())
+            structural = [c for c in structural if c.required_gates <= seen]
+        for c in structural:
             hits += self._structural_hits(c, view, trace)
         return hits
 
-    def _structural_rules(self, doc: Document, view: DocView, trace: Trace | None) -> list[_Compiled]:
+    def _structural_rules(
+        self, doc: Document, view: DocView, trace: Trace | None, names: list[str] | None = None
+    ) -> list[_Compiled]:
         """The structural rules whose category scope and `all_of` kind / category tests this
-        document's kind and category pass (all of them when tracing, which reports the rest)."""
+        document's kind and category pass and whose check has input on it (all of them when
+        tracing, which reports the rest). Cached by what decides that: documents from one
+        spider share their shape."""
         if trace is not None:
             return self._structural
-        key = (doc.kind, view.category)
+        a = doc.attributes
+        prices = a.original_price is not None and a.price is not None
+        key = (doc.kind, view.category, bool(doc.options), prices, bool(a.uscc), tuple(names or ()))
         rules = self._structural_for.get(key)
         if rules is None:
-            rules = self._structural_for[key] = [c for c in self._structural if _may_apply(c, *key)]
+            if len(self._structural_for) >= _SHAPES_CACHED:
+                self._structural_for.clear()
+            rules = self._structural_for[key] = [
+                c for c in self._structural if _may_apply(c, doc.kind, view.category) and _has_input(c, doc)
+            ]
         return rules
 
     def _in_scope(self, c: _Compiled, fname: str, view: DocView, trace: Trace | None, n: Normalised) -> bool:
@@ -229,8 +263,18 @@ class RuleSet:
         return not reason
 
     def _resolve(
-        self, c: _Compiled, fname: str, n: Normalised, cands: list[tuple[int, int]], category: str, trace: Trace | None
+        self,
+        c: _Compiled,
+        fname: str,
+        n: Normalised,
+        cands: list[tuple[int, int]],
+        category: str,
+        gates: set[int] | frozenset[int],
+        trace: Trace | None,
     ) -> list[Hit]:
+        """The candidates of rule `c` in one field that survive its word-boundary and
+        exclusion tests (`gates`: the gate ids seen in the field), as hits."""
+        exclusions = [ex for ex in c.exclusions if ex.gate is None or ex.gate in gates]
         kept: list[tuple[int, int, str]] = []
         for start, end in sorted(set(cands), key=lambda se: (se[0], se[0] - se[1])):
             term = n.text[start:end]
@@ -240,7 +284,7 @@ class RuleSet:
                     trace(c.rule.id, fname, term, "dropped", "not on a word boundary (jieba)")
                 continue
             excluded = None
-            for ex in c.exclusions:
+            for ex in exclusions:
                 lo, hi = max(0, start - ex.window - _CONTEXT), min(len(n.text), end + ex.window + _CONTEXT)
                 for m in ex.regex.finditer(n.text, lo, hi):
                     if (
@@ -271,7 +315,7 @@ class RuleSet:
         for start, end, severity in kept:
             a, b = n.span(start, end)
             out.append(
-                Hit(
+                Hit.model_construct(
                     rule_id=c.rule.id,
                     family=c.rule.family,
                     field=fname,
@@ -319,6 +363,19 @@ class RuleSet:
             )
             for f in findings
         ]
+
+
+def _has_input(c: _Compiled, doc: Document) -> bool:
+    """Whether the check of a structural rule has something to look at (tested before the
+    full evaluation, which most documents would fail)."""
+    check = c.rule.check
+    if isinstance(check, OptionCheck):
+        return bool(doc.options)
+    if isinstance(check, PriceCheck):
+        return doc.attributes.original_price is not None and doc.attributes.price is not None
+    if isinstance(check, UsccCheck):
+        return bool(doc.attributes.uscc) or any(doc.fields.get(f) for f in check.fields)
+    return True
 
 
 def _may_apply(c: _Compiled, kind: str, category: str) -> bool:

@@ -4,14 +4,19 @@ Steps (domain-rules.md §0): NFKC, traditional → simplified, Latin lowercased,
 characters removed, noise (spaces, punctuation, symbols) between two Chinese characters
 removed. The first three are one character-for-character table built once from unicodedata
 and the OpenCC t2s character data, so they keep the length; only characters whose NFKC form
-is not one character (①, ㎏, ligatures, the ellipsis …) are expanded separately.
+is not one character (①, ㎏, ligatures) are expanded separately; one whose NFKC form is only
+noise (… → "...") becomes that form's first character, as noise is deleted as a run anyway.
 
-Normalisation runs on every text field of every crawled page (bench/bench_rules.py), so each
-step is a C-speed primitive: a regex scan finds the few characters the table changes (usual
-listing text has a handful: full-width punctuation, capitals) and `str.replace` swaps them,
-with `str.translate` for texts with many changes (traditional text); noise goes with a regex
-`sub` plus one `str.replace` for the many lone spaces; `normalise_all` does it once for all
-fields of a document. Maps back to original offsets are built only when a hit asks for one.
+Normalisation runs on every text field of every crawled page (bench/bench_rules.py). Where
+rules/_fastnorm.c was built, it runs the fold and the deletion below in one pass and hands
+back the original index of every character (the tables are built here and passed to it); it
+leaves texts with characters whose NFKC form is longer than one character to this module.
+Otherwise each step here is a C-speed primitive: a regex scan finds the few characters the
+table changes (usual listing text has a dozen: full-width punctuation, capitals) and
+`str.replace` swaps them, with `str.translate` for texts with many changes (traditional
+text); noise goes with a regex `sub` plus one `str.replace` for the many lone spaces;
+`normalise_all` does it once for all fields of a document. Maps back to original offsets are
+built only when a hit asks for one.
 """
 
 from __future__ import annotations
@@ -19,10 +24,13 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
+from typing import Any
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
@@ -54,21 +62,31 @@ _NOISE_RUN_P = re.compile(
 _NOISE_SPLIT_P = re.compile(f"({_NOISE_RUN_P.pattern})")
 _NOT_LONE_SPACE = re.compile(rf" (?:(?<![{_HAN}] )|(?![{_HAN}]))")
 #: Above this many distinct changed characters one `str.translate` beats repeated replaces.
-_MAX_REPLACES = 16
+_MAX_REPLACES = 24
 _BMP = 0x10000
-_ASCII_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 class Normalised:
     """Normalised text plus what is needed to map its offsets back to the original."""
 
-    __slots__ = ("text", "original", "_stage", "_stage_at", "_expanded", "_index", "_starts")
+    __slots__ = ("text", "original", "_stage", "_stage_at", "_expanded", "_index", "_starts", "_positions", "_shift")
 
     def __init__(
-        self, text: str, original: str, stage: str | None = None, expanded: bool = False, stage_at: int | None = None
+        self,
+        text: str,
+        original: str,
+        stage: str | None = None,
+        expanded: bool = False,
+        stage_at: int | None = None,
+        positions: Sequence[int] | None = None,
+        shift: tuple[int, int] = (0, 0),
     ) -> None:
         self.text = text
         self.original = original
+        #: from the compiled path: the original index of every character, ready made (for a
+        #: field of a joined document, from `shift` = (its start there, its original start))
+        self._positions = positions
+        self._shift = shift
         #: the text before deletions, when something was deleted (positions differ from `text`);
         #: with `stage_at`, a longer string holding it from that index on (sliced when needed)
         self._stage = stage
@@ -103,6 +121,9 @@ class Normalised:
         """Original index of normalised position `pos` (start of a span)."""
         if pos >= len(self.text):
             return len(self.original)
+        if self._positions is not None:
+            at, original_at = self._shift
+            return self._positions[at + pos] - original_at
         if self._stage is not None:
             for after, before in self._layers():
                 i = bisect.bisect_right(after, pos) - 1
@@ -175,11 +196,9 @@ class _Tables:
     bmp: tuple[int | str, ...]
     #: BMP character → its normalised form, for the characters the mapping changes
     targets: dict[str, str]
-    #: one scan finds what matters to `_fold`: characters the mapping changes, characters
-    #: other than A-Z that str.lower() changes, and every astral character
+    #: one scan finds what matters to `_fold`: characters the mapping changes, and every
+    #: astral character
     scan: re.Pattern[str]
-    #: the str.lower()-changed characters of `scan` other than A-Z (astral ones aside)
-    cased: frozenset[str]
     #: changed characters whose target the mapping changes again: replace order would matter
     chained: frozenset[str]
     #: characters whose NFKC form is not one character (and every astral character)
@@ -194,6 +213,7 @@ class _Tables:
 def _tables() -> _Tables:
     """Built once per process."""
     t2s = _t2s_pairs()
+    noise = re.compile(f"[{_NOISE}]+")
     table: dict[int, str] = {}
     slow: list[int] = []
     for cp in range(0x30000):
@@ -201,6 +221,10 @@ def _tables() -> _Tables:
             continue
         ch = chr(cp)
         nf = unicodedata.normalize("NFKC", ch)
+        if len(nf) > 1 and noise.fullmatch(nf):
+            # … ‼ ‥: a run of noise either way; one character keeps the length (and the
+            # text off the slower expanding path), and "最…佳" stays one noise run
+            nf = nf[0]
         if len(nf) != 1:
             slow.append(cp)
             continue
@@ -214,42 +238,36 @@ def _tables() -> _Tables:
     slow = [c for c in slow if chr(c) not in _ZERO_WIDTH]
     bmp = tuple(table.get(cp, cp) for cp in range(_BMP))
     targets = {chr(k): v for k, v in table.items() if k < _BMP}
-    cased = frozenset(
-        chr(cp)
-        for cp in range(_BMP)
-        if not 0xD800 <= cp <= 0xDFFF and chr(cp).lower() != chr(cp) and not 0x41 <= cp <= 0x5A
-    )
-    scan = _char_class(sorted({ord(c) for c in targets} | {ord(c) for c in cased}) + list(range(_BMP, 0x110000)))
+    scan = _char_class(sorted(ord(c) for c in targets) + list(range(_BMP, 0x110000)))
     chained = frozenset(chr(k) for k, v in table.items() if ord(v) in table)
     # Every astral character is let through as well (one range instead of dozens tested on
     # every character); those that are not slow expand to themselves.
     slow_class = _char_class([cp for cp in slow if cp < _BMP] + list(range(_BMP, 0x110000)))
     expansions = {chr(cp): _map_char(chr(cp), table) for cp in slow}
-    return _Tables(
-        table, bmp, targets, scan, cased, chained, slow_class, re.compile(f"({slow_class.pattern})"), expansions
-    )
+    return _Tables(table, bmp, targets, scan, chained, slow_class, re.compile(f"({slow_class.pattern})"), expansions)
 
 
 def _fold(text: str, t: _Tables) -> str:
-    """The length-keeping table applied to `text`."""
-    found = t.scan.findall(text)
-    if not found:
-        return text
-    distinct = set(found)
-    if max(distinct) >= "\U00010000":
-        return text.translate(t.mapping)
-    lowerable = distinct.isdisjoint(t.cased)
-    if lowerable and not distinct.isdisjoint(_ASCII_UPPER):
-        # Only A-Z change under str.lower() here, exactly as the table maps them: one C pass.
-        text = text.lower()
-        distinct -= _ASCII_UPPER
+    """The length-keeping table applied to `text`.
+
+    Listing text holds a dozen or so distinct characters the table changes (full-width
+    punctuation, capitals of model codes): find one, replace all of its occurrences, look
+    on from there. Texts with many (traditional pages) or with chained or astral characters
+    go through `str.translate` instead."""
+    m = t.scan.search(text)
     targets = t.targets
-    if not lowerable:
-        distinct = {ch for ch in distinct if ch in targets}  # cased characters the table keeps
-    if len(distinct) > _MAX_REPLACES or not distinct.isdisjoint(t.chained):
-        return text.translate(t.bmp)
-    for ch in distinct:
+    replaced = 0
+    while m is not None:
+        ch = m.group()
+        if ch >= "\U00010000":
+            return text.translate(t.mapping)
+        if replaced == _MAX_REPLACES or ch in t.chained:
+            # characters replaced so far map to characters the table keeps: translate
+            # leaves them as they are
+            return text.translate(t.bmp if max(text) < "\U00010000" else t.mapping)
         text = text.replace(ch, targets[ch])
+        replaced += 1
+        m = t.scan.search(text, m.start())
     return text
 
 
@@ -277,8 +295,50 @@ def _expansion_map(text: str, t: _Tables) -> tuple[list[int], list[int]]:
     return list(accumulate(lengths, initial=0))[:-1], list(accumulate(map(len, parts), initial=0))[:-1]
 
 
+@lru_cache(maxsize=1)
+def _compiled() -> Any | None:
+    """rules._fastnorm configured with this module's tables, or None where it was not built
+    (no C compiler at install time): the steps below then run as written here."""
+    try:
+        from rules import _fastnorm
+    except ImportError:
+        return None
+    t = _tables()
+    table = array("I", range(_TABLE_SIZE))
+    for cp, out in t.mapping.items():
+        if cp < _TABLE_SIZE:
+            table[cp] = ord(out)
+    for ch in t.expansions:
+        if ord(ch) < _TABLE_SIZE:
+            table[ord(ch)] = _SLOW
+    everything = "".join(chr(cp) for cp in range(_TABLE_SIZE) if not 0xD800 <= cp <= 0xDFFF)
+    classes = bytearray(_TABLE_SIZE)
+    for bit, pattern in ((1, f"[{_NOISE}]"), (2, f"[{_ZERO_WIDTH}]"), (4, f"[{_HAN}]")):
+        for ch in re.findall(pattern, everything):
+            classes[ord(ch)] |= bit
+    _fastnorm.configure(table.tobytes(), bytes(classes))
+    return _fastnorm
+
+
+#: What the compiled path covers: the code points `_tables` maps (higher ones are unchanged).
+_TABLE_SIZE = 0x30000
+_SLOW = 0xFFFFFFFF
+
+
 def normalise(text: str) -> Normalised:
     """Normalise `text` for matching; offsets map back through the returned object."""
+    fast = _compiled()
+    if fast is not None:
+        done = fast.normalise(text)
+        if done is not None:
+            out, positions = done
+            if len(out) == len(text):
+                return Normalised(out, text)  # nothing deleted: positions are the original ones
+            return Normalised(out, text, positions=memoryview(positions).cast("I"))
+    return _normalise_python(text)
+
+
+def _normalise_python(text: str) -> Normalised:
     t = _tables()
     stage = _fold(text, t)
     expanded = not unicodedata.is_normalized("NFKC", stage) and t.slow.search(text) is not None
@@ -295,42 +355,102 @@ def normalise(text: str) -> Normalised:
 _SEPARATOR = "\x00"
 
 
-def normalise_all(texts: list[str]) -> tuple[list[Normalised], str, list[int]]:
+class NormalisedFields:
+    """The fields of one document normalised in one pass (`normalise_all`): `joined` holds
+    them separated by a character no keyword contains, for one matcher pass; each field's
+    own `Normalised` (with its offset map) is built only when asked for."""
+
+    __slots__ = ("joined", "_texts", "_stage", "_expanded", "_positions", "_norms", "_starts")
+
+    def __init__(
+        self,
+        texts: list[str],
+        joined: str,
+        stage: str | None,
+        expanded: bool,
+        positions: Sequence[int] | None = None,
+    ) -> None:
+        self.joined = joined
+        self._texts = texts
+        #: the joined text before deletions, when something was deleted
+        self._stage = stage
+        #: whether `stage` is longer than the original (some NFKC expansion)
+        self._expanded = expanded
+        #: from the compiled path, when something was deleted: original index of each character
+        self._positions = positions
+        self._norms: list[Normalised | None] = [None] * len(texts)
+        self._starts: list[int] | None = None
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    @property
+    def starts(self) -> list[int]:
+        """Where each field starts in `joined`."""
+        if self._starts is None:
+            if self._stage is None and not self._expanded and self._positions is None:
+                lengths = [len(x) + 1 for x in self._texts[:-1]]
+            else:
+                lengths = [len(p) + 1 for p in self.joined.split(_SEPARATOR)[:-1]]
+            self._starts = list(accumulate(lengths, initial=0))
+        return self._starts
+
+    def __getitem__(self, i: int) -> Normalised:
+        n = self._norms[i]
+        if n is None:
+            n = self._norms[i] = self._build(i)
+        return n
+
+    def _build(self, i: int) -> Normalised:
+        original = self._texts[i]
+        starts = self.starts
+        start = starts[i]
+        end = len(self.joined) if i == len(starts) - 1 else starts[i + 1] - 1
+        piece = self.joined[start:end]
+        if self._positions is not None:
+            if len(piece) == len(original):
+                return Normalised(piece, original)  # the fold keeps lengths: nothing deleted here
+            original_at = sum(len(x) + 1 for x in self._texts[:i])
+            return Normalised(piece, original, positions=self._positions, shift=(start, original_at))
+        stage = self._stage
+        if stage is None:
+            return Normalised(piece, original)
+        if not self._expanded:
+            # the fold keeps lengths, so a field lost characters only if it was shortened
+            if len(piece) == len(original):
+                return Normalised(piece, original)
+            return Normalised(piece, original, stage, False, sum(len(x) + 1 for x in self._texts[:i]))
+        field_stage = stage.split(_SEPARATOR)[i]
+        expanded = len(field_stage) != len(original)
+        return Normalised(piece, original, field_stage if len(piece) != len(field_stage) else None, expanded)
+
+
+def normalise_all(texts: list[str]) -> NormalisedFields:
     """`normalise` of each text, computed in one pass over them all (per-call overhead is a
-    large share of short fields). Also returns the normalised texts joined by a separator no
-    keyword contains, for one matcher pass, and where each starts in that joined string."""
+    large share of short fields)."""
     t = _tables()
     joined = _SEPARATOR.join(texts)
-    if len(texts) > 1 and joined.count(_SEPARATOR) == len(texts) - 1:
-        stage = _fold(joined, t)
-        if not unicodedata.is_normalized("NFKC", stage) and t.slow.search(joined):
-            return _normalise_expanded(texts, _expand(stage, t))
-        out = _delete_noise(stage)
-        if len(out) == len(stage):
-            starts = list(accumulate((len(x) + 1 for x in texts[:-1]), initial=0))
-            return [Normalised(p, x) for p, x in zip(stage.split(_SEPARATOR), texts, strict=True)], stage, starts
-        norms = []
-        at = 0
-        for piece, x in zip(out.split(_SEPARATOR), texts, strict=True):
-            # the fold keeps lengths, so a field lost characters only if it was shortened
-            norms.append(Normalised(piece, x, stage, False, at) if len(piece) != len(x) else Normalised(piece, x))
-            at += len(x) + 1
-        starts = list(accumulate((len(n.text) + 1 for n in norms[:-1]), initial=0))
-        return norms, out, starts
-    norms = [normalise(x) for x in texts]
-    starts = list(accumulate((len(n.text) + 1 for n in norms[:-1]), initial=0))
-    return norms, _SEPARATOR.join(n.text for n in norms), starts
-
-
-def _normalise_expanded(texts: list[str], stage: str) -> tuple[list[Normalised], str, list[int]]:
-    """`normalise_all` once `stage` (the joined texts through `_expand`) has changed length."""
+    if joined.count(_SEPARATOR) != len(texts) - 1:
+        # a text holds the separator itself: normalise one by one, join what came out
+        norms = [normalise(x) for x in texts]
+        fields = NormalisedFields([n.original for n in norms], _SEPARATOR.join(n.text for n in norms), None, False)
+        fields._norms = list(norms)
+        fields._starts = list(accumulate((len(n.text) + 1 for n in norms[:-1]), initial=0))
+        return fields
+    fast = _compiled()
+    if fast is not None:
+        done = fast.normalise(joined)
+        if done is not None:
+            out, positions = done
+            if len(out) == len(joined):
+                return NormalisedFields(texts, out, None, False)
+            return NormalisedFields(texts, out, None, False, memoryview(positions).cast("I"))
+    stage = _fold(joined, t)
+    expanded = not unicodedata.is_normalized("NFKC", stage) and t.slow.search(joined) is not None
+    if expanded:
+        stage = _expand(stage, t)
     out = _delete_noise(stage)
-    norms = []
-    for piece, field_stage, x in zip(out.split(_SEPARATOR), stage.split(_SEPARATOR), texts, strict=True):
-        expanded = len(field_stage) != len(x)
-        norms.append(Normalised(piece, x, field_stage if len(piece) != len(field_stage) else None, expanded))
-    starts = list(accumulate((len(n.text) + 1 for n in norms[:-1]), initial=0))
-    return norms, out, starts
+    return NormalisedFields(texts, out, stage if len(out) != len(stage) or expanded else None, expanded)
 
 
 def _squeezable(stage: str) -> bool:

@@ -1,0 +1,149 @@
+/* Normalisation of one text in a single pass, with the original index of every output
+ * character: the compiled path of rules/normalize.py, which stays the definition (and the
+ * fallback where no C compiler was available at install time).
+ *
+ * configure(table, classes) takes the tables normalize.py builds from unicodedata and the
+ * OpenCC data: `table` maps each code point below TABLE_SIZE to its folded code point (NFKC,
+ * traditional to simplified, A-Z lowercased), or to SLOW when its NFKC form is not one
+ * character; `classes` gives each folded code point's class bits (noise, zero-width, Han).
+ *
+ * normalise(text) folds every character, then deletes what normalize.py's deletion regex
+ * deletes, reading the folded text as that regex does:
+ *   - a run of 1-3 noise characters right after a Han character and right before one;
+ *   - otherwise, a run of zero-width characters.
+ * It returns (normalised text, original index of each of its characters as native unsigned
+ * 32-bit integers), or None when the text holds a character whose NFKC form is longer than
+ * one character: normalize.py handles those texts itself.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+
+#define TABLE_SIZE 0x30000
+#define SLOW 0xFFFFFFFFu
+#define NOISE 1
+#define ZERO_WIDTH 2
+#define HAN 4
+
+static Py_buffer table_view;
+static Py_buffer classes_view;
+static int configured = 0;
+
+static inline uint8_t class_of(const uint8_t *classes, uint32_t cp) {
+    return cp < TABLE_SIZE ? classes[cp] : 0;
+}
+
+static PyObject *configure(PyObject *self, PyObject *args) {
+    Py_buffer table, classes;
+    if (!PyArg_ParseTuple(args, "y*y*", &table, &classes)) return NULL;
+    if (table.len != (Py_ssize_t)(TABLE_SIZE * sizeof(uint32_t)) || classes.len != TABLE_SIZE) {
+        PyBuffer_Release(&table);
+        PyBuffer_Release(&classes);
+        PyErr_SetString(PyExc_ValueError, "table or classes of the wrong size");
+        return NULL;
+    }
+    if (configured) {
+        PyBuffer_Release(&table_view);
+        PyBuffer_Release(&classes_view);
+    }
+    table_view = table;  /* keeps the bytes objects alive while in use */
+    classes_view = classes;
+    configured = 1;
+    Py_RETURN_NONE;
+}
+
+static PyObject *normalise(PyObject *self, PyObject *arg) {
+    if (!configured) {
+        PyErr_SetString(PyExc_RuntimeError, "configure() first");
+        return NULL;
+    }
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "a str is needed");
+        return NULL;
+    }
+    if (PyUnicode_READY(arg) < 0) return NULL;
+    const uint32_t *table = (const uint32_t *)table_view.buf;
+    const uint8_t *classes = (const uint8_t *)classes_view.buf;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    int kind = PyUnicode_KIND(arg);
+    const void *data = PyUnicode_DATA(arg);
+
+    uint32_t *stage = PyMem_Malloc((n ? n : 1) * sizeof(uint32_t));
+    uint32_t *out = PyMem_Malloc((n ? n : 1) * sizeof(uint32_t));
+    uint32_t *index = PyMem_Malloc((n ? n : 1) * sizeof(uint32_t));
+    if (!stage || !out || !index) {
+        PyMem_Free(stage);
+        PyMem_Free(out);
+        PyMem_Free(index);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint32_t cp = PyUnicode_READ(kind, data, i);
+        uint32_t folded = cp < TABLE_SIZE ? table[cp] : cp;
+        if (folded == SLOW) {
+            PyMem_Free(stage);
+            PyMem_Free(out);
+            PyMem_Free(index);
+            Py_RETURN_NONE;
+        }
+        stage[i] = folded;
+    }
+
+    Py_ssize_t m = 0;
+    uint32_t maxchar = 0;
+    Py_ssize_t i = 0;
+    while (i < n) {
+        uint8_t cls = class_of(classes, stage[i]);
+        if (cls & (NOISE | ZERO_WIDTH)) {
+            if (i > 0 && (class_of(classes, stage[i - 1]) & HAN)) {
+                Py_ssize_t run = 1;
+                while (run < 4 && i + run < n && (class_of(classes, stage[i + run]) & (NOISE | ZERO_WIDTH))) run++;
+                if (run <= 3 && i + run < n && (class_of(classes, stage[i + run]) & HAN)) {
+                    i += run;
+                    continue;
+                }
+            }
+            if (cls & ZERO_WIDTH) {
+                i++;
+                while (i < n && (class_of(classes, stage[i]) & ZERO_WIDTH)) i++;
+                continue;
+            }
+        }
+        out[m] = stage[i];
+        index[m] = (uint32_t)i;
+        if (stage[i] > maxchar) maxchar = stage[i];
+        m++;
+        i++;
+    }
+
+    PyObject *text = PyUnicode_New(m, maxchar);
+    PyObject *positions = NULL;
+    if (text) {
+        int out_kind = PyUnicode_KIND(text);
+        void *out_data = PyUnicode_DATA(text);
+        for (Py_ssize_t k = 0; k < m; k++) PyUnicode_WRITE(out_kind, out_data, k, out[k]);
+        positions = PyBytes_FromStringAndSize((const char *)index, m * (Py_ssize_t)sizeof(uint32_t));
+    }
+    PyMem_Free(stage);
+    PyMem_Free(out);
+    PyMem_Free(index);
+    if (!text || !positions) {
+        Py_XDECREF(text);
+        Py_XDECREF(positions);
+        return NULL;
+    }
+    PyObject *result = PyTuple_Pack(2, text, positions);
+    Py_DECREF(text);
+    Py_DECREF(positions);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"configure", configure, METH_VARARGS, "configure(table, classes): the tables normalize.py builds"},
+    {"normalise", normalise, METH_O, "normalise(text) -> (text, original indexes as uint32 bytes) or None"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_fastnorm", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__fastnorm(void) { return PyModule_Create(&module); }
