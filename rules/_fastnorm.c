@@ -61,7 +61,9 @@ static PyObject *normalise(PyObject *self, PyObject *arg) {
         PyErr_SetString(PyExc_TypeError, "a str is needed");
         return NULL;
     }
-    if (PyUnicode_READY(arg) < 0) return NULL;
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(arg) < 0) return NULL; /* a no-op from 3.12 on, and deprecated */
+#endif
     const uint32_t *table = (const uint32_t *)table_view.buf;
     const uint8_t *classes = (const uint8_t *)classes_view.buf;
     Py_ssize_t n = PyUnicode_GET_LENGTH(arg);

@@ -22,6 +22,7 @@ built only when a hit asks for one.
 from __future__ import annotations
 
 import bisect
+import os
 import re
 import unicodedata
 from array import array
@@ -298,7 +299,10 @@ def _expansion_map(text: str, t: _Tables) -> tuple[list[int], list[int]]:
 @lru_cache(maxsize=1)
 def _compiled() -> Any | None:
     """rules._fastnorm configured with this module's tables, or None where it was not built
-    (no C compiler at install time): the steps below then run as written here."""
+    (no C compiler at install time) or WANGJIAN_PYTHON_NORMALISER is set: the steps below
+    then run as written here."""
+    if os.environ.get("WANGJIAN_PYTHON_NORMALISER"):
+        return None
     try:
         from rules import _fastnorm
     except ImportError:

@@ -131,3 +131,26 @@ def test_listing_text_with_many_spaces_keeps_latin_spacing(path: str) -> None:
     n = normalise(text)
     assert n.text.startswith("新款春季 xl 男士休闲透气 iphone 15 保护壳")
     _check(text, n)
+
+
+def test_compiled_and_python_paths_agree_on_any_code_point(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Arbitrary code points (lone surrogates, astral planes, controls) give the same text
+    and offsets on both paths; texts the compiled path declines are the Python path's."""
+    fast = normalize._compiled()
+    assert fast is not None, "rules._fastnorm is not built"
+    rng = random.Random(9)
+    han = [chr(cp) for cp in range(0x4E00, 0x4E40)]
+    texts = []
+    for _ in range(3000):
+        chars = [chr(rng.randrange(0x110000)) if rng.random() < 0.3 else rng.choice(han + [" ", "，", "\u200b"])]
+        chars += [
+            rng.choice(han + [" ", "，", "*", "\u200b", chr(rng.randrange(0x110000))])
+            for _ in range(rng.randint(0, 30))
+        ]
+        texts.append("".join(chars))
+    compiled = [normalise(t) for t in texts]
+    monkeypatch.setattr(normalize, "_compiled", lambda: None)
+    for text, n in zip(texts, compiled, strict=True):
+        p = normalise(text)
+        assert n.text == p.text, repr(text)
+        assert [n.to_original(i) for i in range(len(n.text) + 1)] == [p.to_original(i) for i in range(len(p.text) + 1)]
