@@ -40,8 +40,12 @@ def option_findings(
                 return out
         if any(disclosure.search(lb) for lb in view.option_labels()):
             return out
+    title = view.norm("title")
     for opt, norm_label in zip(view.doc.options, view.option_labels(), strict=True):
-        if opt.checked != check.checked or not label.search(norm_label):
+        if opt.checked != check.checked:
+            continue
+        term = label.search(norm_label)
+        if term is None or (check.add_on and title is not None and term.group(0) in title.text):
             continue
         if exclude is not None and exclude.search(norm_label):
             continue

@@ -95,6 +95,11 @@ class OptionCheck(_Strict):
     disclosure: str | None = Field(
         default=None, description="regex; a match in terms/promo/description/labels clears the option"
     )
+    add_on: bool = Field(
+        default=False,
+        description="only options for something else than the page's item: a label whose matched term is "
+        "also in the title (年卡 on a 年卡 page) is the item's own variant, not a tie-in",
+    )
 
 
 class UsccCheck(_Strict):
