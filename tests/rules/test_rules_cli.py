@@ -69,14 +69,14 @@ def test_diff_reports_gained_and_lost_hits(tmp_path, capsys):
     new = tmp_path / "new"
     shutil.copytree(PACKS_DIR, new)
     pack = new / "marketing-fake.yaml"
-    pack.write_text(pack.read_text(encoding="utf-8").replace("好评返现, ", ""), encoding="utf-8")
+    pack.write_text(pack.read_text(encoding="utf-8").replace("[库存紧张, ", "["), encoding="utf-8")
     corpus = tmp_path / "c.jsonl"
     corpus.write_text(
-        json.dumps({"id": "d", "fields": {"promo": "好评返现5元"}}, ensure_ascii=False) + "\n", encoding="utf-8"
+        json.dumps({"id": "d", "fields": {"promo": "库存紧张，欲购从速"}}, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     assert main(["rules", "diff", "--old", str(PACKS_DIR), "--new", str(new), "--corpus", str(corpus)]) == 0
     out = capsys.readouterr().out
-    assert "- d MKT-001" in out and "1 hits lost" in out
+    assert "- d MKT-002" in out and "1 hits lost" in out
 
 
 def test_broken_pack_is_a_one_line_error(tmp_path, capsys):
