@@ -13,7 +13,8 @@
  *   - otherwise, a run of zero-width characters.
  * It returns (normalised text, original index of each of its characters as native unsigned
  * 32-bit integers), or None when the text holds a character whose NFKC form is longer than
- * one character: normalize.py handles those texts itself.
+ * one character, or what may be a toned pinyin annotation after a Han character ("國(guó)",
+ * "國(guo2)"): normalize.py handles those texts itself.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -24,6 +25,7 @@
 #define NOISE 1
 #define ZERO_WIDTH 2
 #define HAN 4
+#define TONE 8 /* a pinyin vowel with a tone mark */
 
 static Py_buffer table_view;
 static Py_buffer classes_view;
@@ -89,6 +91,25 @@ static PyObject *normalise(PyObject *self, PyObject *arg) {
             Py_RETURN_NONE;
         }
         stage[i] = folded;
+    }
+
+    /* "(" right after a Han character, then up to 7 characters holding a tone mark or a tone
+     * digit before ")": possibly a pinyin annotation, which normalize.py judges. */
+    for (Py_ssize_t i = 1; i + 2 < n; i++) {
+        if (stage[i] != '(' || !(class_of(classes, stage[i - 1]) & HAN)) continue;
+        for (Py_ssize_t j = i + 1; j < n && j <= i + 8; j++) {
+            uint32_t c = stage[j];
+            if (c == ')') break;
+            int toned = class_of(classes, c) & TONE;
+            int tone_digit = c >= '1' && c <= '5' && j + 1 < n && stage[j + 1] == ')' && stage[j - 1] >= 'a' &&
+                             stage[j - 1] <= 'z';
+            if (toned || tone_digit) {
+                PyMem_Free(stage);
+                PyMem_Free(out);
+                PyMem_Free(index);
+                Py_RETURN_NONE;
+            }
+        }
     }
 
     Py_ssize_t m = 0;

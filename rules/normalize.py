@@ -145,6 +145,29 @@ class Normalised:
         return self.to_original(start), self.to_original(end - 1) + 1
 
 
+class _Annotated(Normalised):
+    """A text normalised after its pinyin annotations were removed (rules/ruby.py): offsets
+    map through the inner result, then through the characters the removal kept."""
+
+    __slots__ = ("_inner", "_kept")
+
+    def __init__(self, inner: Normalised, original: str, kept: list[int]) -> None:
+        super().__init__(inner.text, original)
+        self._inner = inner
+        self._kept = kept
+
+    def to_original(self, pos: int) -> int:
+        if pos >= len(self.text):
+            return len(self.original)
+        return self._kept[self._inner.to_original(pos)]
+
+
+def _annotated(text: str) -> bool:
+    from rules.ruby import strip_annotations
+
+    return ("(" in text or "（" in text) and strip_annotations(text) is not None
+
+
 def _split_layer(parts: list[str]) -> tuple[list[int], list[int]]:
     """Map of a regex deletion from `regex.split` output: kept, deleted, kept, …, kept."""
     lengths = list(map(len, parts))
@@ -317,7 +340,9 @@ def _compiled() -> Any | None:
             table[ord(ch)] = _SLOW
     everything = "".join(chr(cp) for cp in range(_TABLE_SIZE) if not 0xD800 <= cp <= 0xDFFF)
     classes = bytearray(_TABLE_SIZE)
-    for bit, pattern in ((1, f"[{_NOISE}]"), (2, f"[{_ZERO_WIDTH}]"), (4, f"[{_HAN}]")):
+    from rules.ruby import TONED
+
+    for bit, pattern in ((1, f"[{_NOISE}]"), (2, f"[{_ZERO_WIDTH}]"), (4, f"[{_HAN}]"), (8, f"[{TONED}]")):
         for ch in re.findall(pattern, everything):
             classes[ord(ch)] |= bit
     _fastnorm.configure(table.tobytes(), bytes(classes))
@@ -331,18 +356,32 @@ _SLOW = 0xFFFFFFFF
 
 def normalise(text: str) -> Normalised:
     """Normalise `text` for matching; offsets map back through the returned object."""
-    fast = _compiled()
-    if fast is not None:
-        done = fast.normalise(text)
-        if done is not None:
-            out, positions = done
-            if len(out) == len(text):
-                return Normalised(out, text)  # nothing deleted: positions are the original ones
-            return Normalised(out, text, positions=memoryview(positions).cast("I"))
+    done = _normalise_compiled(text)
+    if done is not None:
+        return done
+    from rules.ruby import strip_annotations  # imports this module
+
+    stripped = strip_annotations(text)
+    if stripped is not None:
+        inner = _normalise_compiled(stripped[0]) or _normalise_python(stripped[0])
+        return _Annotated(inner, text, stripped[1])
     return _normalise_python(text)
 
 
+def _normalise_compiled(text: str) -> Normalised | None:
+    """The compiled path's result, or None where it is not built or leaves `text` to us."""
+    fast = _compiled()
+    done = fast.normalise(text) if fast is not None else None
+    if done is None:
+        return None
+    out, positions = done
+    if len(out) == len(text):
+        return Normalised(out, text)  # nothing deleted: positions are the original ones
+    return Normalised(out, text, positions=memoryview(positions).cast("I"))
+
+
 def _normalise_python(text: str) -> Normalised:
+    """The steps of this module, pinyin annotations aside."""
     t = _tables()
     stage = _fold(text, t)
     expanded = not unicodedata.is_normalized("NFKC", stage) and t.slow.search(text) is not None
@@ -434,8 +473,9 @@ def normalise_all(texts: list[str]) -> NormalisedFields:
     large share of short fields)."""
     t = _tables()
     joined = _SEPARATOR.join(texts)
-    if joined.count(_SEPARATOR) != len(texts) - 1:
-        # a text holds the separator itself: normalise one by one, join what came out
+    if joined.count(_SEPARATOR) != len(texts) - 1 or _annotated(joined):
+        # a text holds the separator itself, or pinyin annotations (rules/ruby.py), which
+        # change lengths: normalise one by one, join what came out
         norms = [normalise(x) for x in texts]
         fields = NormalisedFields([n.original for n in norms], _SEPARATOR.join(n.text for n in norms), None, False)
         fields._norms = list(norms)

@@ -19,6 +19,7 @@ import pytest
 
 from rules import normalize
 from rules.normalize import _HAN, _NOISE_MARKS, _ZERO_WIDTH, _t2s_pairs, normalise, normalise_all
+from rules.ruby import TONED, _toned_syllable
 
 _NOISE_ONLY = re.compile(rf"[\s{_NOISE_MARKS}]+")
 _RULE = re.compile(rf"(?<=[{_HAN}])[\s{_NOISE_MARKS}{_ZERO_WIDTH}]{{1,3}}(?=[{_HAN}])|[{_ZERO_WIDTH}]+")
@@ -43,11 +44,21 @@ def _char(ch: str) -> str:
     return "".join(_char(c) if c not in _ZERO_WIDTH else c for c in nf)
 
 
+#: A pinyin reading with a tone in brackets right after a Chinese character (国(guó)).
+_ANNOTATION = re.compile(rf"(?<=[{_HAN}])[(（]([A-Za-zÜü{TONED}]{{1,6}}[1-5]?)[)）]")
+
+
 def reference(text: str) -> tuple[str, list[int]]:
     """(normalised text, original index of each of its characters)."""
+    dropped: set[int] = set()
+    for m in _ANNOTATION.finditer(text):
+        if _toned_syllable(m.group(1)):
+            dropped.update(range(m.start(), m.end()))
     chars: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):
+        if i in dropped:
+            continue
         out = _char(ch)
         chars += out
         index += [i] * len(out)
@@ -63,6 +74,7 @@ _ALPHABET = (
     + list(" \t\n*#。，,.、!！?？:：-_()（）【】…")
     + ["\u200b", "\u200d", "\ufeff", "\u00ad", "\u3000", "\u0301", "\uf900", "\ue000", "\x00"]
     + ["\U0001d400", "\U00020000", "\U0002f800", "\U00030001"]
+    + ["(zuì)", "（jiā）", "(guo2)", "(xl)", "(otc)", "(ā", "ǎ)", "(Zhōng)", "(lǜ)", "(qx3)"]
 )
 
 
