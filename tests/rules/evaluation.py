@@ -67,3 +67,16 @@ def micro(scores: dict[str, Score]) -> Score:
         total.fp += s.fp
         total.fn += s.fn
     return total
+
+
+def assert_quality_bars(rs: RuleSet, corpus: list[tuple[Document, set[str]]], floors: dict[str, float] | None = None):
+    """The issue's bars: micro precision ≥ 0.95, recall ≥ 0.90, every family F1 ≥ 0.80, or
+    ≥ its floor in `floors` for a stated known gap."""
+    scores, mismatches = evaluate(rs, corpus)
+    total = micro(scores)
+    report = "\n".join(mismatches)
+    assert total.precision >= 0.95, report
+    assert total.recall >= 0.90, report
+    for family, score in scores.items():
+        bar = min(0.80, (floors or {}).get(family, 0.80))
+        assert score.f1 >= bar - 1e-9, f"{family}: {score}\n{report}"
