@@ -251,6 +251,7 @@ class CluePipeline:
             "wangjian/evidence/stored": counts.evidence_new,
             "wangjian/spool/batches_spooled": counts.batches_spooled,
             "wangjian/spool/batches_replayed": counts.batches_replayed,
+            "wangjian/spool/quarantined": counts.batches_quarantined,
         }
         for name, value in current.items():
             if value or name in self._published:

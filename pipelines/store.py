@@ -3,12 +3,12 @@
 Collections: `clues`, `evidence` (records), GridFS bucket `artifacts` (write-once,
 content-addressed by SHA-256), `evidence_access` (append-only access log), `crawl_jobs`.
 Any MongoDB wire-protocol server works; credentials, auth and TLS options come only from
-the URI (MONGO_URI); without one a process-wide embedded server is started on first use.
+the URI (MONGO_URI); without one the shared local service (pipelines.db_service) is used,
+started on first use. `open_store()` is the one way any process gets a connected store.
 """
 
 from __future__ import annotations
 
-import atexit
 import os
 import threading
 from collections import defaultdict
@@ -19,11 +19,11 @@ from typing import Any
 
 import gridfs
 from gridfs.errors import FileExists
-from pymongo import ASCENDING, DESCENDING, MongoClient, UpdateOne
+from pymongo import ASCENDING, DESCENDING, MongoClient, UpdateOne, uri_parser
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from pipelines.embedded_mongo import EmbeddedMongo
+from pipelines.db_service import LocalDatabase
 from pipelines.evidence import collector_location
 from pipelines.models import EvidenceRecord, utcnow
 from pipelines.redact import redact
@@ -51,7 +51,7 @@ EVIDENCE_INDEXES: tuple[tuple[str, list[tuple[str, int]]], ...] = (
     ("capture_start", [("capture_start", DESCENDING)]),
 )
 
-_embedded: EmbeddedMongo | None = None
+_embedded: tuple[str, str] | None = None  # (uri, identity) of the local service this process uses
 _embedded_lock = threading.Lock()
 
 
@@ -61,15 +61,41 @@ def var_dir() -> Path:
 
 
 def resolve_mongo_uri(configured: str | None) -> str:
-    """The configured URI, or that of a process-wide embedded server started on demand."""
+    """The configured URI, or that of the shared local database service (started on
+    demand, left running for the other processes that use it)."""
     global _embedded
     if configured:
         return configured
     with _embedded_lock:
         if _embedded is None:
-            _embedded = EmbeddedMongo(var_dir() / "mongo").start()
-            atexit.register(_embedded.stop)
-        return _embedded.uri
+            service = LocalDatabase(var_dir())
+            _embedded = (service.ensure(), service.identity)
+        return _embedded[0]
+
+
+def server_identity(uri: str) -> str:
+    """Which database server `uri` names, without credentials or options: the local
+    service by its storage (its port changes between starts), others by their hosts."""
+    if _embedded is not None and uri == _embedded[0]:
+        return _embedded[1]
+    try:
+        parsed = uri_parser.parse_uri(uri, validate=False, warn=True)
+    except Exception:  # an unparseable URI still names something; never echo its password
+        return redact(uri)
+    service = LocalDatabase(var_dir())
+    for host, port in parsed["nodelist"]:
+        if host == "127.0.0.1" and port == service.running_port():
+            return service.identity
+    hosts = ",".join(sorted(f"{h}:{p}" for h, p in parsed["nodelist"]))
+    replica_set = parsed["options"].get("replicaset")
+    return f"mongodb://{hosts}" + (f"?replicaSet={replica_set}" if replica_set else "")
+
+
+def open_store(database: str | None = None, uri: str | None = None, **client_options: Any) -> Store:
+    """A connected Store for any process (crawl, scheduler, console, command line):
+    `uri`, else MONGO_URI, else the shared local service; `database`, else WANGJIAN_DB."""
+    name = database or os.environ.get("WANGJIAN_DB") or "wangjian"
+    return Store(resolve_mongo_uri(uri or os.environ.get("MONGO_URI")), name, **client_options)
 
 
 @dataclass(frozen=True)
@@ -100,6 +126,7 @@ class Store:
         if "serverselectiontimeoutms" not in uri.lower():  # options in the URI win
             options.setdefault("serverSelectionTimeoutMS", 5000)
         self.client: MongoClient[dict[str, Any]] = MongoClient(uri, **options)
+        self.server = server_identity(uri)
         self.db: Database[dict[str, Any]] = self.client[database]
         self.clues = self.db["clues"]
         self.evidence = self.db["evidence"]
@@ -113,6 +140,10 @@ class Store:
     @classmethod
     def from_settings(cls, settings: Any) -> Store:
         return cls(resolve_mongo_uri(settings.get("MONGO_URI")), settings.get("MONGO_DATABASE", "wangjian"))
+
+    def target(self) -> dict[str, str]:
+        """This store's server identity and database name: what spooled writes are bound to."""
+        return {"server": self.server, "database": self.db.name}
 
     def describe(self) -> str:
         """Where this store points, safe to print."""

@@ -25,7 +25,7 @@ from pymongo.errors import (
 
 from pipelines.models import EvidenceRecord
 from pipelines.redact import redact
-from pipelines.spool import BlobReader, Entry, Spool
+from pipelines.spool import BlobReader, DamagedEntry, Entry, Spool
 from pipelines.store import ClueWrite, Store
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,7 @@ class WriterCounts:
     clues_already_applied: int = 0
     batches_spooled: int = 0
     batches_replayed: int = 0
+    batches_quarantined: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -61,6 +62,7 @@ class StoreWriter:
     def __init__(self, store: Store, spool: Spool, retry_interval: float = 2.0, probe_timeout: float = 1.0) -> None:
         self.store = store
         self.spool = spool
+        spool.bind(store.target())  # spooled batches only ever go back to this database
         self.retry_interval = retry_interval
         self.probe_timeout = probe_timeout
         self.spooling = False
@@ -76,7 +78,7 @@ class StoreWriter:
                 raise
             self._outage(exc)
             return
-        self.spooling = bool(self.spool.segment_paths())
+        self.spooling = bool(self.spool.segment_paths())  # the replay also reports segments for other databases
         self.replay(force=True)
 
     def write(self, evidence: list[tuple[EvidenceRecord, dict[str, bytes]]], clues: list[ClueWrite]) -> None:
@@ -110,12 +112,13 @@ class StoreWriter:
         try:
             with pymongo.timeout(self.probe_timeout):
                 self.store.client.admin.command("ping")
-            replayed = self.spool.replay(self._apply)
+            replayed = self.spool.replay(self._apply_spooled)
         except PyMongoError as exc:
             if not is_transient(exc):
                 raise
             return False
         self.counts.batches_replayed += replayed
+        self.counts.batches_quarantined = self.spool.quarantined
         self.spooling = False
         if replayed:
             log.warning("replayed %d spooled batch(es) into %s", replayed, self.store.describe())
@@ -136,6 +139,18 @@ class StoreWriter:
         self.counts.clues_new += result.inserted
         self.counts.clues_updated += result.updated
         self.counts.clues_already_applied += result.already_applied
+
+    def _apply_spooled(self, entry: Entry, read_blob: BlobReader) -> None:
+        """Apply a spooled batch; one the database can never take (or that no longer
+        parses) is damaged, so it is quarantined instead of blocking every later start."""
+        try:
+            self._apply(entry, read_blob)
+        except PyMongoError as exc:
+            if is_transient(exc):
+                raise
+            raise DamagedEntry(f"refused by the database: {redact(str(exc))[:300]}") from exc
+        except (ValueError, KeyError, TypeError) as exc:
+            raise DamagedEntry(f"not a valid batch: {str(exc)[:300]}") from exc
 
     def _spool(self, entry: Entry, evidence: list[tuple[EvidenceRecord, dict[str, bytes]]]) -> None:
         blobs = {sha: data for _, b in evidence for sha, data in b.items()}

@@ -10,9 +10,16 @@ from pipelines.writer import StoreWriter
 from tests.store.conftest import product_envelope, write_envelopes
 
 
+def unreachable(store: Store) -> Store:
+    """`store`'s database while its server is away: same identity, nobody listening."""
+    dead = Store(f"mongodb://127.0.0.1:{free_port()}/", store.db.name, serverSelectionTimeoutMS=300)
+    dead.server = store.server
+    return dead
+
+
 def test_outage_spools_then_next_start_replays_once(store: Store, tmp_path: Path) -> None:
     spool_dir = tmp_path / "spool"
-    dead = Store(f"mongodb://127.0.0.1:{free_port()}/", store.db.name, serverSelectionTimeoutMS=300)
+    dead = unreachable(store)
     down = StoreWriter(dead, Spool(spool_dir), retry_interval=60)
     down.open()
     t0 = datetime(2024, 5, 1, tzinfo=UTC)
@@ -39,7 +46,7 @@ def test_outage_spools_then_next_start_replays_once(store: Store, tmp_path: Path
 
 def test_replay_cut_short_is_repeated_without_double_counting(store: Store, tmp_path: Path) -> None:
     spool = Spool(tmp_path / "spool")
-    dead = Store(f"mongodb://127.0.0.1:{free_port()}/", store.db.name, serverSelectionTimeoutMS=300)
+    dead = unreachable(store)
     down = StoreWriter(dead, spool, retry_interval=60)
     envelope = product_envelope("p1", datetime(2024, 5, 1, tzinfo=UTC))
     write_envelopes(down, [envelope])
