@@ -5,7 +5,13 @@ run; one per worker when several scrapy-redis workers share a job). `JobRecorder
 Scrapy extension that writes the parts, so a crawl started by `wangjian task run`, by
 scrapyd or by a worker on another machine is recorded the same way. The job is finished
 by whoever manages it: `wangjian task run` for its own runs, otherwise the last part to
-close once the expected number of parts has closed."""
+close once the expected number of parts has closed.
+
+Every job and part records the process working on it (host, pid and the process's start
+time, so a recycled pid is not mistaken for it). A job still `running` whose processes on
+this host are all gone was killed or crashed: `JobLog.fail_dead_jobs()` marks it failed
+with that reason and frees its task's lease. It runs before a crawl starts, on every
+scheduler tick and whenever jobs are listed."""
 
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ import os
 import socket
 import uuid
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from pymongo import DESCENDING
@@ -35,6 +42,35 @@ COUNTS = {
 }
 RUNNING, FINISHED, FAILED = "running", "finished", "failed"
 CLEAN_FINISH = ("finished", "closespider_itemcount", "closespider_pagecount", "closespider_timeout")
+
+
+def process_start_time(pid: int) -> float | None:
+    """When `pid` started (epoch seconds, from /proc), or None when it is not running."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        boot = next(line for line in Path("/proc/stat").read_text().splitlines() if line.startswith("btime "))
+    except (OSError, StopIteration):
+        return None
+    fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "
+    if fields[0] in ("Z", "X"):
+        return None  # exited, not yet reaped
+    return int(boot.split()[1]) + int(fields[19]) / os.sysconf("SC_CLK_TCK")
+
+
+def this_process() -> dict[str, Any]:
+    return {"host": socket.gethostname(), "pid": os.getpid(), "pid_started": process_start_time(os.getpid())}
+
+
+def process_alive(record: dict[str, Any]) -> bool | None:
+    """Whether the process a job or part recorded still runs: None when it ran on another
+    host (not knowable from here)."""
+    if record.get("host") != socket.gethostname() or not record.get("pid"):
+        return None
+    started = process_start_time(int(record["pid"]))
+    if started is None:
+        return False
+    recorded = record.get("pid_started")
+    return recorded is None or abs(started - float(recorded)) < 2.0
 
 
 def new_job_id(now: datetime | None = None) -> str:
@@ -89,28 +125,29 @@ class JobLog:
         """Create the job, or complete it when its launcher created it already (a scheduled
         run is created by the scheduler, then by the run itself)."""
         now = utcnow()
+        runner = this_process()  # the latest process to take the job on (the run, after its scheduler)
         fields = {"task_id": task_id, "task_name": task_name, "trigger": trigger, "managed": managed,
-                  "expected_parts": expected_parts, "scheduled_for": scheduled_for}  # fmt: skip
+                  "expected_parts": expected_parts, "scheduled_for": scheduled_for, "runner": runner}  # fmt: skip
         self.jobs.update_one(
             {"_id": job_id},
             {
                 "$set": {k: v for k, v in fields.items() if v is not None},
-                "$setOnInsert": {"status": RUNNING, "started_at": now, "host": socket.gethostname(),
-                                 "pid": os.getpid(), "parts": {}, "errors": []},
+                "$setOnInsert": {"status": RUNNING, "started_at": now, "host": runner["host"],
+                                 "pid": runner["pid"], "parts": {}, "errors": []},
             },
             upsert=True,
         )  # fmt: skip
 
     def part_opened(self, job_id: str, part: str, spider: str, task_id: str | None) -> None:
-        now = utcnow()
+        now, me = utcnow(), this_process()
         self.jobs.update_one(
             {"_id": job_id},
             {
-                "$set": {f"parts.{part}": {"spider": spider, "host": socket.gethostname(), "pid": os.getpid(),
-                                           "started_at": now, "ended_at": None, "finish_reason": None, "stats": {}},
+                "$set": {f"parts.{part}": {"spider": spider, **me, "started_at": now, "ended_at": None,
+                                           "finish_reason": None, "stats": {}},
                          "status": RUNNING, "ended_at": None},
                 "$setOnInsert": {"task_id": task_id, "started_at": now, "trigger": "crawl", "managed": False,
-                                 "expected_parts": 1, "errors": [], "host": socket.gethostname(), "pid": os.getpid()},
+                                 "expected_parts": 1, "errors": [], "host": me["host"], "pid": me["pid"]},
             },
             upsert=True,
         )  # fmt: skip
@@ -147,6 +184,31 @@ class JobLog:
         update = {"status": status, "ended_at": utcnow(), "stats": stats, "counts": counts_of(stats)}
         self.jobs.update_one({"_id": job_id}, {"$set": update})
         return {**job, **update}
+
+    def fail_dead_jobs(self) -> list[str]:
+        """Mark failed every running job whose processes on this host have all died without
+        closing it (kill -9, crash, power loss), and free its task's lease so the next run
+        can start at once. A managed job counts its runner and its open parts; another
+        job only its open parts (its launcher exits by design). Jobs with a process on
+        another host, or none recorded yet, are left alone. Returns the ids marked."""
+        failed = []
+        for job in self.jobs.find({"status": RUNNING}, {"stats": 0}):
+            open_parts = [p for p in (job.get("parts") or {}).values() if not p.get("ended_at")]
+            processes = open_parts + ([job.get("runner") or job] if job.get("managed", True) else [])
+            verdicts = [process_alive(p) for p in processes]
+            if not verdicts or any(v is not False for v in verdicts):
+                continue
+            pids = ", ".join(sorted({str(p.get("pid")) for p in processes}))
+            reason = f"process {pids} on {processes[0].get('host')} ended without closing the job (killed or crashed)"
+            claimed = self.jobs.update_one(
+                {"_id": job["_id"], "status": RUNNING}, {"$set": {"status": FAILED}, "$push": {"errors": reason}}
+            )
+            if claimed.modified_count:
+                self.finish(job["_id"], FAILED)
+                self.jobs.database["schedule_state"].update_many({"lease.owner": job["_id"]}, {"$set": {"lease": None}})
+                failed.append(job["_id"])
+                log.warning("crawl job %s marked failed: its process %s is gone", job["_id"], pids)
+        return failed
 
     def get(self, job_id: str) -> dict[str, Any] | None:
         return self.jobs.find_one({"_id": job_id})
@@ -187,6 +249,7 @@ class JobRecorder:
         try:
             store = Store.from_settings(self.crawler.settings)
             self.client, self.log = store.client, JobLog(store.db)
+            self.log.fail_dead_jobs()
             self.log.part_opened(self.job_id, self.part, spider.name, getattr(spider, "task_id", None))
         except PyMongoError as exc:
             log.warning("crawl job %s not recorded: %s", self.job_id, exc)

@@ -61,6 +61,7 @@ def run_task(
     from twisted.internet import task as twisted_task
 
     leases, jobs = Leases(db), JobLog(db)
+    jobs.fail_dead_jobs()  # a killed earlier run must not hold the task's lease
     if not leases.acquire(task.id, job_id, LEASE_SECONDS):
         raise AlreadyRunning(f"task {task.id} is already running as job {leases.holder(task.id)}")
     try:

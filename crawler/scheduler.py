@@ -221,7 +221,8 @@ class Scheduler:
 
     def reap(self) -> list[str]:
         """Renew the leases of live runs and forget runs that have ended; a run that died
-        without closing its job has its job marked failed and its lease released."""
+        without closing its job has its job marked failed and its lease released, and so
+        has any job whose process on this host died (whoever started it)."""
         ended = []
         for job_id, (task_id, handle) in list(self.running.items()):
             code = handle.poll()
@@ -235,6 +236,7 @@ class Scheduler:
                 self.jobs.add_error(job_id, f"run exited with code {code} before closing its job")
                 self.jobs.finish(job_id, "failed")
             self.leases.release(task_id, job_id)
+        self.jobs.fail_dead_jobs()
         return ended
 
     def next_runs(self) -> list[tuple[str, str, datetime | None]]:

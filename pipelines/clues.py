@@ -24,7 +24,7 @@ from pipelines.redact import redact
 from pipelines.regions import region_for
 from pipelines.shops import ShopDirectory
 from pipelines.spool import Spool
-from pipelines.store import ClueWrite, Store, var_dir
+from pipelines.store import ClueWrite, Store, spool_dir
 from pipelines.worker import BatchWorker
 from pipelines.writer import StoreWriter
 from rules import Rule, RuleSet
@@ -172,9 +172,9 @@ class CluePipeline:
         spider = self.crawler.spider
         if not getattr(spider, "job_id", None):
             spider.job_id = f"JOB-{utcnow():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}"
-        spool_dir = settings.get("SPOOL_DIR") or str(var_dir() / "spool")
+        spool_root = Path(settings.get("SPOOL_DIR") or spool_dir())
         self.writer = StoreWriter(
-            Store.from_settings(settings), Spool(Path(spool_dir)), settings.getfloat("SPOOL_RETRY_SECONDS", 2.0)
+            Store.from_settings(settings), Spool(spool_root), settings.getfloat("SPOOL_RETRY_SECONDS", 2.0)
         )
         self.writer.open()
         if self.threaded:

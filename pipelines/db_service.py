@@ -117,6 +117,10 @@ class LocalDatabase:
         return self.var / f"mongo.{suffix}"
 
     @property
+    def credentials_file(self) -> Path:
+        return self._file("credentials")
+
+    @property
     def identity(self) -> str:
         """Names this database independently of the port it happens to listen on."""
         return f"embedded:{self.storage}"

@@ -98,6 +98,8 @@ class Report:
     new_rule: str
     shop_count: int = 0
     clues: list[dict[str, Any]] = field(default_factory=list)
+    #: Caveats on completeness: batches still in the local spool, quarantined spool items.
+    caveats: list[str] = field(default_factory=list)
 
 
 def _period(since: date, until: date) -> tuple[datetime, datetime]:
@@ -191,7 +193,23 @@ def build_report(
         new_rule=new_rule,
         shop_count=len({r["shop_key"] for r in rows}),
         clues=sorted(rows, key=lambda r: (r["severity"], r["family"], r["shop"])),
+        caveats=completeness_caveats(store),
     )
+
+
+def completeness_caveats(store: Store) -> list[str]:
+    """What the report cannot include yet, said where an officer reads it."""
+    status, _ = store.pending_spool()
+    caveats = []
+    waiting = status.waiting(store.target())
+    if waiting:
+        caveats.append(
+            f"本地缓冲区（spool）中尚有 {waiting} 批线索未写入数据库，本报告未包含；"
+            "数据库恢复后的下一次采集会自动写入。"
+        )
+    if status.quarantined:
+        caveats.append(f"本地缓冲区中有 {len(status.quarantined)} 项记录损坏或被改动，已隔离待查（spool/quarantine）。")
+    return caveats
 
 
 def _seen_within(clue: dict[str, Any], window: tuple[datetime, datetime]) -> bool:

@@ -93,6 +93,7 @@ def render_html(report: Report) -> str:
         "cards": "".join(f'<div class="card">{escape(name)}<b>{n}</b></div>' for name, n in cards),
         "sections": "\n".join(sections),
         "new_rule": escape(report.new_rule),
+        "caveats": "".join(f'<p class="caveat">注意：{escape(c)}</p>' for c in report.caveats),
     }
     return Template((TEMPLATES / "report.html").read_text(encoding="utf-8")).substitute(values)
 
@@ -144,6 +145,8 @@ def write_xlsx(report: Report, path: Path) -> None:
         ["说明", report.new_rule],
     ):
         overview.append(row)
+    for caveat in report.caveats:
+        overview.append(["注意", caveat])
     overview.column_dimensions["A"].width = 14
     overview.column_dimensions["B"].width = 60
     for n, (axis, heading, column) in enumerate(AXES, 1):

@@ -212,7 +212,7 @@ class SpoolStatus:
         if mine:
             lines.append(
                 f"{mine} batch(es) of clues wait in the local spool for this database and are not counted "
-                "here yet; the next crawl (or `wangjian spool replay`) writes them"
+                "here yet; the next crawl (or `wangjian db replay`) writes them"
             )
         for segment in self.elsewhere(target) if target else []:
             where = describe_target(segment.target)
@@ -322,7 +322,7 @@ class Spool:
             self._refused.add(segment.path.name)
             log.error(
                 "spool segment %s holds %d batch(es) for %s, not for %s: not replayed here; they stay "
-                "in the spool until a crawl or `wangjian spool replay` runs against that database",
+                "in the spool until a crawl or `wangjian db replay` runs against that database",
                 segment.path.name, sum(1 for _ in segment.lines()) - segment.applied(),
                 describe_target(target), describe_target(self.target),
             )  # fmt: skip

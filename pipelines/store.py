@@ -27,6 +27,7 @@ from pipelines.db_service import LocalDatabase
 from pipelines.evidence import collector_location
 from pipelines.models import EvidenceRecord, utcnow
 from pipelines.redact import redact
+from pipelines.spool import SpoolStatus, spool_status
 
 DUPLICATE_KEY = 11000
 CHUNK_SIZE = 255 * 1024  # the GridFS default, so other GridFS clients read the same layout
@@ -58,6 +59,11 @@ _embedded_lock = threading.Lock()
 def var_dir() -> Path:
     """Where local state lives (embedded database, spool, logs): $WANGJIAN_VAR or ./var."""
     return Path(os.environ.get("WANGJIAN_VAR", "var")).resolve()
+
+
+def spool_dir() -> Path:
+    """The default spool (SPOOL_DIR overrides it for crawls)."""
+    return var_dir() / "spool"
 
 
 def resolve_mongo_uri(configured: str | None) -> str:
@@ -144,6 +150,13 @@ class Store:
     def target(self) -> dict[str, str]:
         """This store's server identity and database name: what spooled writes are bound to."""
         return {"server": self.server, "database": self.db.name}
+
+    def pending_spool(self, root: Path | None = None) -> tuple[SpoolStatus, list[str]]:
+        """What waits in the local spool (default `spool_dir()`), with one notice per thing
+        a reader of this database should know: batches for it not written yet, batches
+        for other databases, quarantined items. For `clues list`, the report and the console."""
+        status = spool_status(root or spool_dir())
+        return status, status.notices(self.target())
 
     def describe(self) -> str:
         """Where this store points, safe to print."""

@@ -114,7 +114,10 @@ def run_list(args: argparse.Namespace) -> int:
             )
             count += 1
         total = store.clues.count_documents(query)
+        _, notices = store.pending_spool()
     print(f"{count} of {total} clue(s)", file=sys.stderr)
+    for line in notices:
+        print(f"note: {line}", file=sys.stderr)
     return 0
 
 

@@ -43,8 +43,10 @@ def run(args: argparse.Namespace) -> int:
 
     from fixtures.server import FixtureServer
     from fixtures.world import build_world
-    from pipelines.embedded_mongo import EmbeddedMongoError, mongo_uri
+    from pipelines.db_service import mongo_uri
+    from pipelines.embedded_mongo import EmbeddedMongoError
     from pipelines.models import utcnow
+    from pipelines.redact import redact
     from pipelines.store import Store, var_dir
     from pipelines.summary import clue_counts
 
@@ -59,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     try:
         with mongo_uri(var_dir()) as uri, FixtureServer(world=world) as server:
-            print(f"fixture platforms: {server.base_url}   database: {uri}")
+            print(f"fixture platforms: {server.base_url}   database: {redact(uri)}")
             stats = crawl_platforms(uri, server, wanted, job_prefix)
             store = Store(uri)
             try:

@@ -59,6 +59,8 @@ def run_report(args: argparse.Namespace) -> int:
         sys.stdout.write(render_html(report))
     if args.output:
         print(f"{report.total} clues ({report.scope}) → {args.output}", file=sys.stderr)
+    for caveat in report.caveats:
+        print(f"注意：{caveat}", file=sys.stderr)
     return 0
 
 

@@ -174,6 +174,7 @@ def list_tasks(args: argparse.Namespace) -> int:
     store = _database(args.db)
     try:
         jobs, state = JobLog(store.db), store.db["schedule_state"]
+        jobs.fail_dead_jobs()
         now = datetime.now(UTC)
         print(f"{'task':<15} {'frequency':<15} {'last run':<17} {'next run':<17} last result  name")
         for path in task_files(args.tasks):

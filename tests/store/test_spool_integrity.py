@@ -134,3 +134,26 @@ def test_unbound_spool_refuses_entries(tmp_path: Path) -> None:
 
     with pytest.raises(SpoolError, match="bound"):
         Spool(tmp_path / "spool").append("batch", {})
+
+
+def test_pending_spool_is_shown_by_clues_list_and_the_report(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from crawler.cli import main
+
+    monkeypatch.setenv("WANGJIAN_VAR", str(tmp_path / "var"))
+    monkeypatch.setenv("MONGO_URI", f"mongodb://{store.client.address[0]}:{store.client.address[1]}/")
+    spool_batches(store, tmp_path / "var" / "spool", 2)
+    assert main(["clues", "list", "--db", store.db.name]) == 0
+    err = capsys.readouterr().err
+    assert "2 batch(es) of clues wait in the local spool for this database" in err
+    report = tmp_path / "report.html"
+    assert (
+        main(["report", "--since", "2024-01-01", "--until", "2024-12-31", "--db", store.db.name, "-o", str(report)])
+        == 0
+    )
+    assert "尚有 2 批线索未写入数据库" in report.read_text(encoding="utf-8")
+    assert main(["db", "replay", "--db", store.db.name]) == 0
+    assert "replayed 2 batch(es)" in capsys.readouterr().out
+    assert main(["clues", "list", "--db", store.db.name]) == 0
+    assert "spool" not in capsys.readouterr().err
