@@ -198,3 +198,18 @@ def test_crawls_and_clue_listing_at_the_same_time(slower_jd: Any, var: Path) -> 
         assert {jobs.get(f"JOB-{n.upper()}")["status"] for n in crawls} == {FINISHED}
     finally:
         store.close()
+
+
+def test_garbage_spool_line_is_quarantined_and_the_next_crawl_works(slow_jd: Any, var: Path) -> None:
+    from pipelines.spool import QUARANTINE, Spool
+
+    spool = Spool(var / "spool", {"server": LocalDatabase(var).identity, "database": "wangjian"})
+    spool.append("batch", {"evidence": [], "clues": []})
+    journal = spool.own.path / "journal.jsonl"
+    spool.close()
+    with open(journal, "ab") as fh:
+        fh.write(b'{"kind": "batch", "clues": [ garbage\n')
+    stats = finished(var, "crawl", start_crawl(var, slow_jd, "JOB-AFTER-GARBAGE", "crawl"))
+    assert stats["finish_reason"] == "finished" and stats["wangjian/spool/quarantined"] == 1
+    assert list((var / "spool" / QUARANTINE).glob("*.rejected"))
+    assert Spool(var / "spool").segment_paths() == []
