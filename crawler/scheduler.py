@@ -94,7 +94,8 @@ class Launcher(Protocol):
 @dataclass
 class SubprocessLauncher:
     """Runs `wangjian task run FILE --job-id ID` as a child process with the scheduler's
-    database, so each run gets a fresh Twisted reactor."""
+    database, so each run gets a fresh Twisted reactor. An empty `mongo_uri` lets the child
+    find the local database service itself (its port changes if it is ever replaced)."""
 
     mongo_uri: str
     database: str
@@ -104,7 +105,9 @@ class SubprocessLauncher:
     def __call__(self, task: MonitoringTask, path: Path, job_id: str) -> subprocess.Popen[bytes]:
         cmd = [sys.executable, "-m", "crawler.cli", "task", "run", str(path), "--job-id", job_id,
                "--trigger", "schedule", "--db", self.database, "--quiet"]  # fmt: skip
-        env = {**os.environ, **self.extra_env, "MONGO_URI": self.mongo_uri}
+        env = {**os.environ, **self.extra_env}
+        if self.mongo_uri:
+            env["MONGO_URI"] = self.mongo_uri
         output: Any = subprocess.DEVNULL
         if self.log_dir is not None:
             self.log_dir.mkdir(parents=True, exist_ok=True)

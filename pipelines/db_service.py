@@ -149,6 +149,10 @@ class LocalDatabase:
                 found.append(ServerProcess(pid, port))
         return found
 
+    def running_pid(self) -> int | None:
+        """The pid recorded by the running server (a hint; None when none is recorded)."""
+        return self._read_int("pid")
+
     def running_port(self) -> int | None:
         """The port recorded by the running server (a hint; None when none is recorded)."""
         return self._read_int("port")

@@ -52,7 +52,7 @@ EVIDENCE_INDEXES: tuple[tuple[str, list[tuple[str, int]]], ...] = (
     ("capture_start", [("capture_start", DESCENDING)]),
 )
 
-_embedded: tuple[str, str] | None = None  # (uri, identity) of the local service this process uses
+_embedded: tuple[str, str, int | None] | None = None  # (uri, identity, pid) of the local service in use
 _embedded_lock = threading.Lock()
 
 
@@ -68,14 +68,16 @@ def spool_dir() -> Path:
 
 def resolve_mongo_uri(configured: str | None) -> str:
     """The configured URI, or that of the shared local database service (started on
-    demand, left running for the other processes that use it)."""
+    demand, left running for the other processes that use it). The answer is kept while
+    the same server runs, so a replaced server is found again by the next Store."""
     global _embedded
     if configured:
         return configured
     with _embedded_lock:
-        if _embedded is None:
-            service = LocalDatabase(var_dir())
-            _embedded = (service.ensure(), service.identity)
+        service = LocalDatabase(var_dir())
+        if _embedded is None or service.running_pid() != _embedded[2]:
+            uri = service.ensure()
+            _embedded = (uri, service.identity, service.running_pid())
         return _embedded[0]
 
 

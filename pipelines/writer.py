@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 
 import pymongo
+from bson.errors import InvalidDocument
 from pymongo.errors import (
     BulkWriteError,
     ConnectionFailure,
@@ -21,6 +22,7 @@ from pymongo.errors import (
     OperationFailure,
     PyMongoError,
     WriteConcernError,
+    WriteError,
 )
 
 from pipelines.models import EvidenceRecord
@@ -141,12 +143,14 @@ class StoreWriter:
         self.counts.clues_already_applied += result.already_applied
 
     def _apply_spooled(self, entry: Entry, read_blob: BlobReader) -> None:
-        """Apply a spooled batch; one the database can never take (or that no longer
-        parses) is damaged, so it is quarantined instead of blocking every later start."""
+        """Apply a spooled batch. One the database refuses document by document (too large,
+        invalid), or that no longer parses, is damaged: it is quarantined instead of blocking
+        every later start. Refusals of the connection itself (credentials, permissions,
+        outage) are not about the batch and propagate."""
         try:
             self._apply(entry, read_blob)
-        except PyMongoError as exc:
-            if is_transient(exc):
+        except (BulkWriteError, WriteError, InvalidDocument) as exc:
+            if isinstance(exc, PyMongoError) and is_transient(exc):
                 raise
             raise DamagedEntry(f"refused by the database: {redact(str(exc))[:300]}") from exc
         except (ValueError, KeyError, TypeError) as exc:

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"no task file or directory {args.tasks}")
     uri = mongo_uri()
     store = Store(uri, args.db)
-    launcher = SubprocessLauncher(uri, args.db, args.log_dir or var_dir() / "runs")
+    launcher = SubprocessLauncher(os.environ.get("MONGO_URI", ""), args.db, args.log_dir or var_dir() / "runs")
     scheduler = Scheduler(store.db, args.tasks, launcher, context=validation_context())
     try:
         show(scheduler)
