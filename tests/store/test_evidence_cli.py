@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 
 from cli import main
-from pipelines import schema
+from store import schema
 from store.database import Store
 
 
