@@ -20,9 +20,9 @@ from pymongo import MongoClient
 from pymongo.errors import OperationFailure
 
 from crawler.jobs import FAILED, FINISHED, JobLog
-from pipelines.db_service import LocalDatabase
-from pipelines.embedded_mongo import free_port
-from pipelines.store import Store
+from store.database import Store
+from store.db_service import LocalDatabase
+from store.embedded_mongo import free_port
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -54,12 +54,12 @@ def env_for(var: Path) -> dict[str, str]:
 
 
 def wangjian(var: Path, *argv: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "crawler.cli", *argv], cwd=ROOT, env=env_for(var),
+    return subprocess.run([sys.executable, "-m", "cli", *argv], cwd=ROOT, env=env_for(var),
                           capture_output=True, text=True, timeout=timeout)  # fmt: skip
 
 
 def start_crawl(var: Path, server: Any, job_id: str, name: str) -> subprocess.Popen[bytes]:
-    cmd = [sys.executable, "-m", "crawler.cli", "crawl", "jd", "--job-id", job_id, "-s", "CONCURRENT_REQUESTS=2",
+    cmd = [sys.executable, "-m", "cli", "crawl", "jd", "--job-id", job_id, "-s", "CONCURRENT_REQUESTS=2",
            "-s", "CLUE_FLUSH_SECONDS=0.2", "--stats-json", str(var.parent / f"{name}.json")]  # fmt: skip
     for url in server.start_urls("jd"):
         cmd += ["--start-url", url]
@@ -201,7 +201,7 @@ def test_crawls_and_clue_listing_at_the_same_time(slower_jd: Any, var: Path) -> 
 
 
 def test_garbage_spool_line_is_quarantined_and_the_next_crawl_works(slow_jd: Any, var: Path) -> None:
-    from pipelines.spool import QUARANTINE, Spool
+    from store.spool import QUARANTINE, Spool
 
     spool = Spool(var / "spool", {"server": LocalDatabase(var).identity, "database": "wangjian"})
     spool.append("batch", {"evidence": [], "clues": []})

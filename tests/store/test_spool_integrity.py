@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.spool import QUARANTINE, Spool, spool_status
-from pipelines.store import Store
-from pipelines.writer import StoreWriter
+from store.database import Store
+from store.spool import QUARANTINE, Spool, spool_status
+from store.writer import StoreWriter
 from tests.store.conftest import product_envelope, write_envelopes
 from tests.store.test_spool import unreachable
 
@@ -130,7 +130,7 @@ def test_spool_is_private_to_its_owner(store: Store, tmp_path: Path) -> None:
 
 
 def test_unbound_spool_refuses_entries(tmp_path: Path) -> None:
-    from pipelines.spool import SpoolError
+    from store.spool import SpoolError
 
     with pytest.raises(SpoolError, match="bound"):
         Spool(tmp_path / "spool").append("batch", {})
@@ -139,7 +139,7 @@ def test_unbound_spool_refuses_entries(tmp_path: Path) -> None:
 def test_pending_spool_is_shown_by_clues_list_and_the_report(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from crawler.cli import main
+    from cli import main
 
     monkeypatch.setenv("WANGJIAN_VAR", str(tmp_path / "var"))
     monkeypatch.setenv("MONGO_URI", f"mongodb://{store.client.address[0]}:{store.client.address[1]}/")

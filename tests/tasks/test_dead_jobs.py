@@ -9,7 +9,7 @@ import subprocess
 
 from crawler.jobs import FAILED, RUNNING, JobLog, process_start_time, this_process
 from crawler.scheduler import Leases
-from pipelines.store import Store
+from store.database import Store
 
 
 def dead_pid() -> int:
