@@ -56,6 +56,9 @@ MONGO_DATABASE = os.environ.get("WANGJIAN_DB", "wangjian")
 RULE_PACKS_DIR = os.environ.get("WANGJIAN_PACKS", "")
 RULE_PACKS: list[str] = []
 RULE_FAMILIES: list[str] = []
+# Modules that register check kinds of their own (docs/adding-a-check.md), imported before
+# the packs are loaded.
+RULE_CHECK_MODULES: list[str] = []
 
 # Evidence: by default only pages that produced a clue are stored; a task may keep all.
 EVIDENCE_ALL_PAGES = False

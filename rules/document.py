@@ -25,6 +25,8 @@ FIELD_ROLES: tuple[str, ...] = (
     "shop_info",
     "licence_text",
 )
+#: A text field name, as rules and checks write it.
+TextField = Literal[FIELD_ROLES]  # type: ignore[valid-type]
 
 
 class Option(BaseModel):
