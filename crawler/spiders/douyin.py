@@ -25,7 +25,7 @@ from crawler.items import ProductItem, ShopItem
 from crawler.middlewares import count_malformed
 from crawler.settings import PLAYWRIGHT_DOWNLOAD_HANDLERS
 from crawler.spiders._common import clean, first, listing_links, parse_price, text_of
-from crawler.spiders._platform import PlatformSpider, build_product_item, build_shop_item
+from crawler.spiders._platform import Extraction, PlatformSpider, build_product_item, build_shop_item
 from rules.document import Option
 
 PLATFORM = "douyin"
@@ -140,6 +140,9 @@ def extract_page(html: str | bytes, url: str) -> list[dict[str, Any]]:
 class DouyinSpider(PlatformSpider):
     name = "douyin"
     platform = PLATFORM
+    extraction = Extraction(
+        page_kind=page_kind, product=extract_product, shop=extract_store, listing=extract_listing, page=extract_page
+    )
     custom_settings = {"DOWNLOAD_HANDLERS": PLAYWRIGHT_DOWNLOAD_HANDLERS}
     item_kind = "product"
     shop_kind = "store"

@@ -27,7 +27,7 @@ from crawler.items import PageCapture, ProductItem, ShopItem
 from crawler.middlewares import count_malformed
 from crawler.spiders import _platform
 from crawler.spiders._common import Doc, clean, first, first_of, js_string, listing_links, parse_price, text_of
-from crawler.spiders._platform import PlatformSpider, build_product_item
+from crawler.spiders._platform import Extraction, PlatformSpider, build_product_item
 from rules.document import Option
 
 PLATFORM = "jd"
@@ -240,6 +240,9 @@ def build_shop_item(
 class JdSpider(PlatformSpider):
     name = "jd"
     platform = PLATFORM
+    extraction = Extraction(
+        page_kind=page_kind, product=extract_product, shop=extract_shop, listing=extract_listing, page=extract_page
+    )
 
     def parse_shop(self, response: Response) -> Iterator[scrapy.Request | ShopItem]:
         shop = extract_shop(response.text, response.url)

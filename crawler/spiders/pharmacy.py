@@ -23,7 +23,7 @@ import scrapy
 from scrapy.http import Response
 
 from crawler.spiders._common import Doc, clean, first_of, parse_price
-from crawler.spiders._platform import PlatformSpider, extract_by_kind
+from crawler.spiders._platform import Extraction, PlatformSpider, extract_by_kind
 from rules.document import Option
 
 PLATFORM = "pharmacy"
@@ -177,6 +177,9 @@ def extract_page(page: bytes | str, url: str) -> list[dict[str, Any]]:
 class PharmacySpider(PlatformSpider):
     name = "pharmacy"
     platform = PLATFORM
+    extraction = Extraction(
+        page_kind=page_kind, product=extract_product, shop=extract_shop, listing=extract_listing, page=extract_page
+    )
 
     def parse_directory(self, response: Response) -> Iterator[scrapy.Request]:
         yield from self.parse_listing(response)  # the store list pages like a search listing

@@ -25,7 +25,7 @@ from crawler.capture import capture
 from crawler.items import ProductItem, ShopItem
 from crawler.settings import PLAYWRIGHT_DOWNLOAD_HANDLERS
 from crawler.spiders._common import clean, first, listing_links, parse_price, text_of
-from crawler.spiders._platform import PlatformSpider, build_product_item, build_shop_item
+from crawler.spiders._platform import Extraction, PlatformSpider, build_product_item, build_shop_item
 from rules.document import Option
 
 PLATFORM = "selfshop"
@@ -190,6 +190,9 @@ def extract_page(html: str | bytes, url: str) -> list[dict[str, Any]]:
 class SelfshopSpider(PlatformSpider):
     name = "selfshop"
     platform = PLATFORM
+    extraction = Extraction(
+        page_kind=page_kind, product=extract_product, shop=extract_home, listing=extract_listing, page=extract_page
+    )
     custom_settings = {"DOWNLOAD_HANDLERS": PLAYWRIGHT_DOWNLOAD_HANDLERS}
     shop_kind = "home"
     shop_info_keys = ()  # extract_home joins the shop_info itself

@@ -21,7 +21,7 @@ from scrapy.http import Response
 
 from crawler.middlewares import count_malformed
 from crawler.spiders._common import Doc, clean, first_of, js_string, parse_price
-from crawler.spiders._platform import PlatformSpider, extract_by_kind
+from crawler.spiders._platform import Extraction, PlatformSpider, extract_by_kind
 from rules.document import Option
 
 PLATFORM = "taobao"
@@ -226,6 +226,9 @@ def extract_page(page: bytes | str, url: str) -> list[dict[str, Any]]:
 class TaobaoSpider(PlatformSpider):
     name = "taobao"
     platform = PLATFORM
+    extraction = Extraction(
+        page_kind=page_kind, product=extract_product, shop=extract_shop, listing=extract_listing, page=extract_page
+    )
     shop_info_keys = ("notice", "licence_text", "declaration_text")
     search_path = "/search?q={}&ie=utf8"
 
