@@ -39,7 +39,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.FetchTimingMiddleware": 950,
 }
 
-# Item pipelines: normalise -> evidence -> detect -> clues (design.md "Flow").
+# Item pipelines: normalise -> evidence -> detect -> clues (docs/architecture.md, "The flow").
 ITEM_PIPELINES = {
     "pipelines.normalise.NormalisePipeline": 100,
     "pipelines.evidence.EvidencePipeline": 200,

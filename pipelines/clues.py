@@ -1,4 +1,4 @@
-"""Stage 4: hits become clue documents, bulk-upserted into MongoDB (design.md "Clues").
+"""Stage 4: hits become clue documents, bulk-upserted into MongoDB (docs/architecture.md, "Clues").
 
 One clue per (target, rule[, normalised term]): the fingerprint is its `_id`, so seeing a
 violation again updates `last_seen`, `seen_count` and the evidence list instead of adding

@@ -14,7 +14,7 @@ from rules.document import Attributes, Category, Document
 _SPACE_RUN = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
-# Words of a platform category segment → design.md category. Segments are read from the
+# Words of a platform category segment → Document category. Segments are read from the
 # deepest up ("医药保健>营养健康>维生素" is 保健食品, not 药品), and within a segment the
 # medical categories are tried first.
 _CATEGORY_WORDS: tuple[tuple[Category, tuple[str, ...]], ...] = (

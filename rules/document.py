@@ -1,4 +1,4 @@
-"""The document the rules engine sees (design.md, "The document the rules engine sees").
+"""The document the rules engine sees (docs/architecture.md, "The document the engine sees").
 
 One `Document` per shop or product page. Spiders never build it: the normalise pipeline
 turns a crawled item into a Document, and `wangjian rules scan` reads Documents as JSON

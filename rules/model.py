@@ -21,7 +21,7 @@ Status = Literal["experimental", "stable", "deprecated"]
 Requirement = Literal["ocr", "cross_crawl", "price_history", "checkout_sim", "account_observation"]
 #: Category scope values: the Document categories plus "unknown" for a null category.
 ScopeCategory = Literal["药品", "医疗器械", "化妆品", "保健食品", "食品", "普通商品", "unknown"]
-#: The business departments that act on clues (domain-rules.md §0), so reports never split one in two.
+#: The business departments that act on clues (docs/domain.md, "Conventions"), so reports never split one in two.
 Department = Literal["药品", "医疗器械", "化妆品", "广告", "价格", "消费者权益"]
 
 #: Structured facts a rule may test: exactly the fields of `Attributes`, so the two cannot drift.
