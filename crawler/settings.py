@@ -79,7 +79,9 @@ SPOOL_RETRY_SECONDS = 2.0
 # pymongo logs every command at DEBUG; monitoring runs want Scrapy's INFO lines.
 LOG_LEVEL = "INFO"
 
-# Every crawl with a job id is recorded in `crawl_jobs` (crawler.jobs).
+# Every crawl with a job id is recorded in `crawl_jobs` (crawler.jobs), its progress every
+# JOB_PROGRESS_INTERVAL seconds.
+JOB_PROGRESS_INTERVAL = 10.0
 EXTENSIONS = {
     "crawler.jobs.JobRecorder": 500,
     "crawler.redis_queue.RedisWorker": 510,
@@ -90,6 +92,7 @@ EXTENSIONS = {
 ADDONS = {"crawler.redis_queue.RedisAddon": 0}
 REDIS_URL = os.environ.get("REDIS_URL", "")
 REDIS_IDLE_CLOSE = 10.0
+REDIS_KEY_TTL = 7 * 24 * 3600  # seconds the shared queue and dupefilter outlive their last use
 
 # Browser rendering (scrapy-playwright): only requests with meta `playwright=True` use the
 # browser; the handler passes every other request to Scrapy's HTTP/1.1 handler. Spiders that

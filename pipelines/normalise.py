@@ -6,6 +6,8 @@ import re
 from typing import Any
 
 from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
+from scrapy.statscollectors import StatsCollector
 
 from crawler.items import ProductItem, ShopItem
 from pipelines.envelope import Envelope
@@ -108,11 +110,12 @@ def build_document(item: ProductItem | ShopItem) -> Document:
 
 
 class NormalisePipeline:
-    def __init__(self, stats: Any) -> None:
+    def __init__(self, stats: StatsCollector) -> None:
         self.stats = stats
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> NormalisePipeline:
+    def from_crawler(cls, crawler: Crawler) -> NormalisePipeline:
+        assert crawler.stats is not None
         return cls(crawler.stats)
 
     def process_item(self, item: Any) -> Any:
