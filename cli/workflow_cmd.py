@@ -10,7 +10,7 @@ from cli import CliError
 
 
 def register_clue_workflow(clues_subparsers: Any) -> None:
-    from cli.clues_cmd import add_db_option
+    from cli.options import add_db_option
     from review.workflow import STATUS_LABELS
 
     parser = clues_subparsers.add_parser("set-status", help="move a clue along the workflow (appends to its history)")
@@ -29,7 +29,7 @@ def register_clue_workflow(clues_subparsers: Any) -> None:
 
 
 def run_set_status(args: argparse.Namespace) -> int:
-    from cli.clues_cmd import store_session
+    from cli.options import store_session
     from review.workflow import STATUS_LABELS, WorkflowError, resolve_id, set_status
 
     with store_session(args) as store:
