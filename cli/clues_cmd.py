@@ -91,15 +91,11 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    from review.workflow import WorkflowError, resolve_id
+    from review.workflow import resolve_id
     from store.schema import as_json
 
     with store_session(args) as store:
-        try:
-            clue_id = resolve_id(store, args.clue_id)
-        except WorkflowError as exc:
-            raise CliError(str(exc)) from None
-        clue = store.clues.find_one({"_id": clue_id})
+        clue = store.clues.find_one({"_id": resolve_id(store, args.clue_id)})
     print(json.dumps(as_json(clue), ensure_ascii=False, indent=2, sort_keys=True))
     return 0
 

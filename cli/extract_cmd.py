@@ -1,8 +1,8 @@
 """`wangjian extract --spider NAME FILE [--url URL]`: run a spider's extraction on a saved
 page and print what it found as JSON, so staff can check a spider against a page they saved.
 
-Every platform spider binds `extraction.page(page_bytes, url) -> list[dict]`, which works out
-the page type (item, shop, licence, listing) itself. One result is printed as a JSON object,
+Every platform spider binds `extraction.saved_page(page_bytes, url) -> list[dict]`, which works
+out the page type (item, shop, licence, listing) itself. One result is printed as a JSON object,
 several as a list; page bodies and other bytes are left out."""
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CliError(f"cannot read {args.file}: {exc.strerror}") from None
     url = args.url or args.file.resolve().as_uri()
-    results = [jsonable(r) for r in extraction.page(body, url)]
+    results = [jsonable(r) for r in extraction.saved_page(body, url)]
     out = results[0] if len(results) == 1 else results
     print(json.dumps(out, ensure_ascii=False, indent=2))
     return 0

@@ -44,10 +44,11 @@ def mongo_uri() -> str:
 
 @contextmanager
 def store_session(args: argparse.Namespace) -> Iterator[Any]:
-    """A Store on MONGO_URI (or the embedded server); database failures become one line,
-    with any password masked."""
+    """A Store on MONGO_URI (or the embedded server); database failures, and a clue that
+    cannot be found or changed, become one line, with any password masked."""
     from pymongo.errors import PyMongoError
 
+    from review.workflow import WorkflowError
     from store.database import Store, resolve_mongo_uri
     from store.embedded_mongo import EmbeddedMongoError
     from store.redact import redact
@@ -60,5 +61,7 @@ def store_session(args: argparse.Namespace) -> Iterator[Any]:
         yield store
     except PyMongoError as exc:
         raise CliError(f"database error: {redact(str(exc))[:300]}") from None
+    except WorkflowError as exc:
+        raise CliError(str(exc)) from None
     finally:
         store.close()

@@ -40,8 +40,15 @@ class Extraction:
     shop: Extractor
     #: a listing or search page → "item_urls", "shop_urls", "next_url"
     listing: Extractor
-    #: a saved page of any kind → its extraction(s)
-    page: PageExtractor
+    #: a saved page of any kind → its extraction(s); None: the extractor of the kind
+    #: `page_kind(url, html)` names (product, shop, else listing)
+    page: PageExtractor | None = None
+
+    def saved_page(self, page: bytes | str, url: str) -> list[dict[str, Any]]:
+        """What a saved page shows, whatever its kind (`wangjian extract`)."""
+        if self.page is not None:
+            return self.page(page, url)
+        return extract_by_kind(page, url, self.page_kind, self.product, self.shop, self.listing)
 
 
 def _fields(data: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
@@ -60,6 +67,11 @@ def build_shop_item(
     if info_keys:
         data = {**data, "shop_info": "\n".join(x for x in (data.get(k) for k in info_keys) if x) or None}
     return ShopItem(**_fields(data, ShopItem), pages=pages or [])
+
+
+def saved_item(item: ShopItem | ProductItem) -> list[dict[str, Any]]:
+    """An item read from a saved page, as `Extraction.page` returns it (JSON-ready, no captures)."""
+    return [item.model_dump(mode="json", exclude={"pages"})]
 
 
 def extract_by_kind(

@@ -11,7 +11,6 @@ from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
-from crawler.charset import decode_html
 from crawler.spiders._platform import Extraction, PlatformSpider
 from fixtures.entities import Product, Shop
 from fixtures.platforms import FixturePlatform, Reply, Request, register
@@ -82,7 +81,7 @@ FIXTURE = register(
 # ---- the spider -----------------------------------------------------------------------------------
 
 
-def page_kind(url: str) -> str:
+def page_kind(url: str, html: str = "") -> str:
     path = urlsplit(url).path
     return "item" if "/item/" in path else "shop" if "/shop/" in path else "listing"
 
@@ -120,15 +119,7 @@ def extract_product(html: str, url: str) -> dict[str, Any]:
     }
 
 
-def extract_page(page: bytes | str, url: str) -> list[dict[str, Any]]:
-    html = decode_html(page)
-    kind = page_kind(url)
-    return [(extract_product if kind == "item" else extract_shop if kind == "shop" else extract_listing)(html, url)]
-
-
 class ToySpider(PlatformSpider):
     name = KEY
     platform = KEY
-    extraction = Extraction(
-        page_kind=page_kind, product=extract_product, shop=extract_shop, listing=extract_listing, page=extract_page
-    )
+    extraction = Extraction(page_kind, extract_product, extract_shop, extract_listing)
