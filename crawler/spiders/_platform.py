@@ -31,9 +31,10 @@ class Extraction:
     """A platform's pure extraction functions. They take a page's HTML and URL and return
     plain data, so they run on saved pages (`wangjian extract`) and in tests without Scrapy."""
 
-    #: the kind of page a start URL is: the spider's `item_kind` or `shop_kind`, "listing",
-    #: "directory" (a list of shops) or a kind of the platform's own
-    page_kind: Callable[[str], str]
+    #: `page_kind(url)`: the kind of page a start URL is: the spider's `item_kind` or
+    #: `shop_kind`, "listing", "directory" (a list of shops) or a kind of the platform's own;
+    #: without `page`, also `page_kind(url, html)` for saved pages
+    page_kind: Callable[..., str]
     #: a product page → ProductItem fields, plus "shop_url"
     product: Extractor
     #: a shop page → ShopItem fields, plus "item_urls" and "next_url" (its product grid)
