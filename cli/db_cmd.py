@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 from cli import CliError
+from cli.options import add_db_option
 
 
 def register(sub: Any) -> None:
@@ -19,10 +20,10 @@ def register(sub: Any) -> None:
     p = commands.add_parser("stop", help="stop the embedded database (clients spool their writes meanwhile)")
     p.set_defaults(func=stop)
     p = commands.add_parser("status", help="is it running, where are its files, what waits in the spool")
-    p.add_argument("--db", default=os.environ.get("WANGJIAN_DB", "wangjian"), help="database name")
+    add_db_option(p)
     p.set_defaults(func=status)
     p = commands.add_parser("replay", help="write what the spool holds for this database now")
-    p.add_argument("--db", default=os.environ.get("WANGJIAN_DB", "wangjian"), help="database name")
+    add_db_option(p)
     p.set_defaults(func=replay)
 
 
@@ -83,7 +84,7 @@ def status(args: argparse.Namespace) -> int:
 
 
 def replay(args: argparse.Namespace) -> int:
-    from cli.clues_cmd import store_session
+    from cli.options import store_session
     from store.database import spool_dir
     from store.spool import Spool
     from store.writer import StoreWriter

@@ -146,7 +146,7 @@ class Store:
 
     @classmethod
     def from_settings(cls, settings: Any) -> Store:
-        return cls(resolve_mongo_uri(settings.get("MONGO_URI")), settings.get("MONGO_DATABASE", "wangjian"))
+        return cls(resolve_mongo_uri(settings.get("MONGO_URI")), settings.get("MONGO_DATABASE"))
 
     def target(self) -> dict[str, str]:
         """This store's server identity and database name: what spooled writes are bound to."""
