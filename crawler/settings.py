@@ -56,6 +56,9 @@ MONGO_DATABASE = os.environ.get("WANGJIAN_DB", "wangjian")
 RULE_PACKS_DIR = os.environ.get("WANGJIAN_PACKS", "")
 RULE_PACKS: list[str] = []
 RULE_FAMILIES: list[str] = []
+# Seconds of rule scanning one document may take (a normal page takes milliseconds); past it
+# the hits found so far are kept and the page is counted in wangjian/detect/timed_out.
+DETECT_TIME_BUDGET = 5.0
 
 # Evidence: by default only pages that produced a clue are stored; a task may keep all.
 EVIDENCE_ALL_PAGES = False
