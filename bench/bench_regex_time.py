@@ -74,9 +74,8 @@ def main() -> int:
     print(f"hostile shop text: {LENGTH:,} characters, {hits} hits, {t_hostile:.3f} s with every shipped pack")
     print(f"ordinary shop text: {LENGTH:,} characters, {t_ordinary:.3f} s")
     print(f"old unanchored declaration regex alone: {t_old:.2f} s on 10,000 characters (quadratic)")
-    print(
-        f"bench regex_time: hostile_shop_seconds={t_hostile:.3f} ratio={t_hostile / t_ordinary:.2f} vs ordinary_shop_text"
-    )
+    ratio = t_hostile / t_ordinary
+    print(f"bench regex_time: hostile_shop_seconds={t_hostile:.3f} ratio={ratio:.2f} vs ordinary_shop_text")
     if t_hostile >= 1.0:
         print("FAIL: a 100,000-character hostile shop text must scan in under a second", file=sys.stderr)
         return 1
