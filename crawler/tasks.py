@@ -288,9 +288,14 @@ def parse_task(text: str, source: str = "<task>", context: dict[str, Any] | None
 def load_task(path: Path | str, context: dict[str, Any] | None = None) -> MonitoringTask:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise TaskError([f"{path}:0: cannot read: {exc.strerror}"]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise TaskError([f"{path}: not UTF-8 (byte 0x{raw[exc.start]:02x} on line {line}); save it as UTF-8"]) from None
     return parse_task(text, str(path), context)
 
 

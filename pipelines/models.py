@@ -119,14 +119,19 @@ class EvidenceRef(BaseModel):
     kinds: list[str]
 
 
+#: A name or department fits easily; a pasted document does not belong in `by`.
+BY_MAX_LENGTH = 100
+NOTE_MAX_LENGTH = 4000
+
+
 class HistoryEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     at: datetime
     from_: ClueStatus | None = Field(alias="from")
     to: ClueStatus
-    by: str
-    note: str | None = None
+    by: str = Field(min_length=1, max_length=BY_MAX_LENGTH, description="officer or department")
+    note: str | None = Field(None, max_length=NOTE_MAX_LENGTH)
 
 
 class Clue(BaseModel):

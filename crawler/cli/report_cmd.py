@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from crawler.cli import CliError
+from crawler.cli import CliError, bounded_text
 from crawler.cli.clues_cmd import add_db_option, store_session
 
 
@@ -30,8 +30,9 @@ def register(sub: Any) -> None:
     doc.add_argument("--output", "-o", type=Path, required=True, help="HTML file to write")
     doc.add_argument("--evidence", metavar="EVIDENCE_ID", help="Annex C: which of the clue's records (default: newest)")
     doc.add_argument("--pdf", type=Path, help="also print it to this PDF (headless Chromium)")
-    doc.add_argument("--receiver", help="线索接收部门 (default: the bureau of the clue's region)")
-    doc.add_argument("--sender", help="线索移交部门 (default: the rule's business department)")
+    department = bounded_text(100)
+    doc.add_argument("--receiver", type=department, help="线索接收部门 (default: the bureau of the clue's region)")
+    doc.add_argument("--sender", type=department, help="线索移交部门 (default: the rule's business department)")
     add_db_option(doc)
     doc.set_defaults(func=run_clue_doc)
 
