@@ -26,7 +26,7 @@ USER_AGENT = f"Mozilla/5.0 (compatible; wangjian/0.1; online-transaction monitor
 # Polite defaults for real platforms: few requests in flight per site, at least a second
 # between them, and AutoThrottle stretching the delay when the site answers slowly. A task
 # may tighten these (crawler.tasks.Politeness); crawls of the fixture platforms on this
-# machine use fixtures.settings instead.
+# machine use crawler.local_settings instead.
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from rules import budget
 from rules.model import Condition, When
-from rules.normalize import Normalised, NormalisedFields, normalise
+from rules.normalise import Normalised, NormalisedFields, normalise
 
 
 @dataclass(slots=True)

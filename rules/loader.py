@@ -11,7 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from rules.model import PackFile, PackInfo, Rule
-from rules.normalize import normalise_term
+from rules.normalise import normalise_term
 from rules.regex_safety import UnsafeRegex, check_pattern
 
 #: Keys the loader fills in; authors must not write them.

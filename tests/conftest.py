@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 
-from pipelines.embedded_mongo import EmbeddedMongo
-from pipelines.store import Store
+from store.database import Store
+from store.embedded_mongo import EmbeddedMongo
 
 ROOT = Path(__file__).resolve().parent.parent
 
 # Every crawl in the tests (in this process and in the subprocesses it starts) goes to the
-# fixture platforms on 127.0.0.1: no politeness delays there (see fixtures/settings.py).
-os.environ["SCRAPY_SETTINGS_MODULE"] = "fixtures.settings"
+# fixture platforms on 127.0.0.1: no politeness delays there (see crawler/local_settings.py).
+os.environ["SCRAPY_SETTINGS_MODULE"] = "crawler.local_settings"
 
 
 @pytest.fixture(scope="session")
@@ -62,7 +62,7 @@ def run_crawl(
     stats_file = tmp_path / f"stats-{uuid.uuid4().hex[:8]}.json"
     uri = store.client.address
     cmd = [
-        sys.executable, "-m", "crawler.cli", "crawl", spider,
+        sys.executable, "-m", "cli", "crawl", spider,
         "-s", f"MONGO_URI=mongodb://{uri[0]}:{uri[1]}/", "-s", f"MONGO_DATABASE={store.db.name}",
         "--stats-json", str(stats_file), *extra,
     ]  # fmt: skip

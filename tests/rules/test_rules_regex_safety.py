@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from crawler.cli import main
+from cli import main
 from rules import PackError, load_ruleset
 from rules.regex_safety import UnsafeRegex, check_pattern
 from tests.rules.test_rules_loader import PACK, _write

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from pipelines.cells import csv_row, xlsx_row
-from pipelines.report import build_report
-from pipelines.report_output import write_xlsx as write_report_xlsx
-from pipelines.store import Store
-from pipelines.writer import StoreWriter
+from reports.cells import csv_row, xlsx_row
+from reports.report import build_report
+from reports.report_output import write_xlsx as write_report_xlsx
+from store.database import Store
+from store.writer import StoreWriter
 from tests.store.conftest import product_envelope, write_envelopes
 from tests.store.test_evidence_cli import run
 

@@ -9,9 +9,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from crawler.local_settings import LOCAL_PLATFORM_SETTINGS
 from crawler.scrapyd import ScrapydClient
-from fixtures.settings import LOCAL_PLATFORM_SETTINGS
-from pipelines.store import Store
+from store.database import Store
 from tests.tasks.conftest import ROOT, write_task
 
 
@@ -24,7 +24,7 @@ def test_deploy_schedule_and_clues_land(store: Store, scrapyd_url: str, fixture_
     task = write_task(tmp_path, targets=[{"platform": "jd", "shop_urls": [fixture_server.shop_url(shop)]}])
     host, port = store.client.address
     uri = f"mongodb://{host}:{port}/"
-    cmd = [sys.executable, "-m", "crawler.cli", "task", "run", str(task), "--db", store.db.name,
+    cmd = [sys.executable, "-m", "cli", "task", "run", str(task), "--db", store.db.name,
            "--scrapyd", scrapyd_url, "--job-id", "JOB-SCRAPYD-1", "-s", f"MONGO_URI={uri}"]  # fmt: skip
     for name, value in LOCAL_PLATFORM_SETTINGS.items():  # scrapyd runs the deployed project settings
         cmd += ["-s", f"{name}={value}"]

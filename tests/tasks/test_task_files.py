@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crawler.cli import main
+from cli import main
 from crawler.tasks import TaskError, load_task
-from pipelines.store import Store
+from store.database import Store
 from tests.tasks.conftest import FakeClock, task_document, write_task
 from tests.tasks.test_scheduler import TASK, RecordingLauncher, at, finish, make
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.cli import main
-from pipelines.workflow import WorkflowError, history, set_status
+from cli import main
+from review.workflow import WorkflowError, history, set_status
 from tests.workflow.scenario import World
 
 
