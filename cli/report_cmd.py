@@ -64,6 +64,7 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def run_clue_doc(args: argparse.Namespace) -> int:
+    from cli.evidence_cmd import evidence_key
     from reports.documents import html_to_pdf, render_annex_c, render_annex_d
     from review.workflow import WorkflowError, resolve_id
 
@@ -73,7 +74,7 @@ def run_clue_doc(args: argparse.Namespace) -> int:
             if args.annex == "D":
                 document = render_annex_d(store, clue_id, receiver=args.receiver, sender=args.sender)
             else:
-                document = render_annex_c(store, clue_id, args.evidence)
+                document = render_annex_c(store, clue_id, args.evidence, evidence_key())
         except WorkflowError as exc:
             raise CliError(str(exc)) from exc
     args.output.write_text(document, encoding="utf-8")
