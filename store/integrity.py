@@ -111,8 +111,9 @@ def _canonical_value(value: Any) -> Any:
 
 
 def canonical_record(record: EvidenceRecord) -> bytes:
-    """The sealed fields of a record as canonical JSON (sorted keys, no spaces, UTF-8)."""
-    fields = record.model_dump(by_alias=True, exclude=set(UNSEALED))
+    """The sealed fields of a record as canonical JSON (sorted keys, no spaces, UTF-8). Unset
+    fields are left out, so a field added to the model later leaves older seals valid."""
+    fields = record.model_dump(by_alias=True, exclude=set(UNSEALED), exclude_none=True)
     return json.dumps(_canonical_value(fields), sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
