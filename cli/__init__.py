@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Callable
 
 #: Command-group modules under cli, in the order `--help` lists them.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -27,17 +26,6 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 class CliError(Exception):
     """An expected failure (bad input, unknown id, unreachable server): printed as one line."""
-
-
-def bounded_text(limit: int) -> Callable[[str], str]:
-    """An argparse type for free text stored or printed somewhere: at most `limit` characters."""
-
-    def parse(value: str) -> str:
-        if len(value) > limit:
-            raise argparse.ArgumentTypeError(f"at most {limit:,} characters (got {len(value):,})")
-        return value
-
-    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:

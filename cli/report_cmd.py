@@ -9,8 +9,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cli import CliError, bounded_text
-from cli.clues_cmd import add_db_option, store_session
+from cli import CliError
+from cli.options import add_db_option, bounded_text, store_session
 
 
 def register(sub: Any) -> None:
@@ -66,17 +66,14 @@ def run_report(args: argparse.Namespace) -> int:
 def run_clue_doc(args: argparse.Namespace) -> int:
     from cli.evidence_cmd import evidence_key
     from reports.documents import html_to_pdf, render_annex_c, render_annex_d
-    from review.workflow import WorkflowError, resolve_id
+    from review.workflow import resolve_id
 
     with store_session(args) as store:
-        try:
-            clue_id = resolve_id(store, args.clue_id)
-            if args.annex == "D":
-                document = render_annex_d(store, clue_id, receiver=args.receiver, sender=args.sender)
-            else:
-                document = render_annex_c(store, clue_id, args.evidence, evidence_key())
-        except WorkflowError as exc:
-            raise CliError(str(exc)) from exc
+        clue_id = resolve_id(store, args.clue_id)
+        if args.annex == "D":
+            document = render_annex_d(store, clue_id, receiver=args.receiver, sender=args.sender)
+        else:
+            document = render_annex_c(store, clue_id, args.evidence, evidence_key())
     args.output.write_text(document, encoding="utf-8")
     if args.pdf:
         try:

@@ -11,10 +11,11 @@ found so far and is counted in the `wangjian/detect/timed_out` stat and logged.
 from __future__ import annotations
 
 import functools
+import importlib
 import logging
 from pathlib import Path
-from typing import Any
 
+from scrapy.crawler import Crawler
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import threads
 from twisted.python.threadpool import ThreadPool
@@ -60,8 +61,11 @@ def scan_within_budget(ruleset: RuleSet, doc: Document, seconds: float | None) -
 
 
 class DetectPipeline:
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        # Check kinds from outside the project register themselves when imported.
+        for module in crawler.settings.getlist("RULE_CHECK_MODULES"):
+            importlib.import_module(module)
         self.ruleset = shared_ruleset(crawler.settings.get("RULE_PACKS_DIR") or "")
         # A monitoring task may apply only some families or packs (its Annex A 内容).
         self.families = set(crawler.settings.getlist("RULE_FAMILIES"))
@@ -69,7 +73,7 @@ class DetectPipeline:
         self.budget = crawler.settings.getfloat("DETECT_TIME_BUDGET") or None
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> DetectPipeline:
+    def from_crawler(cls, crawler: Crawler) -> DetectPipeline:
         return cls(crawler)
 
     async def process_item(self, envelope: Envelope) -> Envelope:
@@ -81,6 +85,7 @@ class DetectPipeline:
         )
         hits, timed_out = await maybe_deferred_to_future(scan)
         stats = self.crawler.stats
+        assert stats is not None
         if timed_out:
             stats.inc_value("wangjian/detect/timed_out")
             log.error(

@@ -86,10 +86,7 @@ def _compile_check(path: Path, root: yaml.Node, pack: PackFile) -> None:
                         if value is not None:
                             regexes.append((("rules", i, "when", part, j, key), value, key == "pattern"))
         if rule.check is not None:
-            for key in ("label", "exclude_label", "disclosure", "explanation"):
-                value = getattr(rule.check, key, None)
-                if value is not None:
-                    regexes.append((("rules", i, "check", key), value, False))
+            regexes += [(("rules", i, "check", key), value, False) for key, value in rule.check.regexes().items()]
         for loc, pattern, finds_text in regexes:
             try:
                 compiled = re.compile(pattern)
