@@ -51,7 +51,7 @@ def run_spider(urls: list[str], workdir: Path) -> dict:
         f"p.crawl(c, start_urls=open({str(url_file)!r}).read()); p.start()\n"
         f"open({str(stats_file)!r},'w').write(json.dumps(c.stats.get_stats(), default=str))\n"
     )
-    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings", "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.local_settings", "PYTHONPATH": str(ROOT)}
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True)
     return json.loads(stats_file.read_text(encoding="utf-8"))
 

@@ -122,7 +122,9 @@ def _crawl(
     if profile is not None:
         spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
         cmd = [spy, "record", "--format", "raw", "-o", str(profile), "--", *cmd]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "WANGJIAN_VAR": str(work / "var")}
+    # the fixture platforms' settings for both runs (no politeness delays on 127.0.0.1)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "WANGJIAN_VAR": str(work / "var"),
+           "SCRAPY_SETTINGS_MODULE": "crawler.local_settings"}  # fmt: skip
     with open(work / "crawl.log", "w") as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         while proc.poll() is None and not probe.exists():

@@ -23,7 +23,7 @@ def crawl_platforms(uri: str, server: Any, platforms: list[str], job_prefix: str
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.local_settings")  # our own platforms: full speed
     settings = get_project_settings()
     settings.set("MONGO_URI", uri)
     settings.set("LOG_LEVEL", "WARNING")

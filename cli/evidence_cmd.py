@@ -17,7 +17,11 @@ def register(sub: Any) -> None:
     parser = sub.add_parser("evidence", help="verify stored evidence; print an Annex C evidence record")
     evidence = parser.add_subparsers(dest="evidence_command", required=True, metavar="SUBCOMMAND")
 
-    p = evidence.add_parser("verify", help="recompute every artifact and manifest hash; exit 1 on any mismatch")
+    p = evidence.add_parser(
+        "verify",
+        help="recompute every artifact, manifest and seal hash (and the HMAC with WANGJIAN_EVIDENCE_KEY or "
+        "WANGJIAN_EVIDENCE_KEY_FILE); check the clues' citations; exit 1 on any mismatch",
+    )
     p.add_argument("--job", help="only the records of this crawl job")
     p.add_argument("--since", help="only records captured at or after: ISO date/date-time or a span such as 7d")
     add_db_option(p)
@@ -35,6 +39,17 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run_show)
 
 
+def evidence_key() -> bytes | None:
+    """The evidence key from the environment, or None; a bad key file is a one-line error."""
+    from store.integrity import EvidenceKeyError
+    from store.integrity import evidence_key as read_key
+
+    try:
+        return read_key()
+    except EvidenceKeyError as exc:
+        raise CliError(str(exc)) from None
+
+
 def run_verify(args: argparse.Namespace) -> int:
     from store.clue_query import parse_time
     from store.verify import verify
@@ -43,13 +58,15 @@ def run_verify(args: argparse.Namespace) -> int:
         since = parse_time(args.since) if args.since else None
     except ValueError as exc:
         raise CliError(str(exc)) from None
+    key = evidence_key()
     with store_session(args) as store:
-        records, mismatches = verify(store, args.job, since)
-        store.log_access("verify", note=f"{records} record(s), {len(mismatches)} mismatch(es)")
-    for mismatch in mismatches:
+        result = verify(store, args.job, since, key)
+        store.log_access("verify", note=f"{result.records} record(s), {len(result.mismatches)} mismatch(es)")
+    for mismatch in result.mismatches:
         print(mismatch.line())
-    print(f"verified {records} evidence record(s): {len(mismatches)} mismatch(es)")
-    return 1 if mismatches else 0
+    for line in result.summary():
+        print(line)
+    return 1 if result.mismatches else 0
 
 
 def _record(store: Any, evidence_id: str) -> Any:
@@ -60,19 +77,13 @@ def _record(store: Any, evidence_id: str) -> Any:
 
 
 def run_record(args: argparse.Namespace) -> int:
-    from gridfs.errors import GridFSError
+    from reports.annex_c import render_verified
 
-    from reports.annex_c import render
-
+    key = evidence_key()
     with store_session(args) as store:
         record = _record(store, args.evidence_id)
-        screenshot = next((a for a in record.artifacts if a.kind == "screenshot"), None)
-        try:
-            image = store.read_artifact(screenshot.file_id) if screenshot else None
-        except GridFSError:
-            raise CliError(f"screenshot of {record.evidence_id} is missing from the artifact store") from None
+        document = render_verified(store, record, key)
         store.log_access("record", [record.evidence_id])
-    document = render(record, image)
     if args.output is None:
         sys.stdout.write(document)
         return 0

@@ -5,11 +5,22 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from cli import CliError
+
+
+def bounded_text(limit: int) -> Callable[[str], str]:
+    """An argparse type for free text stored or printed somewhere: at most `limit` characters."""
+
+    def parse(value: str) -> str:
+        if len(value) > limit:
+            raise argparse.ArgumentTypeError(f"at most {limit:,} characters (got {len(value):,})")
+        return value
+
+    return parse
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from cli import CliError
-from cli.options import add_db_option, store_session
+from cli.options import add_db_option, bounded_text, store_session
 
 
 def register(sub: Any) -> None:
@@ -30,8 +30,9 @@ def register(sub: Any) -> None:
     doc.add_argument("--output", "-o", type=Path, required=True, help="HTML file to write")
     doc.add_argument("--evidence", metavar="EVIDENCE_ID", help="Annex C: which of the clue's records (default: newest)")
     doc.add_argument("--pdf", type=Path, help="also print it to this PDF (headless Chromium)")
-    doc.add_argument("--receiver", help="线索接收部门 (default: the bureau of the clue's region)")
-    doc.add_argument("--sender", help="线索移交部门 (default: the rule's business department)")
+    department = bounded_text(100)
+    doc.add_argument("--receiver", type=department, help="线索接收部门 (default: the bureau of the clue's region)")
+    doc.add_argument("--sender", type=department, help="线索移交部门 (default: the rule's business department)")
     add_db_option(doc)
     doc.set_defaults(func=run_clue_doc)
 
@@ -65,6 +66,7 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def run_clue_doc(args: argparse.Namespace) -> int:
+    from cli.evidence_cmd import evidence_key
     from reports.documents import html_to_pdf, render_annex_c, render_annex_d
     from review.workflow import resolve_id
 
@@ -73,7 +75,7 @@ def run_clue_doc(args: argparse.Namespace) -> int:
         if args.annex == "D":
             document = render_annex_d(store, clue_id, receiver=args.receiver, sender=args.sender)
         else:
-            document = render_annex_c(store, clue_id, args.evidence)
+            document = render_annex_c(store, clue_id, args.evidence, evidence_key())
     args.output.write_text(document, encoding="utf-8")
     if args.pdf:
         try:

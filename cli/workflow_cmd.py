@@ -6,10 +6,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from cli.options import bounded_text
+
 
 def register_clue_workflow(clues_subparsers: Any) -> None:
     from cli.options import add_db_option
     from review.workflow import STATUS_LABELS
+    from store.models import BY_MAX_LENGTH, NOTE_MAX_LENGTH
 
     parser = clues_subparsers.add_parser("set-status", help="move a clue along the workflow (appends to its history)")
     parser.add_argument("clue_id", metavar="ID", help="clue id or a unique prefix (8+ hex digits)")
@@ -19,8 +22,12 @@ def register_clue_workflow(clues_subparsers: Any) -> None:
         choices=list(STATUS_LABELS),
         help=", ".join(f"{k} ({v})" for k, v in STATUS_LABELS.items()),
     )
-    parser.add_argument("--by", required=True, help="officer or department making the change")
-    parser.add_argument("--note", help="reasons, judgment, receiving bureau, case number …")
+    parser.add_argument(
+        "--by", required=True, type=bounded_text(BY_MAX_LENGTH), help="officer or department making the change"
+    )
+    parser.add_argument(
+        "--note", type=bounded_text(NOTE_MAX_LENGTH), help="reasons, judgment, receiving bureau, case number …"
+    )
     parser.add_argument("--expect", choices=list(STATUS_LABELS), help="refuse unless the clue is still in this status")
     add_db_option(parser)
     parser.set_defaults(func=run_set_status)

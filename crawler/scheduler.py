@@ -152,6 +152,7 @@ class Scheduler:
         self.jobs = JobLog(db)
         self.running: dict[str, Any] = {}  # job id -> handle of runs this scheduler started
         self.problems: list[str] = []
+        self._logged: set[str] = set()
 
     def load(self) -> list[tuple[MonitoringTask, Path]]:
         """Every valid task file; invalid ones are reported in `problems` and left out."""
@@ -161,6 +162,12 @@ class Scheduler:
                 tasks.append((load_task(path, self.context), path))
             except TaskError as exc:
                 self.problems += exc.problems
+            except Exception as exc:  # noqa: BLE001 - one unreadable file never stops the others
+                self.problems.append(f"{path}: cannot load: {type(exc).__name__}: {exc}")
+        for problem in self.problems:
+            if problem not in self._logged:
+                log.error("invalid task file, left out: %s", problem)
+        self._logged = set(self.problems)  # logged again only after it was fixed and came back
         return tasks
 
     def plan(self, task: MonitoringTask, now: datetime) -> datetime | None:
@@ -186,7 +193,11 @@ class Scheduler:
         now = self.clock.now()
         events = []
         for task, path in self.load():
-            events.append(self._consider(task, path, now))
+            try:
+                events.append(self._consider(task, path, now))
+            except Exception as exc:  # noqa: BLE001 - a task that cannot be planned never stops the others
+                log.exception("task %s (%s) not considered", task.id, path)
+                events.append(Event(task.id, "invalid", now, detail=f"{type(exc).__name__}: {exc}"))
         return events
 
     def _consider(self, task: MonitoringTask, path: Path, now: datetime) -> Event:

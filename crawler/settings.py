@@ -1,6 +1,7 @@
 """Scrapy settings for wangjian. Scrapy's own defaults are kept where they serve a
-monitoring crawl (concurrency, no download delay); everything specific is wired here so
-components stay small and replaceable."""
+monitoring crawl; politeness is stricter than Scrapy's (a monitoring crawl visits platforms
+it has no agreement with); everything specific is wired here so components stay small and
+replaceable."""
 
 from __future__ import annotations
 
@@ -16,9 +17,23 @@ FEED_EXPORT_ENCODING = "utf-8"
 
 # Robots are obeyed by default; a monitoring task may switch it off for its own crawl.
 ROBOTSTXT_OBEY = True
-USER_AGENT = (
-    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36 wangjian/0.1"
-)
+# The crawler says who it is: the project, and where a platform can reach the bureau running
+# it (WANGJIAN_CONTACT_URL, e.g. the bureau's page about its monitoring).
+CONTACT_URL = os.environ.get("WANGJIAN_CONTACT_URL", "")
+_CONTACT = f"; +{CONTACT_URL}" if CONTACT_URL else ""
+USER_AGENT = f"Mozilla/5.0 (compatible; wangjian/0.1; online-transaction monitoring{_CONTACT})"
+
+# Polite defaults for real platforms: few requests in flight per site, at least a second
+# between them, and AutoThrottle stretching the delay when the site answers slowly. A task
+# may tighten these (crawler.tasks.Politeness); crawls of the fixture platforms on this
+# machine use crawler.local_settings instead.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
 # Retries with backoff on server errors and throttling (see crawler.middlewares): the n-th
 # retry waits Retry-After when the server sent one, else BASE * 2**(n-1) seconds up to MAX.
@@ -28,7 +43,6 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 RETRY_BACKOFF_BASE = 0.5
 RETRY_BACKOFF_MAX = 30.0
 RETRY_AFTER_MAX = 120.0
-AUTOTHROTTLE_ENABLED = False  # available per task: -s AUTOTHROTTLE_ENABLED=1
 
 # Fetch start/end per attempt for evidence records; next to the downloader (after retry/redirect).
 # Charset repair sits below decompression (590) so it sees the decoded body.
@@ -56,6 +70,9 @@ MONGO_DATABASE = os.environ.get("WANGJIAN_DB", "wangjian")
 RULE_PACKS_DIR = os.environ.get("WANGJIAN_PACKS", "")
 RULE_PACKS: list[str] = []
 RULE_FAMILIES: list[str] = []
+# Seconds of rule scanning one document may take (a normal page takes milliseconds); past it
+# the hits found so far are kept and the page is counted in wangjian/detect/timed_out.
+DETECT_TIME_BUDGET = 5.0
 # Modules that register check kinds of their own (docs/adding-a-check.md), imported before
 # the packs are loaded.
 RULE_CHECK_MODULES: list[str] = []

@@ -18,6 +18,8 @@ import yaml
 from croniter import croniter
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
+from crawler import settings as project_settings
+
 SCHEMA_PATH = Path(__file__).parent / "task.schema.json"
 TASK_ID_RE = r"^TASK-\d{4}-\d{3,}$"
 FAMILY_RE = r"^[a-z]+\.[a-z_]+$"
@@ -129,8 +131,17 @@ class Target(_Model):
 
 
 class Politeness(_Model):
-    concurrency: int = Field(8, ge=1, le=64, title="并发请求数", description="requests in flight per platform")
-    delay: float = Field(0.0, ge=0, le=60, title="请求间隔(秒)", description="DOWNLOAD_DELAY, seconds")
+    """How gently a task's crawls treat the platform: a task may only be gentler than the
+    crawler's defaults (crawler/settings.py), never harder on a platform."""
+
+    concurrency: int | None = Field(
+        None, ge=1, le=project_settings.CONCURRENT_REQUESTS_PER_DOMAIN, title="并发请求数",
+        description="requests in flight per platform (default and most: the crawler's setting)",
+    )  # fmt: skip
+    delay: float | None = Field(
+        None, ge=project_settings.DOWNLOAD_DELAY, le=600, title="请求间隔(秒)",
+        description="seconds between requests to the platform (default and least: the crawler's setting)",
+    )  # fmt: skip
     robots: bool = Field(True, title="遵守 robots.txt")
 
 
@@ -216,12 +227,13 @@ class MonitoringTask(_Model):
     def crawl_settings(self) -> dict[str, Any]:
         """Scrapy settings this task sets for its crawls."""
         settings: dict[str, Any] = {
-            "CONCURRENT_REQUESTS": self.politeness.concurrency,
-            "CONCURRENT_REQUESTS_PER_DOMAIN": self.politeness.concurrency,
-            "DOWNLOAD_DELAY": self.politeness.delay,
             "ROBOTSTXT_OBEY": self.politeness.robots,
             "EVIDENCE_ALL_PAGES": self.evidence_all_pages,
         }
+        if self.politeness.concurrency is not None:
+            settings["CONCURRENT_REQUESTS_PER_DOMAIN"] = self.politeness.concurrency
+        if self.politeness.delay is not None:
+            settings["DOWNLOAD_DELAY"] = self.politeness.delay
         if self.content.families:
             settings["RULE_FAMILIES"] = ",".join(self.content.families)
         if self.content.packs:
@@ -288,9 +300,14 @@ def parse_task(text: str, source: str = "<task>", context: dict[str, Any] | None
 def load_task(path: Path | str, context: dict[str, Any] | None = None) -> MonitoringTask:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise TaskError([f"{path}:0: cannot read: {exc.strerror}"]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise TaskError([f"{path}: not UTF-8 (byte 0x{raw[exc.start]:02x} on line {line}); save it as UTF-8"]) from None
     return parse_task(text, str(path), context)
 
 

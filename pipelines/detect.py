@@ -1,22 +1,63 @@
-"""Stage 3: run the rule packs over the item's Document."""
+"""Stage 3: run the rule packs over the item's Document.
+
+Scanning is CPU work of a few milliseconds per page, but a huge page costs more, so it runs
+in one detection thread off the Twisted reactor: downloads and other items keep moving while
+a page is scanned. A single thread keeps the order in which items finish detection (the
+order they arrived) and never runs two scans of the shared rule set at once. Each document
+has a time budget (DETECT_TIME_BUDGET seconds); a scan that runs past it keeps the hits
+found so far and is counted in the `wangjian/detect/timed_out` stat and logged.
+"""
 
 from __future__ import annotations
 
 import functools
 import importlib
+import logging
 from pathlib import Path
 
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import threads
+from twisted.python.threadpool import ThreadPool
 
 from pipelines.envelope import Envelope
 from rules import RuleSet, load_ruleset
+from rules.boundary import on_boundaries
+from rules.budget import DetectionTimeout, time_budget
+from rules.document import Document
+from rules.hit import Hit
+
+log = logging.getLogger(__name__)
 
 
 @functools.cache
 def shared_ruleset(packs_dir: str = "") -> RuleSet:
     """One compiled rule set per process and packs directory: compiling the automaton and
-    loading jieba are the expensive parts, scanning is cheap."""
-    return load_ruleset(Path(packs_dir)) if packs_dir else load_ruleset()
+    loading jieba are the expensive parts, scanning is cheap. jieba's dictionary is loaded here
+    (by a first word-boundary test), so no document's time budget pays for it."""
+    ruleset = load_ruleset(Path(packs_dir)) if packs_dir else load_ruleset()
+    on_boundaries("处方药", 0, 3)
+    return ruleset
+
+
+@functools.cache
+def _detection_thread() -> ThreadPool:
+    """The process's one detection thread, stopped when the reactor shuts down."""
+    from twisted.internet import reactor  # not at import: importing it installs a reactor
+
+    pool = ThreadPool(minthreads=1, maxthreads=1, name="wangjian-detect")
+    pool.start()
+    reactor.addSystemEventTrigger("during", "shutdown", pool.stop)  # type: ignore[attr-defined]
+    return pool
+
+
+def scan_within_budget(ruleset: RuleSet, doc: Document, seconds: float | None) -> tuple[list[Hit], bool]:
+    """(hits, whether the budget ran out first)."""
+    with time_budget(seconds):
+        try:
+            return ruleset.scan(doc), False
+        except DetectionTimeout as exc:
+            return exc.hits, True
 
 
 class DetectPipeline:
@@ -29,20 +70,33 @@ class DetectPipeline:
         # A monitoring task may apply only some families or packs (its Annex A 内容).
         self.families = set(crawler.settings.getlist("RULE_FAMILIES"))
         self.packs = set(crawler.settings.getlist("RULE_PACKS"))
+        self.budget = crawler.settings.getfloat("DETECT_TIME_BUDGET") or None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DetectPipeline:
         return cls(crawler)
 
-    def process_item(self, envelope: Envelope) -> Envelope:
-        hits = self.ruleset.scan(envelope.document)
+    async def process_item(self, envelope: Envelope) -> Envelope:
+        from twisted.internet import reactor
+
+        doc = envelope.document
+        scan = threads.deferToThreadPool(
+            reactor, _detection_thread(), scan_within_budget, self.ruleset, doc, self.budget
+        )
+        hits, timed_out = await maybe_deferred_to_future(scan)
+        stats = self.crawler.stats
+        assert stats is not None
+        if timed_out:
+            stats.inc_value("wangjian/detect/timed_out")
+            log.error(
+                "detection timed out after %g s on %s (%s, %d characters): %d hit(s) kept, later rules not run",
+                self.budget, envelope.item.url, doc.id, sum(len(t) for t in doc.fields.values()), len(hits),
+            )  # fmt: skip
         if self.families:
             hits = [h for h in hits if h.family in self.families]
         if self.packs:
             hits = [h for h in hits if self.ruleset.rule(h.rule_id).pack in self.packs]
         envelope.hits = hits
-        stats = self.crawler.stats
-        assert stats is not None
         for hit in envelope.hits:
             stats.inc_value(f"wangjian/hits/{hit.family}")
         return envelope

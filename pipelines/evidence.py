@@ -16,7 +16,7 @@ from scrapy.crawler import Crawler
 
 from crawler.items import PageCapture
 from pipelines.envelope import Envelope
-from store.integrity import manifest_hash, manifest_sm3, sha256_hex, sm3_hex
+from store.integrity import evidence_key, manifest_hash, manifest_sm3, seal, sha256_hex, sm3_hex
 from store.models import Artifact, EvidenceRecord, collector_location
 
 __all__ = ["EvidencePipeline", "build_record", "capture_blobs", "headers_bytes", "manifest_hash", "sha256_hex"]
@@ -39,8 +39,15 @@ def capture_blobs(capture: PageCapture) -> list[tuple[str, bytes, str]]:
 
 
 def build_record(
-    capture: PageCapture, platform: str, target_id: str, task_id: str | None, job_id: str | None
+    capture: PageCapture,
+    platform: str,
+    target_id: str,
+    task_id: str | None,
+    job_id: str | None,
+    key: bytes | None = None,
 ) -> tuple[EvidenceRecord, dict[str, bytes]]:
+    """The evidence record of one capture, sealed (with an HMAC when `key` is given), and
+    its blobs by SHA-256."""
     blobs: dict[str, bytes] = {}
     artifacts = []
     for kind, data, media_type in capture_blobs(capture):
@@ -75,12 +82,14 @@ def build_record(
         manifest_sm3=manifest_sm3(artifacts),
         location=collector_location(),
     )
+    record.seal = seal(record, key)
     return record, blobs
 
 
 class EvidencePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self.key = evidence_key()  # read once: a crawl seals all its records alike
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> EvidencePipeline:
@@ -96,6 +105,7 @@ class EvidencePipeline:
                 envelope.document.id,
                 getattr(spider, "task_id", None),
                 getattr(spider, "job_id", None),
+                self.key,
             )
             records.append(record)
             envelope.evidence_blobs.update(blobs)

@@ -13,6 +13,7 @@ from pathlib import Path
 from string import Template
 from zoneinfo import ZoneInfo
 
+from store.database import Store
 from store.models import EvidenceRecord
 
 TEMPLATE = Path(__file__).parent / "templates" / "evidence_record.html"
@@ -60,11 +61,40 @@ def _hash_rows(record: EvidenceRecord) -> str:
     rows.append(f'<tr><td>清单（全部对象）</td><td>SHA-256</td><td class="hash">{record.manifest_sha256}</td></tr>')
     if record.manifest_sm3:
         rows.append(f'<tr><td>清单（全部对象）</td><td>SM3</td><td class="hash">{record.manifest_sm3}</td></tr>')
+    if record.seal is not None:
+        label = "提取记录（网址、重定向、状态、时间、平台、工具与方法、地点及清单）"
+        rows.append(f'<tr><td>{label}</td><td>SHA-256</td><td class="hash">{record.seal.sha256}</td></tr>')
+        if record.seal.sm3:
+            rows.append(f'<tr><td>{label}</td><td>SM3</td><td class="hash">{record.seal.sm3}</td></tr>')
+        if record.seal.hmac_sha256:
+            key = escape(record.seal.key_id or "")
+            rows.append(
+                f"<tr><td>{label}（机构密钥 {key}）</td><td>HMAC-SHA256</td>"
+                f'<td class="hash">{record.seal.hmac_sha256}</td></tr>'
+            )
     return "".join(rows)
 
 
-def render(record: EvidenceRecord, screenshot: bytes | None = None) -> str:
-    """The filled-in form; `screenshot` (PNG bytes) is embedded when given."""
+def _verification(problems: list[str] | None, keyed: bool) -> str:
+    """What was recomputed when this record was printed, and with what result."""
+    if problems is None:
+        return ""
+    checked = "各对象及清单的 SHA-256 与 SM3 校验值、提取记录校验值"
+    checked += "、以机构密钥计算的 HMAC" if keyed else "（未提供机构密钥，未核验 HMAC）"
+    found = "；".join(escape(p) for p in problems)
+    verdict = f"发现不一致：{found}。" if problems else "均与记录一致。"
+    return f'<p class="verified">打印本笔录时重新计算了{checked}，{verdict}</p>'
+
+
+def render(
+    record: EvidenceRecord,
+    screenshot: bytes | None = None,
+    problems: list[str] | None = None,
+    keyed: bool = False,
+) -> str:
+    """The filled-in form; `screenshot` (PNG bytes) is embedded when given. `problems` are
+    the mismatches found when the record was verified just before printing (None: not
+    verified), `keyed` whether the HMAC was part of that check."""
     artifact_rows = "".join(
         f"<tr><td>{n}</td><td>{escape(ARTIFACT_LABELS.get(a.kind, a.kind))}</td>"
         f"<td>{escape(a.media_type)}</td><td>{a.size:,}</td></tr>"
@@ -94,5 +124,22 @@ def render(record: EvidenceRecord, screenshot: bytes | None = None) -> str:
         "artifact_rows": artifact_rows,
         "screenshot": figure,
         "hash_rows": _hash_rows(record),
+        "verification": _verification(problems, keyed),
     }
     return Template(TEMPLATE.read_text(encoding="utf-8")).substitute(values)
+
+
+def render_verified(store: Store, record: EvidenceRecord, key: bytes | None) -> str:
+    """The form of a stored record, verified against the store just before printing (its
+    artifacts, manifest, seal and, with `key`, HMAC), with the outcome written on it."""
+    from gridfs.errors import GridFSError
+
+    from store.verify import check_record
+
+    problems = [f"{m.subject}: {m.problem}" for m in check_record(store, record, {}, key)]
+    shot = next((a for a in record.artifacts if a.kind == "screenshot"), None)
+    try:
+        image = store.read_artifact(shot.file_id) if shot else None
+    except GridFSError:
+        image = None  # reported among the problems
+    return render(record, image, problems, keyed=key is not None)

@@ -165,10 +165,11 @@ def render_annex_d(
     return Template((TEMPLATES / "annex_d.html").read_text(encoding="utf-8")).substitute(values)
 
 
-def render_annex_c(store: Store, clue_id: str, evidence_id: str | None = None) -> str:
+def render_annex_c(store: Store, clue_id: str, evidence_id: str | None = None, key: bytes | None = None) -> str:
     """电子数据证据提取笔录 (Annex C) of one of the clue's evidence records (default: the
-    newest), filled in by the evidence module's form."""
-    from reports.annex_c import render
+    newest), filled in by the evidence module's form and verified (with the evidence `key`
+    when given) as it is printed."""
+    from reports.annex_c import render_verified
 
     clue = load_clue(store, clue_id)
     cited = [ref["evidence_id"] for ref in clue.get("evidence") or []]
@@ -178,9 +179,9 @@ def render_annex_c(store: Store, clue_id: str, evidence_id: str | None = None) -
     record = next((r for r in records if evidence_id in (None, r.evidence_id)), None)
     if record is None:
         raise WorkflowError(f"clue {clue_id[:12]} has no stored evidence record")
-    shot = next((a for a in record.artifacts if a.kind == "screenshot"), None)
+    document = render_verified(store, record, key)
     store.log_access("record", [record.evidence_id], note=f"clue {clue_id}")
-    return render(record, store.read_artifact(shot.file_id) if shot else None)
+    return document
 
 
 def html_to_pdf(document: str, output: Path) -> None:

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from reports.cells import csv_row, xlsx_row
 from store.schema import as_json
 
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -57,7 +58,7 @@ def write_csv(clues: Iterable[dict[str, Any]], out: IO[str]) -> int:
     writer.writerow([label for _, label in COLUMNS])
     count = 0
     for row in _rows(clues):
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(csv_row(row))
         count += 1
     return count
 
@@ -78,7 +79,7 @@ def write_xlsx(clues: Iterable[dict[str, Any]], path: Path) -> int:
     sheet.append([label for _, label in COLUMNS])
     count = 0
     for row in _rows(clues):
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
         count += 1
     workbook.save(path)
     return count

@@ -9,6 +9,7 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
+from reports.cells import xlsx_row
 from reports.charts import PALETTE, bar_chart, line_chart
 from reports.report import BEIJING, Report
 from review.workflow import STATUS_LABELS
@@ -113,7 +114,7 @@ def _sheet(workbook: Any, title: str, headers: list[str], rows: list[list[Any]],
     ws = workbook.create_sheet(title)
     ws.append(headers)
     for row in rows:
-        ws.append([_cell(v) for v in row])
+        ws.append(xlsx_row(ws, [_cell(v) for v in row]))
     for i, header in enumerate(headers, 1):
         width = max([len(str(header)) * 2, *(len(str(r[i - 1])) for r in rows[:200])], default=8)
         ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, width + 2))
@@ -144,9 +145,9 @@ def write_xlsx(report: Report, path: Path) -> None:
         ["监测批次", len(report.trend)],
         ["说明", report.new_rule],
     ):
-        overview.append(row)
+        overview.append(xlsx_row(overview, row))
     for caveat in report.caveats:
-        overview.append(["注意", caveat])
+        overview.append(xlsx_row(overview, ["注意", caveat]))
     overview.column_dimensions["A"].width = 14
     overview.column_dimensions["B"].width = 60
     for n, (axis, heading, column) in enumerate(AXES, 1):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pydantic import ValidationError
 from pymongo import ReturnDocument
 
 from store.database import Store
@@ -76,9 +77,13 @@ def set_status(
     if not allowed(current, to):
         nexts = ", ".join(sorted(TRANSITIONS.get(current, ()))) or "none (final state)"
         raise WorkflowError(f"clue {clue_id[:12]} is {current!r}; cannot go to {to!r} (allowed: {nexts})")
-    entry = HistoryEntry.model_validate(
-        {"at": at or utcnow(), "from": current, "to": to, "by": by.strip(), "note": note or None}
-    )
+    try:
+        entry = HistoryEntry.model_validate(
+            {"at": at or utcnow(), "from": current, "to": to, "by": by.strip(), "note": note or None}
+        )
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise WorkflowError(f"--{'.'.join(str(p) for p in err['loc'])}: {err['msg']}") from None
     updated = store.clues.find_one_and_update(
         {"_id": clue_id, "status": stored},
         {"$set": {"status": to}, "$push": {"history": entry.model_dump(by_alias=True)}},

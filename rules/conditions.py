@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rules import budget
 from rules.model import Condition, When
 from rules.normalise import Normalised, NormalisedFields, normalise
 
@@ -129,6 +130,7 @@ def holds(cc: CompiledCondition, view: DocView) -> str | bool:
         for field in c.fields or list(view.doc.fields):
             if cc.gate is not None and view.scanned(field) and cc.gate not in view.gates.get(field, ()):
                 continue  # none of the literals the regex needs occurs in this field
+            budget.check()
             n = view.norm(field)
             if n is not None and cc.pattern.search(n.text):
                 return field

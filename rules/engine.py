@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rules import budget
 from rules.boundary import on_boundaries
 from rules.checks import Finding
 from rules.conditions import CompiledWhen, DocView, all_conditions, compile_when, evaluate
@@ -176,7 +177,16 @@ class RuleSet:
     # -- scanning ---------------------------------------------------------------------
 
     def scan(self, doc: Document, trace: Trace | None = None) -> list[Hit]:
-        """Every hit of every active rule on `doc`."""
+        """Every hit of every active rule on `doc`; inside `budget.time_budget()`, raises
+        budget.DetectionTimeout (with the hits found so far) once the budget is spent."""
+        hits: list[Hit] = []
+        try:
+            return self._scan(doc, trace, hits)
+        except budget.DetectionTimeout as exc:
+            exc.hits = hits
+            raise
+
+    def _scan(self, doc: Document, trace: Trace | None, hits: list[Hit]) -> list[Hit]:
         # Normalise every field and run the automaton once over them all first, so that
         # conditions on any field see its gates.
         names = [f for f, text in doc.fields.items() if text]
@@ -209,9 +219,9 @@ class RuleSet:
                     else:
                         gates.setdefault(names[i], set()).add(idx)
         candidates = [(names[i], normalised[i], kc, an) for i, (kc, an) in sorted(per_field.items()) if kc or an]
-        hits: list[Hit] = []
         for fname, n, keyword_cands, anchored in candidates:
             for idx in sorted(keyword_cands.keys() | anchored):
+                budget.check()
                 c = self._compiled[idx]
                 if not self._in_scope(c, fname, view, trace, n):
                     continue
@@ -225,6 +235,7 @@ class RuleSet:
             seen = set().union(*gates.values())
             structural = [c for c in structural if c.required_gates <= seen]
         for c in structural:
+            budget.check()
             hits += self._structural_hits(c, view, trace)
         return hits
 

@@ -1,4 +1,7 @@
-"""Semantic checks beyond the schema: things that load fine but are probably mistakes."""
+"""Semantic checks beyond the schema: things that load fine but are probably mistakes.
+
+What must never run (unsafe or empty-matching regexes, keywords that normalise to nothing)
+is refused by the loader itself (rules/loader.py), so `lint`, `scan` and crawls agree."""
 
 from __future__ import annotations
 
@@ -61,22 +64,15 @@ def lint(rs: RuleSet) -> list[str]:
         for word, n in counts.items():
             if n > 1:
                 out.append(f"warning {where}: keyword {word!r} listed {n} times (after normalisation)")
-            if not word:
-                out.append(f"error {where}: a keyword normalises to nothing")
         for k in rule.keywords:
             if normalise_term(k) != k:
                 out.append(f"warning {where}: keyword {k!r} is matched as {normalise_term(k)!r}")
         for ex in rule.exclude:
             rx = re.compile(ex.pattern)
-            if rx.fullmatch(""):
-                out.append(f"error {where}: exclusion {ex.pattern!r} matches the empty string")
             for word in counts:
                 m = rx.search(word)
                 if ex.window == 0 and m and m.group(0) == word and ex.severity is None:
                     out.append(f"error {where}: keyword {word!r} is always removed by exclusion {ex.pattern!r}")
-        for p in rule.patterns:
-            if re.compile(p).fullmatch(""):
-                out.append(f"error {where}: pattern {p!r} matches the empty string")
         if not any(b.verified for b in rule.legal_basis):
             out.append(f"warning {where}: no legal basis is verified against the full text")
     missing = FAMILIES - rs.families

@@ -11,6 +11,8 @@ import yaml
 from pydantic import ValidationError
 
 from rules.model import PackFile, PackInfo, Rule
+from rules.normalise import normalise_term
+from rules.regex_safety import UnsafeRegex, check_pattern
 
 #: Keys the loader fills in; authors must not write them.
 _DERIVED = ("pack", "pack_version", "pack_sha256")
@@ -68,25 +70,35 @@ def _rule_id(data: Any, loc: tuple[Any, ...]) -> str | None:
 
 
 def _compile_check(path: Path, root: yaml.Node, pack: PackFile) -> None:
-    """Every regex in the pack must compile; errors point at the offending line."""
+    """Every regex in the pack must compile, be safe from catastrophic backtracking and,
+    where it finds text, not match the empty string; every keyword must keep some text
+    after normalisation. Errors point at the offending line."""
     for i, rule in enumerate(pack.rules):
-        regexes: list[tuple[tuple[Any, ...], str]] = []
-        regexes += [(("rules", i, "patterns", j), p) for j, p in enumerate(rule.patterns)]
-        regexes += [(("rules", i, "exclude", j, "pattern"), e.pattern) for j, e in enumerate(rule.exclude)]
+        # (location, pattern, whether an empty match would make it fire everywhere)
+        regexes: list[tuple[tuple[Any, ...], str, bool]] = []
+        regexes += [(("rules", i, "patterns", j), p, True) for j, p in enumerate(rule.patterns)]
+        regexes += [(("rules", i, "exclude", j, "pattern"), e.pattern, True) for j, e in enumerate(rule.exclude)]
         if rule.when:
             for part in ("all_of", "any_of", "none_of"):
                 for j, cond in enumerate(getattr(rule.when, part)):
                     for key in ("pattern", "option"):
                         value = getattr(cond, key)
                         if value is not None:
-                            regexes.append((("rules", i, "when", part, j, key), value))
+                            regexes.append((("rules", i, "when", part, j, key), value, key == "pattern"))
         if rule.check is not None:
-            regexes += [(("rules", i, "check", key), value) for key, value in rule.check.regexes().items()]
-        for loc, pattern in regexes:
+            regexes += [(("rules", i, "check", key), value, False) for key, value in rule.check.regexes().items()]
+        for loc, pattern, finds_text in regexes:
             try:
-                re.compile(pattern)
-            except re.error as exc:
+                compiled = re.compile(pattern)
+                check_pattern(pattern)
+            except (re.error, UnsafeRegex) as exc:
                 raise PackError(path, _node_line(root, loc), rule.id, f"bad regex {pattern!r}: {exc}") from exc
+            if finds_text and compiled.fullmatch(""):
+                raise PackError(path, _node_line(root, loc), rule.id, f"regex {pattern!r} matches the empty string")
+        for j, keyword in enumerate(rule.keywords):
+            if not normalise_term(keyword):
+                loc = ("rules", i, "keywords", j)
+                raise PackError(path, _node_line(root, loc), rule.id, f"keyword {keyword!r} normalises to nothing")
 
 
 def load_pack(path: Path) -> tuple[PackInfo, list[Rule]]:

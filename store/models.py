@@ -50,6 +50,19 @@ def collector_location() -> CaptureLocation:
     return CaptureLocation(host=socket.gethostname(), user=user)
 
 
+class EvidenceSeal(BaseModel):
+    """Integrity of the whole record: its metadata (URLs, redirects, times, status, platform,
+    capture tool and method, place) and artifact list, hashed in a canonical form; with the
+    bureau's evidence key also an HMAC, which a consistent re-hash without the key cannot forge."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sha256: str
+    sm3: str | None = None
+    hmac_sha256: str | None = None
+    key_id: str | None = None  # which evidence key made the HMAC (a hash of the key, never the key)
+
+
 class EvidenceRecord(BaseModel):
     """One page capture as electronic evidence (GB/T 37919; DB5109/T15 Annex C)."""
 
@@ -73,6 +86,7 @@ class EvidenceRecord(BaseModel):
     manifest_sha256: str  # 完整性校验值 over the artifact hashes
     manifest_sm3: str | None = None  # the same manifest hashed with SM3
     location: CaptureLocation | None = None
+    seal: EvidenceSeal | None = None  # over every field above (store/integrity.py)
     stored_at: datetime | None = None  # when the record was written to the evidence store
 
 
@@ -131,14 +145,19 @@ class EvidenceRef(BaseModel):
     kinds: list[str]
 
 
+#: A name or department fits easily; a pasted document does not belong in `by`.
+BY_MAX_LENGTH = 100
+NOTE_MAX_LENGTH = 4000
+
+
 class HistoryEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     at: datetime
     from_: ClueStatus | None = Field(alias="from")
     to: ClueStatus
-    by: str
-    note: str | None = None
+    by: str = Field(min_length=1, max_length=BY_MAX_LENGTH, description="officer or department")
+    note: str | None = Field(None, max_length=NOTE_MAX_LENGTH)
 
 
 class Clue(BaseModel):

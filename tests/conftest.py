@@ -19,6 +19,10 @@ from store.embedded_mongo import EmbeddedMongo
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Every crawl in the tests (in this process and in the subprocesses it starts) goes to the
+# fixture platforms on 127.0.0.1: no politeness delays there (see crawler/local_settings.py).
+os.environ["SCRAPY_SETTINGS_MODULE"] = "crawler.local_settings"
+
 
 @pytest.fixture(scope="session")
 def mongo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedMongo]:

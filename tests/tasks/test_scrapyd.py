@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from crawler.local_settings import LOCAL_PLATFORM_SETTINGS
 from crawler.scrapyd import ScrapydClient
 from store.database import Store
 from tests.tasks.conftest import ROOT, write_task
@@ -25,6 +26,8 @@ def test_deploy_schedule_and_clues_land(store: Store, scrapyd_url: str, fixture_
     uri = f"mongodb://{host}:{port}/"
     cmd = [sys.executable, "-m", "cli", "task", "run", str(task), "--db", store.db.name,
            "--scrapyd", scrapyd_url, "--job-id", "JOB-SCRAPYD-1", "-s", f"MONGO_URI={uri}"]  # fmt: skip
+    for name, value in LOCAL_PLATFORM_SETTINGS.items():  # scrapyd runs the deployed project settings
+        cmd += ["-s", f"{name}={value}"]
     proc = subprocess.run(cmd, cwd=ROOT, env={**os.environ, "MONGO_URI": uri}, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "jd scheduled on scrapyd as " in proc.stdout

@@ -96,7 +96,7 @@ def test_crawl_arguments_and_settings() -> None:
             targets=[{"platform": "jd", "shop_urls": ["http://h/jd/shop/1.html"], "product_urls": ["http://h/jd/2.html"],
                       "base_url": "http://h/jd", "search_keywords": ["面霜", "药"]}],
             content={"families": ["ad.absolute"]},
-            politeness={"concurrency": 2, "delay": 0.5, "robots": False},
+            politeness={"concurrency": 1, "delay": 2.5, "robots": False},
             evidence_all_pages=True,
         )
     )  # fmt: skip
@@ -105,7 +105,7 @@ def test_crawl_arguments_and_settings() -> None:
                     "keywords": "面霜,药", "base_url": "http://h/jd", "job_id": "JOB-1"}  # fmt: skip
     settings = task.crawl_settings()
     assert settings["RULE_FAMILIES"] == "ad.absolute" and settings["ROBOTSTXT_OBEY"] is False
-    assert settings["CONCURRENT_REQUESTS"] == 2 and settings["DOWNLOAD_DELAY"] == 0.5
+    assert settings["CONCURRENT_REQUESTS_PER_DOMAIN"] == 1 and settings["DOWNLOAD_DELAY"] == 2.5
     assert settings["EVIDENCE_ALL_PAGES"] is True
 
 
