@@ -15,15 +15,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rules.boundary import on_boundaries
+from rules.category import GENERIC, CategoryGuess, CategoryInference
 from rules.checks import Finding, option_findings, price_findings, uscc_findings
 from rules.conditions import CompiledWhen, DocView, all_conditions, compile_when, evaluate
 from rules.document import Document
 from rules.hit import Hit
+from rules.lexicon import Lexicon, Match
 from rules.literals import required_literals
-from rules.loader import load_packs
+from rules.loader import load_packs, visible_lexicons
 from rules.matcher import KeywordMatcher
 from rules.model import OptionCheck, PackInfo, PriceCheck, Rule, UsccCheck
-from rules.normalize import Normalised, normalise_all, normalise_term
+from rules.normalize import Normalised, NormalisedFields, normalise_all, normalise_term
 
 PACKS_DIR = Path(__file__).parent / "packs"
 #: Extra characters searched on each side of a candidate for exclusion patterns.
@@ -108,9 +110,12 @@ def _compile(rule: Rule, index: int) -> _Compiled:
 class RuleSet:
     """Loaded packs, ready to scan documents."""
 
-    def __init__(self, packs: list[PackInfo], rules: list[Rule]) -> None:
+    def __init__(self, packs: list[PackInfo], rules: list[Rule], lexicons: dict[str, Lexicon] | None = None) -> None:
         self.packs = packs
         self.rules = rules
+        #: the lexicons the packs were expanded with (what `lexicon_entries` explains hits by)
+        self.lexicons = lexicons or {}
+        self.categories = CategoryInference.load(self.lexicons) if self.lexicons else None
         self._by_id = {r.id: r for r in rules}
         active = [r for r in rules if r.status != "deprecated"]
         self._compiled = [_compile(r, i) for i, r in enumerate(active)]
@@ -168,6 +173,11 @@ class RuleSet:
                 out.append((start, end, rules))
         return out
 
+    def lexicon_entries(self, rule_id: str, term: str) -> list[Match]:
+        """The lexicon entries (with their sources) behind a hit of `rule_id` on `term`."""
+        n = normalise_term(term)
+        return [m for lex_id in self.rule(rule_id).lexicons if lex_id in self.lexicons for m in self.lexicons[lex_id].lookup(n)]
+
     def rule(self, rule_id: str) -> Rule:
         try:
             return self._by_id[rule_id]
@@ -178,15 +188,35 @@ class RuleSet:
 
     def scan(self, doc: Document, trace: Trace | None = None) -> list[Hit]:
         """Every hit of every active rule on `doc`."""
+        return self.scan_with_category(doc, trace)[0]
+
+    def categorise(self, doc: Document) -> CategoryGuess:
+        """The category the rules apply to `doc` with, and its evidence (rules/category.py)."""
+        names = [f for f, text in doc.fields.items() if text]
+        return self._category(doc, names, normalise_all([doc.fields[f] for f in names]) if names else None)
+
+    def _category(self, doc: Document, names: list[str], normalised: NormalisedFields | None) -> CategoryGuess:
+        if self.categories is None or (doc.category is not None and doc.category != GENERIC):
+            return CategoryGuess(doc.category, "document" if doc.category else "unknown")
+        norm = {name: normalised[i] for i, name in enumerate(names)} if normalised is not None else {}
+        return self.categories.infer(doc, norm)
+
+    def scan_with_category(self, doc: Document, trace: Trace | None = None) -> tuple[list[Hit], CategoryGuess]:
+        """Every hit on `doc`, and the category they were judged under."""
         # Normalise every field and run the automaton once over them all first, so that
         # conditions on any field see its gates.
         names = [f for f, text in doc.fields.items() if text]
         if not names:
-            view = DocView(doc)
-            return [h for c in self._structural_rules(doc, view, trace) for h in self._structural_hits(c, view, trace)]
+            guess = self._category(doc, names, None)
+            view = DocView(doc, category=guess.name)
+            hits = [h for c in self._structural_rules(doc, view, trace) for h in self._structural_hits(c, view, trace)]
+            return hits, guess
         normalised = normalise_all([doc.fields[f] for f in names])
+        guess = self._category(doc, names, normalised)
+        if trace is not None and guess.source == "inferred":
+            trace("-", guess.field or "-", guess.term or "", "category", f"{guess.name} from {guess.evidence}")
         gates: dict[str, set[int]] = {}
-        view = DocView(doc, normalised, names, gates)
+        view = DocView(doc, normalised, names, gates, category=guess.name)
         per_field: dict[int, tuple[dict[int, list[tuple[int, int]]], set[int]]] = {}
         found = self._matcher.find(normalised.joined)
         if found:
@@ -227,7 +257,7 @@ class RuleSet:
             structural = [c for c in structural if c.required_gates <= seen]
         for c in structural:
             hits += self._structural_hits(c, view, trace)
-        return hits
+        return hits, guess
 
     def _structural_rules(
         self, doc: Document, view: DocView, trace: Trace | None, names: list[str] | None = None
@@ -391,5 +421,7 @@ def _may_apply(c: _Compiled, kind: str, category: str) -> bool:
 
 def load_ruleset(packs_dir: Path | None = None) -> RuleSet:
     """Load every pack of `packs_dir` (default: the shipped packs); raises PackError."""
-    infos, rules = load_packs(Path(packs_dir) if packs_dir is not None else PACKS_DIR)
-    return RuleSet(infos, rules)
+    directory = Path(packs_dir) if packs_dir is not None else PACKS_DIR
+    lexicons = visible_lexicons(directory) if directory.is_dir() else {}
+    infos, rules = load_packs(directory, lexicons)
+    return RuleSet(infos, rules, lexicons)

@@ -1,0 +1,99 @@
+"""What kind of product a page sells, when the crawl could not say.
+
+The claims a page may make depend on the product: an indication is lawful on a drug page
+and unlawful on a tea, a function claim is lawful on a registered 保健食品 and unlawful on
+an ordinary food. Spiders give a category when the platform's category path tells it; when
+it is missing (or only the generic 普通商品), the page itself usually does: a registration
+or filing number, a statutory mark (蓝帽子, OTC), or the product's name. The signals are
+data (`rules/categories.yaml`, with vocabularies from `rules/lexicons/`); the first one
+that holds decides, and the clue records which one it was.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from rules.document import Category, Document
+from rules.lexicon import Lexicon, expand_pattern
+from rules.model import TextField
+from rules.normalize import Normalised, normalise
+
+SIGNALS_FILE = Path(__file__).parent / "categories.yaml"
+#: A category a spider set that the page's own registration number may correct.
+GENERIC = "普通商品"
+
+
+class Signal(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    category: Category
+    evidence: str = Field(description="what the signal is, for the clue (药品批准文号, 商品名称 …)")
+    pattern: str
+    fields: list[TextField] | None = Field(default=None, description="fields searched; null: every text field")
+
+
+class SignalsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    signals: list[Signal] = Field(min_length=1)
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryGuess:
+    """The category rules use for a document and where it came from."""
+
+    name: str | None
+    #: "document" (given by the crawl), or the evidence text of the signal that decided it
+    source: Literal["document", "inferred", "unknown"]
+    evidence: str | None = None
+    field: str | None = None
+    term: str | None = None
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"name": self.name, "source": self.source, "evidence": self.evidence, "field": self.field, "term": self.term}
+
+
+@dataclass(slots=True)
+class _Compiled:
+    signal: Signal
+    regex: re.Pattern[str]
+
+
+class CategoryInference:
+    def __init__(self, signals: list[Signal], lexicons: dict[str, Lexicon]) -> None:
+        used: set[str] = set()
+        self._signals = [_Compiled(s, re.compile(expand_pattern(s.pattern, lexicons, used))) for s in signals]
+        self.lexicons = sorted(used)
+
+    @classmethod
+    def load(cls, lexicons: dict[str, Lexicon], path: Path = SIGNALS_FILE) -> CategoryInference:
+        data = SignalsFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return cls(data.signals, lexicons)
+
+    def infer(self, doc: Document, norm: dict[str, Normalised] | None = None) -> CategoryGuess:
+        """The document's category: its own unless missing or generic, else the first signal
+        found on the page, else unknown (a generic category stays when nothing overrides it)."""
+        given = doc.category
+        if given is not None and given != GENERIC:
+            return CategoryGuess(given, "document")
+        texts = norm if norm is not None else {f: normalise(t) for f, t in doc.fields.items() if t}
+        for c in self._signals:
+            if given == GENERIC and c.signal.evidence == "商品名称":
+                break  # a name does not overrule the platform's category, a registration does
+            for field in c.signal.fields or list(texts):
+                n = texts.get(field)
+                if n is None:
+                    continue
+                m = c.regex.search(n.text)
+                if m:
+                    a, b = n.span(m.start(), m.end())
+                    return CategoryGuess(c.signal.category, "inferred", c.signal.evidence, field, n.original[a:b])
+        if given is not None:
+            return CategoryGuess(given, "document")
+        return CategoryGuess(None, "unknown")
