@@ -56,7 +56,13 @@ class CategoryGuess:
     term: str | None = None
 
     def as_dict(self) -> dict[str, str | None]:
-        return {"name": self.name, "source": self.source, "evidence": self.evidence, "field": self.field, "term": self.term}
+        return {
+            "name": self.name,
+            "source": self.source,
+            "evidence": self.evidence,
+            "field": self.field,
+            "term": self.term,
+        }
 
 
 @dataclass(slots=True)

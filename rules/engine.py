@@ -176,7 +176,12 @@ class RuleSet:
     def lexicon_entries(self, rule_id: str, term: str) -> list[Match]:
         """The lexicon entries (with their sources) behind a hit of `rule_id` on `term`."""
         n = normalise_term(term)
-        return [m for lex_id in self.rule(rule_id).lexicons if lex_id in self.lexicons for m in self.lexicons[lex_id].lookup(n)]
+        return [
+            m
+            for lex_id in self.rule(rule_id).lexicons
+            if lex_id in self.lexicons
+            for m in self.lexicons[lex_id].lookup(n)
+        ]
 
     def rule(self, rule_id: str) -> Rule:
         try:

@@ -181,9 +181,7 @@ def visible_lexicons(packs_dir: Path) -> dict[str, Lexicon]:
         raise PackError(packs_dir, None, None, str(exc)) from exc
 
 
-def load_packs(
-    packs_dir: Path, lexicons: dict[str, Lexicon] | None = None
-) -> tuple[list[PackInfo], list[Rule]]:
+def load_packs(packs_dir: Path, lexicons: dict[str, Lexicon] | None = None) -> tuple[list[PackInfo], list[Rule]]:
     """Load every *.yaml pack of a directory; duplicate rule or pack ids are errors."""
     if not packs_dir.is_dir():
         raise PackError(packs_dir, None, None, "packs directory not found")
