@@ -93,6 +93,17 @@ def _compile_check(path: Path, root: yaml.Node, pack: PackFile) -> None:
                 raise PackError(path, _node_line(root, loc), rule.id, f"bad regex {pattern!r}: {exc}") from exc
 
 
+def _flatten_term_lists(data: dict[str, Any]) -> None:
+    """A YAML alias of a shared list inside a keyword list (`[*disease_claims, …]`) nests
+    it one level: flatten keywords, anchors and patterns so packs can combine lists."""
+    for rule in data.get("rules") or []:
+        if isinstance(rule, dict):
+            for key in ("keywords", "anchors", "patterns"):
+                items = rule.get(key)
+                if isinstance(items, list) and any(isinstance(i, list) for i in items):
+                    rule[key] = [x for i in items for x in (i if isinstance(i, list) else [i])]
+
+
 def _expand_lexicons(path: Path, root: yaml.Node, pack: PackFile, lexicons: dict[str, Lexicon]) -> None:
     """Replace `{lexicon:ID}` references in keywords, anchors and regexes by the lexicon's
     terms; an unknown lexicon or group is an error at the rule's line."""
@@ -136,6 +147,7 @@ def load_pack(path: Path, lexicons: dict[str, Lexicon] | None = None) -> tuple[P
                 if key in rule:
                     loc = ("rules", i, key)
                     raise PackError(path, _node_line(root, loc), _rule_id(data, loc), f"{key} is set by the loader")
+    _flatten_term_lists(data)
     try:
         pack = PackFile.model_validate(data)
     except ValidationError as exc:
