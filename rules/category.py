@@ -79,7 +79,8 @@ class CategoryInference:
 
     @classmethod
     def load(cls, lexicons: dict[str, Lexicon], path: Path = SIGNALS_FILE) -> CategoryInference:
-        data = SignalsFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = SignalsFile.model_validate(yaml.load(path.read_text(encoding="utf-8"), Loader=loader))  # noqa: S506
         return cls(data.signals, lexicons)
 
     def infer(self, doc: Document, norm: dict[str, Normalised] | None = None) -> CategoryGuess:

@@ -9,13 +9,15 @@ structural rules, gated by cheap conditions first). bench/bench_rules.py measure
 from __future__ import annotations
 
 import re
+import time
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rules import cache as rules_cache
 from rules.boundary import on_boundaries
-from rules.category import GENERIC, CategoryGuess, CategoryInference
+from rules.category import GENERIC, SIGNALS_FILE, CategoryGuess, CategoryInference
 from rules.checks import Finding, option_findings, price_findings, uscc_findings
 from rules.conditions import CompiledWhen, DocView, all_conditions, compile_when, evaluate
 from rules.document import Document
@@ -116,6 +118,8 @@ class RuleSet:
         #: the lexicons the packs were expanded with (what `lexicon_entries` explains hits by)
         self.lexicons = lexicons or {}
         self.categories = CategoryInference.load(self.lexicons) if self.lexicons else None
+        #: how long `load_ruleset` took (CPU seconds) and whether it read the compiled cache
+        self.load_stats: dict[str, float | bool] = {}
         self._by_id = {r.id: r for r in rules}
         active = [r for r in rules if r.status != "deprecated"]
         self._compiled = [_compile(r, i) for i, r in enumerate(active)]
@@ -427,6 +431,16 @@ def _may_apply(c: _Compiled, kind: str, category: str) -> bool:
 def load_ruleset(packs_dir: Path | None = None) -> RuleSet:
     """Load every pack of `packs_dir` (default: the shipped packs); raises PackError."""
     directory = Path(packs_dir) if packs_dir is not None else PACKS_DIR
-    lexicons = visible_lexicons(directory) if directory.is_dir() else {}
-    infos, rules = load_packs(directory, lexicons)
-    return RuleSet(infos, rules, lexicons)
+    started = time.process_time()
+    cache_key = rules_cache.key(directory, SIGNALS_FILE) if directory.is_dir() else None
+    cached = rules_cache.load(cache_key) if cache_key else None
+    if cached is not None:
+        infos, rules, lexicons = cached
+    else:
+        lexicons = visible_lexicons(directory) if directory.is_dir() else {}
+        infos, rules = load_packs(directory, lexicons)
+        if cache_key:
+            rules_cache.store(cache_key, (infos, rules, lexicons))
+    rs = RuleSet(infos, rules, lexicons)
+    rs.load_stats = {"cpu_seconds": time.process_time() - started, "cached": cached is not None}
+    return rs

@@ -139,7 +139,7 @@ class Lexicon:
 def load_lexicon(path: Path) -> Lexicon:
     raw = path.read_bytes()
     try:
-        data: Any = yaml.safe_load(raw.decode("utf-8"))
+        data: Any = yaml.load(raw.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
         parsed = LexiconFile.model_validate(data)
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
         raise LexiconError(f"{path}: cannot read lexicon: {exc}") from exc
