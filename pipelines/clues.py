@@ -77,7 +77,7 @@ def target_of(envelope: Envelope, shops: ShopDirectory | None = None) -> Target:
     uscc, region = shops.lookup(item.platform, item.shop_id) if shops else (None, None)
     return Target(
         kind="product", platform=item.platform, shop_id=item.shop_id, shop_name=item.shop_name,
-        item_id=item.item_id, url=item.url, uscc=uscc, region=region,
+        item_id=item.item_id, url=item.url, uscc=uscc, region=region, category=envelope.category,
     )  # fmt: skip
 
 

@@ -30,7 +30,7 @@ class DetectPipeline:
         return cls(crawler)
 
     def process_item(self, envelope: Envelope) -> Envelope:
-        hits = self.ruleset.scan(envelope.document)
+        hits, envelope.category = self.ruleset.scan_with_category(envelope.document)
         if self.families:
             hits = [h for h in hits if h.family in self.families]
         if self.packs:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from crawler.items import ProductItem, ShopItem
 from pipelines.models import EvidenceRecord
+from rules.category import CategoryGuess
 from rules.document import Document
 from rules.hit import Hit
 
@@ -24,3 +25,5 @@ class Envelope(BaseModel):
     # they must be stored; never serialised.
     evidence_blobs: dict[str, bytes] = Field(default_factory=dict, exclude=True, repr=False)
     hits: list[Hit] = Field(default_factory=list)
+    #: the category the rules judged the document under (given, or read from the page)
+    category: CategoryGuess | None = None

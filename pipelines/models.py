@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from rules.category import CategoryGuess
+
 ClueStatus = Literal["new", "review", "confirmed", "dismissed", "transferred", "closed"]
 
 
@@ -97,6 +99,9 @@ class Target(BaseModel):
     url: str
     uscc: str | None = None
     region: Region | None = None
+    #: what kind of product the rules judged the page as, and the evidence (a registration
+    #: number, a mark, the product name) when it was read from the page
+    category: CategoryGuess | None = None
 
 
 class ClueHit(BaseModel):

@@ -44,25 +44,22 @@ class SignalsFile(BaseModel):
     signals: list[Signal] = Field(min_length=1)
 
 
-@dataclass(frozen=True, slots=True)
-class CategoryGuess:
-    """The category rules use for a document and where it came from."""
+class CategoryGuess(BaseModel):
+    """The category rules judged a document under, and where it came from (on every clue
+    as `target.category` and on every `wangjian rules scan` line as `category`)."""
 
-    name: str | None
-    #: "document" (given by the crawl), or the evidence text of the signal that decided it
-    source: Literal["document", "inferred", "unknown"]
-    evidence: str | None = None
-    field: str | None = None
-    term: str | None = None
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str | None = Field(description="a Document category, or null when unknown")
+    source: Literal["document", "inferred", "unknown"] = Field(
+        description="document: given by the crawl; inferred: read from the page; unknown: neither"
+    )
+    evidence: str | None = Field(default=None, description="the kind of signal that decided (药品批准文号, 商品名称 …)")
+    field: str | None = Field(default=None, description="the text field the signal was found in")
+    term: str | None = Field(default=None, description="the text of the signal as the page shows it")
 
     def as_dict(self) -> dict[str, str | None]:
-        return {
-            "name": self.name,
-            "source": self.source,
-            "evidence": self.evidence,
-            "field": self.field,
-            "term": self.term,
-        }
+        return self.model_dump()
 
 
 @dataclass(slots=True)
@@ -88,7 +85,7 @@ class CategoryInference:
         found on the page, else unknown (a generic category stays when nothing overrides it)."""
         given = doc.category
         if given is not None and given != GENERIC:
-            return CategoryGuess(given, "document")
+            return CategoryGuess(name=given, source="document")
         texts = norm if norm is not None else {f: normalise(t) for f, t in doc.fields.items() if t}
         for c in self._signals:
             if given == GENERIC and c.signal.evidence == "商品名称":
@@ -100,7 +97,13 @@ class CategoryInference:
                 m = c.regex.search(n.text)
                 if m:
                     a, b = n.span(m.start(), m.end())
-                    return CategoryGuess(c.signal.category, "inferred", c.signal.evidence, field, n.original[a:b])
+                    return CategoryGuess(
+                        name=c.signal.category,
+                        source="inferred",
+                        evidence=c.signal.evidence,
+                        field=field,
+                        term=n.original[a:b],
+                    )
         if given is not None:
-            return CategoryGuess(given, "document")
-        return CategoryGuess(None, "unknown")
+            return CategoryGuess(name=given, source="document")
+        return CategoryGuess(name=None, source="unknown")

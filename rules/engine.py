@@ -206,7 +206,7 @@ class RuleSet:
 
     def _category(self, doc: Document, names: list[str], normalised: NormalisedFields | None) -> CategoryGuess:
         if self.categories is None or (doc.category is not None and doc.category != GENERIC):
-            return CategoryGuess(doc.category, "document" if doc.category else "unknown")
+            return CategoryGuess(name=doc.category, source="document" if doc.category else "unknown")
         norm = {name: normalised[i] for i, name in enumerate(names)} if normalised is not None else {}
         return self.categories.infer(doc, norm)
 
