@@ -12,6 +12,7 @@ that holds decides, and the clue records which one it was.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -63,15 +64,17 @@ class CategoryGuess(BaseModel):
 
 
 @dataclass(slots=True)
-class _Compiled:
+class CompiledSignal:
     signal: Signal
     regex: re.Pattern[str]
+    #: id of the literal set gating `regex` in the engine's automaton (None: always search)
+    gate: int | None = None
 
 
 class CategoryInference:
     def __init__(self, signals: list[Signal], lexicons: dict[str, Lexicon]) -> None:
         used: set[str] = set()
-        self._signals = [_Compiled(s, re.compile(expand_pattern(s.pattern, lexicons, used))) for s in signals]
+        self.signals = [CompiledSignal(s, re.compile(expand_pattern(s.pattern, lexicons, used))) for s in signals]
         self.lexicons = sorted(used)
 
     @classmethod
@@ -80,18 +83,30 @@ class CategoryInference:
         data = SignalsFile.model_validate(yaml.load(path.read_text(encoding="utf-8"), Loader=loader))  # noqa: S506
         return cls(data.signals, lexicons)
 
-    def infer(self, doc: Document, norm: dict[str, Normalised] | None = None) -> CategoryGuess:
+    def infer(
+        self,
+        doc: Document,
+        norm: dict[str, Normalised] | Callable[[str], Normalised | None] | None = None,
+        gates: dict[str, set[int]] | None = None,
+        names: list[str] | None = None,
+    ) -> CategoryGuess:
         """The document's category: its own unless missing or generic, else the first signal
         found on the page, else unknown (a generic category stays when nothing overrides it)."""
         given = doc.category
         if given is not None and given != GENERIC:
             return CategoryGuess(name=given, source="document")
-        texts = norm if norm is not None else {f: normalise(t) for f, t in doc.fields.items() if t}
-        for c in self._signals:
+        if callable(norm):
+            get, fields = norm, names or []
+        else:
+            texts = norm if norm is not None else {f: normalise(t) for f, t in doc.fields.items() if t}
+            get, fields = texts.get, list(texts)
+        for c in self.signals:
             if given == GENERIC and c.signal.evidence == "商品名称":
                 break  # a name does not overrule the platform's category, a registration does
-            for field in c.signal.fields or list(texts):
-                n = texts.get(field)
+            for field in c.signal.fields or fields:
+                if gates is not None and c.gate is not None and c.gate not in gates.get(field, ()):
+                    continue  # none of the literals the signal needs occurs in this field
+                n = get(field)
                 if n is None:
                     continue
                 m = c.regex.search(n.text)

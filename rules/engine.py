@@ -153,6 +153,11 @@ class RuleSet:
             c.required_gates = frozenset(
                 cc.gate for cc in (c.when.all_of if c.when else []) if cc.gate is not None and cc.spec.attribute is None
             )
+        if self.categories is not None:
+            for signal in self.categories.signals:
+                literals = required_literals(signal.regex.pattern)
+                if literals:
+                    signal.gate = gates.setdefault(literals, len(gates))
         return [(lit, (gate, _GATE)) for literals, gate in gates.items() for lit in literals]
 
     @property
@@ -204,11 +209,21 @@ class RuleSet:
         names = [f for f, text in doc.fields.items() if text]
         return self._category(doc, names, normalise_all([doc.fields[f] for f in names]) if names else None)
 
-    def _category(self, doc: Document, names: list[str], normalised: NormalisedFields | None) -> CategoryGuess:
+    def _category(
+        self,
+        doc: Document,
+        names: list[str],
+        normalised: NormalisedFields | None,
+        gates: dict[str, set[int]] | None = None,
+    ) -> CategoryGuess:
+        """`gates`: the gate ids the automaton saw per field (a signal whose literals did not
+        occur in a field is not searched there); None when the automaton has not run."""
         if self.categories is None or (doc.category is not None and doc.category != GENERIC):
             return CategoryGuess(name=doc.category, source="document" if doc.category else "unknown")
-        norm = {name: normalised[i] for i, name in enumerate(names)} if normalised is not None else {}
-        return self.categories.infer(doc, norm)
+        if normalised is None:
+            return self.categories.infer(doc, {}, gates)
+        index = {name: i for i, name in enumerate(names)}
+        return self.categories.infer(doc, lambda f: normalised[index[f]] if f in index else None, gates, names)
 
     def scan_with_category(self, doc: Document, trace: Trace | None = None) -> tuple[list[Hit], CategoryGuess]:
         """Every hit on `doc`, and the category they were judged under."""
@@ -221,11 +236,7 @@ class RuleSet:
             hits = [h for c in self._structural_rules(doc, view, trace) for h in self._structural_hits(c, view, trace)]
             return hits, guess
         normalised = normalise_all([doc.fields[f] for f in names])
-        guess = self._category(doc, names, normalised)
-        if trace is not None and guess.source == "inferred":
-            trace("-", guess.field or "-", guess.term or "", "category", f"{guess.name} from {guess.evidence}")
         gates: dict[str, set[int]] = {}
-        view = DocView(doc, normalised, names, gates, category=guess.name)
         per_field: dict[int, tuple[dict[int, list[tuple[int, int]]], set[int]]] = {}
         found = self._matcher.find(normalised.joined)
         if found:
@@ -248,6 +259,10 @@ class RuleSet:
                         anchored.add(idx)
                     else:
                         gates.setdefault(names[i], set()).add(idx)
+        guess = self._category(doc, names, normalised, gates)
+        if trace is not None and guess.source == "inferred":
+            trace("-", guess.field or "-", guess.term or "", "category", f"{guess.name} from {guess.evidence}")
+        view = DocView(doc, normalised, names, gates, category=guess.name)
         candidates = [(names[i], normalised[i], kc, an) for i, (kc, an) in sorted(per_field.items()) if kc or an]
         hits: list[Hit] = []
         for fname, n, keyword_cands, anchored in candidates:
