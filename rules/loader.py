@@ -99,11 +99,11 @@ def _compile_check(path: Path, root: yaml.Node, pack: PackFile) -> None:
 
 
 def _flatten_term_lists(data: dict[str, Any]) -> None:
-    """A YAML alias of a shared list inside a keyword list (`[*disease_claims, …]`) nests
-    it one level: flatten keywords, anchors and patterns so packs can combine lists."""
+    """A YAML alias of a shared list inside a list (`[*disease_claims, …]`) nests it one
+    level: flatten keywords, anchors, patterns and exclusions so packs can combine lists."""
     for rule in data.get("rules") or []:
         if isinstance(rule, dict):
-            for key in ("keywords", "anchors", "patterns"):
+            for key in ("keywords", "anchors", "patterns", "exclude"):
                 items = rule.get(key)
                 if isinstance(items, list) and any(isinstance(i, list) for i in items):
                     rule[key] = [x for i in items for x in (i if isinstance(i, list) else [i])]
