@@ -25,7 +25,7 @@ import pydantic
 from rules.lexicon import lexicon_dirs
 
 #: Engine modules whose change changes what a loaded pack means.
-_ENGINE_FILES = ("model.py", "document.py", "loader.py", "lexicon.py", "category.py", "normalize.py", "cache.py")
+_ENGINE_FILES = ("model.py", "document.py", "loader.py", "lexicon.py", "category.py", "normalise.py", "cache.py")
 _HERE = Path(__file__).parent
 
 

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from rules.document import Category, Document
 from rules.lexicon import Lexicon, expand_pattern
 from rules.model import TextField
-from rules.normalize import Normalised, normalise
+from rules.normalise import Normalised, normalise
 
 SIGNALS_FILE = Path(__file__).parent / "categories.yaml"
 #: A category a spider set that the page's own registration number may correct.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rules.category import CategoryGuess
 from rules.document import Document
 from rules.engine import RuleSet
-from rules.normalize import normalise
+from rules.normalise import normalise
 
 
 def explain(rs: RuleSet, doc: Document) -> str:

@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from rules.normalize import normalise_term
+from rules.normalise import normalise_term
 
 #: `{lexicon:ID}` or `{lexicon:ID/GROUP}`, as a whole list item or inside a pattern.
 REFERENCE = re.compile(r"\{lexicon:([a-z0-9-]+)(?:/([a-z0-9_-]+))?\}")

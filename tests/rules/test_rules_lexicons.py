@@ -132,11 +132,13 @@ def test_warnings_and_negations_are_not_claims(ruleset):
 
 
 def test_the_category_goes_on_the_scan_line_and_the_clue_target(ruleset):
-    from pipelines.models import Target
+    from store.models import Target, TargetCategory
 
     hits, guess = ruleset.scan_with_category(Document(id="c", fields={"title": "苦荞茶", "description": "降血糖"}))
     assert hits and guess.name == "食品" and guess.term == "苦荞茶"
-    target = Target(kind="product", platform="p", url="http://127.0.0.1/x", category=guess)
+    assert set(TargetCategory.model_fields) == set(type(guess).model_fields)
+    category = TargetCategory.model_validate(guess.model_dump())
+    target = Target(kind="product", platform="p", url="http://127.0.0.1/x", category=category)
     assert target.model_dump()["category"]["evidence"] == "商品名称"
 
 
