@@ -18,29 +18,38 @@ from pathlib import Path
 import pytest
 
 from rules.document import Document
-from tests.rules.evaluation import assert_quality_bars, evaluate, load_corpus, micro
+from tests.rules.evaluation import evaluate, load_corpus, micro
 
 REAL = Path(__file__).parent / "corpus" / "real"
 VIOLATIONS = REAL / "violations.jsonl"
 CLEAN = REAL / "clean.jsonl"
 
-MIN_VIOLATIONS = 55
-MIN_CLEAN = 24
+MIN_VIOLATIONS = 95
+MIN_CLEAN = 60
+
+#: Lines are excerpts of claims, clauses and listings, never a whole page: whether the page
+#: showed its licences is unknown, so the licence families are not judged on this corpus.
+UNJUDGED = frozenset({"licence.missing", "licence.invalid", "licence.qualification"})
 
 #: Partial dates are allowed: many bulletins give only a year or a month.
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 #: (recall floor, precision floor) per family, measured on the current engine.
 FLOORS: dict[str, tuple[float, float]] = {
-    "ad.absolute": (1.00, 0.87),  # tp=7 fp=1 fn=0
-    "ad.drug": (0.30, 1.00),  # tp=3 fp=0 fn=7
-    "ad.medical_claim": (0.53, 0.77),  # tp=17 fp=5 fn=15
+    "ad.absolute": (0.90, 0.83),  # tp=10 fp=2 fn=1
+    "ad.drug": (0.37, 1.00),  # tp=10 fp=0 fn=17
+    "ad.medical_claim": (0.44, 0.80),  # tp=21 fp=5 fn=26
     "clause.auto_renew": (0.00, 1.00),  # tp=0 fp=0 fn=1
-    "cosmetic.claim": (0.70, 1.00),  # tp=7 fp=0 fn=3
+    "clause.unfair_format": (0.50, 1.00),  # tp=3 fp=0 fn=3
+    "consumer.no_return": (1.00, 0.00),  # tp=0 fp=2 fn=0
+    "cosmetic.claim": (0.50, 1.00),  # tp=7 fp=0 fn=7
+    "drug.prescription": (1.00, 1.00),  # tp=1 fp=0 fn=0
+    "marketing.fake": (0.00, 1.00),  # tp=0 fp=0 fn=1
+    "price.fake_original": (1.00, 1.00),  # tp=1 fp=0 fn=0
 }
 
 #: Micro-averaged floors over all families, measured on the current engine.
-MICRO_FLOOR = (0.56, 0.85)
+MICRO_FLOOR = (0.48, 0.85)
 
 
 def _rows(path: Path) -> list[tuple[int, dict]]:
@@ -85,9 +94,21 @@ def test_ids_are_unique_across_both_files():
     assert len(ids) == len(set(ids))
 
 
-def test_real_corpus_keeps_its_floors(ruleset):
+def _judged_scores(ruleset):
     scores, mismatches = evaluate(ruleset, load_corpus([VIOLATIONS, CLEAN]))
-    report = "\n".join(mismatches)
+    scores = {family: score for family, score in scores.items() if family not in UNJUDGED}
+    report = "\n".join(line for line in mismatches if line.split()[1] not in UNJUDGED)
+    return scores, report
+
+
+def test_licence_families_are_not_labelled():
+    for path in (VIOLATIONS, CLEAN):
+        for number, row in _rows(path):
+            assert not set(row["families"]) & UNJUDGED, f"{path.name}:{number}"
+
+
+def test_real_corpus_keeps_its_floors(ruleset):
+    scores, report = _judged_scores(ruleset)
     for family, (recall_floor, precision_floor) in FLOORS.items():
         score = scores[family]
         assert score.recall >= recall_floor - 1e-9, f"{family} recall {score}\n{report}"
@@ -99,11 +120,11 @@ def test_real_corpus_keeps_its_floors(ruleset):
 
 @pytest.mark.xfail(strict=True, reason="known gap: the real-text target is not reached yet")
 def test_real_corpus_target(ruleset):
-    corpus = load_corpus([VIOLATIONS, CLEAN])
-    scores, mismatches = evaluate(ruleset, corpus)
+    scores, report = _judged_scores(ruleset)
     for family, score in scores.items():
         if score.tp + score.fn:
-            assert score.recall >= 0.85, f"{family}: {score}"
+            assert score.recall >= 0.85, f"{family}: {score}\n{report}"
         if score.tp + score.fp:
-            assert score.precision >= 0.95, f"{family}: {score}"
-    assert_quality_bars(ruleset, corpus)
+            assert score.precision >= 0.95, f"{family}: {score}\n{report}"
+    total = micro(scores)
+    assert total.precision >= 0.95 and total.recall >= 0.90, f"micro {total}\n{report}"
