@@ -11,6 +11,7 @@ that holds decides, and the clue records which one it was.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -63,6 +64,13 @@ class CategoryGuess(BaseModel):
         return self.model_dump()
 
 
+@functools.cache
+def given_category(name: str | None) -> CategoryGuess:
+    """The (immutable, shared) guess for a category the document gave, or for none at all:
+    built once per value, as every scanned document needs one."""
+    return CategoryGuess(name=name, source="document" if name else "unknown")
+
+
 @dataclass(slots=True)
 class CompiledSignal:
     signal: Signal
@@ -94,7 +102,7 @@ class CategoryInference:
         found on the page, else unknown (a generic category stays when nothing overrides it)."""
         given = doc.category
         if given is not None and given != GENERIC:
-            return CategoryGuess(name=given, source="document")
+            return given_category(given)
         if callable(norm):
             get, fields = norm, names or []
         else:
@@ -112,7 +120,7 @@ class CategoryInference:
                 m = c.regex.search(n.text)
                 if m:
                     a, b = n.span(m.start(), m.end())
-                    return CategoryGuess(
+                    return CategoryGuess.model_construct(
                         name=c.signal.category,
                         source="inferred",
                         evidence=c.signal.evidence,
@@ -120,5 +128,5 @@ class CategoryInference:
                         term=n.original[a:b],
                     )
         if given is not None:
-            return CategoryGuess(name=given, source="document")
-        return CategoryGuess(name=None, source="unknown")
+            return given_category(given)
+        return given_category(None)

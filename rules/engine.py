@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rules import cache as rules_cache
 from rules.boundary import on_boundaries
-from rules.category import GENERIC, SIGNALS_FILE, CategoryGuess, CategoryInference
+from rules.category import GENERIC, SIGNALS_FILE, CategoryGuess, CategoryInference, given_category
 from rules.checks import Finding, option_findings, price_findings, uscc_findings
 from rules.conditions import CompiledWhen, DocView, all_conditions, compile_when, evaluate
 from rules.document import Document
@@ -219,7 +219,7 @@ class RuleSet:
         """`gates`: the gate ids the automaton saw per field (a signal whose literals did not
         occur in a field is not searched there); None when the automaton has not run."""
         if self.categories is None or (doc.category is not None and doc.category != GENERIC):
-            return CategoryGuess(name=doc.category, source="document" if doc.category else "unknown")
+            return given_category(doc.category)
         if normalised is None:
             return self.categories.infer(doc, {}, gates)
         index = {name: i for i, name in enumerate(names)}
