@@ -46,11 +46,11 @@ FLOORS: dict[str, tuple[float, float]] = {
     "cosmetic.claim": (0.25, 0.88),  # tp=8 fp=1 fn=24
     "drug.prescription": (1.00, 1.00),  # tp=5 fp=0 fn=0
     "marketing.fake": (0.00, 1.00),  # tp=0 fp=0 fn=2
-    "price.fake_original": (0.50, 1.00),  # tp=1 fp=0 fn=1
+    "price.fake_original": (0.43, 1.00),  # tp=7 fp=0 fn=9
 }
 
 #: Micro-averaged floors over all families, measured on the current engine.
-MICRO_FLOOR = (0.43, 0.89)
+MICRO_FLOOR = (0.43, 0.90)
 
 
 def _rows(path: Path) -> list[tuple[int, dict]]:
