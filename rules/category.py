@@ -85,11 +85,26 @@ class CategoryInference:
         self.signals = [CompiledSignal(s, re.compile(expand_pattern(s.pattern, lexicons, used))) for s in signals]
         self.lexicons = sorted(used)
 
+    @functools.cached_property
+    def _ungated(self) -> bool:
+        return any(c.gate is None for c in self.signals)
+
+    @functools.cached_property
+    def _gates(self) -> frozenset[int]:
+        return frozenset(c.gate for c in self.signals if c.gate is not None)
+
     @classmethod
     def load(cls, lexicons: dict[str, Lexicon], path: Path = SIGNALS_FILE) -> CategoryInference:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         data = SignalsFile.model_validate(yaml.load(path.read_text(encoding="utf-8"), Loader=loader))  # noqa: S506
         return cls(data.signals, lexicons)
+
+    def may_signal(self, gates: dict[str, set[int]]) -> bool:
+        """Whether any signal could hold, given the gate ids the automaton saw per field
+        (read once the engine has given the signals their gates)."""
+        if self._ungated:
+            return True
+        return any(not self._gates.isdisjoint(seen) for seen in gates.values())
 
     def infer(
         self,

@@ -222,6 +222,8 @@ class RuleSet:
             return given_category(doc.category)
         if normalised is None:
             return self.categories.infer(doc, {}, gates)
+        if gates is not None and not self.categories.may_signal(gates):
+            return given_category(doc.category)  # no signal's literals occur anywhere: the common case
         index = {name: i for i, name in enumerate(names)}
         return self.categories.infer(doc, lambda f: normalised[index[f]] if f in index else None, gates, names)
 

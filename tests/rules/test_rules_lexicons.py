@@ -91,7 +91,7 @@ def test_explain_names_the_lexicon_entry_and_its_source(ruleset):
     [
         ({"title": "感冒灵颗粒", "description": "批准文号：国药准字Z44021940"}, "药品", "药品批准文号"),
         ({"title": "鱼油软胶囊", "description": "国食健注G20150123"}, "保健食品", "保健食品批准或备案号"),
-        ({"title": "电子血压计", "description": "粤械注准20192070001"}, "医疗器械", "医疗器械注册证或备案编号"),
+        ({"title": "电子血压计", "description": "粤械注准20192070001"}, "医疗器械", "医疗器械注册证编号"),
         ({"title": "布洛芬缓释胶囊 OTC"}, "药品", "药品分类管理标识"),
         ({"title": "罗汉果胖大海菊花茶"}, "食品", "商品名称"),
         ({"title": "烟酰胺精华液"}, "化妆品", "商品名称"),
@@ -103,6 +103,11 @@ def test_category_is_read_from_the_page(ruleset, fields, category, evidence):
     assert (guess.name, guess.evidence) == (category, evidence)
     if category:
         assert guess.source == "inferred" and guess.term and guess.term in fields[guess.field]
+
+
+def test_every_category_signal_is_gated_by_the_keyword_automaton(ruleset):
+    # an ungated signal's regex would run on every document whose category is unknown
+    assert all(signal.gate is not None for signal in ruleset.categories.signals)
 
 
 def test_a_given_category_stands_and_a_generic_one_yields_only_to_a_registration(ruleset):
