@@ -22,9 +22,10 @@ from typing import Any
 
 import pydantic
 
+from rules.checks import CHECK_KINDS
 from rules.lexicon import lexicon_dirs
 
-#: Engine modules whose change changes what a loaded pack means.
+#: Engine modules whose change changes what a loaded pack means (and every check kind module).
 _ENGINE_FILES = ("model.py", "document.py", "loader.py", "lexicon.py", "category.py", "normalise.py", "cache.py")
 _HERE = Path(__file__).parent
 
@@ -46,6 +47,7 @@ def source_files(packs_dir: Path, signals: Path) -> list[Path]:
         files += sorted(d.glob("*.yaml"))
     files.append(signals)
     files += [_HERE / name for name in _ENGINE_FILES]
+    files += sorted((_HERE / "checks").glob("*.py"))
     return files
 
 
@@ -53,6 +55,9 @@ def key(packs_dir: Path, signals: Path) -> str:
     h = hashlib.sha256()
     # the folder too: loaded packs record their path, which two identical copies do not share
     h.update(f"{sys.version_info[:2]} {pydantic.VERSION} {packs_dir.resolve()}".encode())
+    # check kinds registered from outside the project change what a pack may say
+    kinds = sorted(CHECK_KINDS.items())
+    h.update(" ".join(f"{name}={cls.__module__}.{cls.__qualname__}" for name, cls in kinds).encode())
     for path in source_files(packs_dir, signals):
         h.update(str(path.name).encode())
         h.update(b"\0")
