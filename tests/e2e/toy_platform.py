@@ -65,18 +65,9 @@ def route(world: World, req: Request) -> Reply | None:
     return None
 
 
-FIXTURE = register(
-    FixturePlatform(
-        key=KEY,
-        route=route,
-        start_paths=start_paths,
-        shop_path=shop_path,
-        item_path=item_path,
-        search_path=keyword_search_path,
-        categories=("普通商品",),
-        id_base=900_000_000,
-    )
-)
+FIXTURE = register(FixturePlatform(
+    KEY, route, start_paths, shop_path, item_path, keyword_search_path, categories=("普通商品",), id_base=900_000_000
+))  # fmt: skip
 
 # ---- the spider -----------------------------------------------------------------------------------
 
