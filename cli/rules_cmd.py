@@ -123,8 +123,11 @@ def _scan(args: argparse.Namespace) -> int:
             if doc is None:
                 print(error, file=sys.stderr)
                 continue
-            hits = [h.model_dump(exclude_none=True) for h in rs.scan(doc)]
-            fout.write(json.dumps({"id": doc.id, "hits": hits}, ensure_ascii=False) + "\n")
+            found, category = rs.scan_with_category(doc)
+            hits = [h.model_dump(exclude_none=True) for h in found]
+            # `category` is added beside the contract's keys: what the rules judged the page as
+            line = {"id": doc.id, "hits": hits, "category": category.as_dict()}
+            fout.write(json.dumps(line, ensure_ascii=False) + "\n")
     return 0  # malformed lines are reported on stderr; the stream itself succeeded
 
 

@@ -25,7 +25,7 @@ from rules import Rule, RuleSet
 from rules.hit import Hit
 from rules.normalise import normalise_term
 from store.database import ClueWrite, Store, spool_dir
-from store.models import ClueHit, EvidenceRecord, EvidenceRef, RuleRef, Target, utcnow
+from store.models import ClueHit, EvidenceRecord, EvidenceRef, RuleRef, Target, TargetCategory, utcnow
 from store.redact import redact
 from store.regions import region_for
 from store.spool import Spool
@@ -79,6 +79,7 @@ def target_of(envelope: Envelope, shops: ShopDirectory | None = None) -> Target:
     return Target(
         kind="product", platform=item.platform, shop_id=item.shop_id, shop_name=item.shop_name,
         item_id=item.item_id, url=item.url, uscc=uscc, region=region,
+        category=TargetCategory.model_validate(envelope.category.model_dump()) if envelope.category else None,
     )  # fmt: skip
 
 

@@ -24,6 +24,7 @@ from pipelines.envelope import Envelope
 from rules import RuleSet, load_ruleset
 from rules.boundary import on_boundaries
 from rules.budget import DetectionTimeout, time_budget
+from rules.category import CategoryGuess
 from rules.document import Document
 from rules.hit import Hit
 
@@ -51,13 +52,17 @@ def _detection_thread() -> ThreadPool:
     return pool
 
 
-def scan_within_budget(ruleset: RuleSet, doc: Document, seconds: float | None) -> tuple[list[Hit], bool]:
-    """(hits, whether the budget ran out first)."""
+def scan_within_budget(
+    ruleset: RuleSet, doc: Document, seconds: float | None
+) -> tuple[list[Hit], CategoryGuess | None, bool]:
+    """(hits, the category they were judged under (None when the budget ran out), whether the
+    budget ran out first)."""
     with time_budget(seconds):
         try:
-            return ruleset.scan(doc), False
+            hits, category = ruleset.scan_with_category(doc)
+            return hits, category, False
         except DetectionTimeout as exc:
-            return exc.hits, True
+            return exc.hits, None, True
 
 
 class DetectPipeline:
@@ -83,7 +88,9 @@ class DetectPipeline:
         scan = threads.deferToThreadPool(
             reactor, _detection_thread(), scan_within_budget, self.ruleset, doc, self.budget
         )
-        hits, timed_out = await maybe_deferred_to_future(scan)
+        hits, category, timed_out = await maybe_deferred_to_future(scan)
+        if category is not None:
+            envelope.category = category
         stats = self.crawler.stats
         assert stats is not None
         if timed_out:

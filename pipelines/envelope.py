@@ -8,6 +8,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from crawler.items import ProductItem, ShopItem
+from rules.category import CategoryGuess
 from rules.document import Document
 from rules.hit import Hit
 from store.models import EvidenceRecord
@@ -24,3 +25,5 @@ class Envelope(BaseModel):
     # they must be stored; never serialised.
     evidence_blobs: dict[str, bytes] = Field(default_factory=dict, exclude=True, repr=False)
     hits: list[Hit] = Field(default_factory=list)
+    #: the category the rules judged the document under (given, or read from the page)
+    category: CategoryGuess | None = None

@@ -62,6 +62,7 @@ class DocView:
         fields: NormalisedFields | None = None,
         names: list[str] | None = None,
         gates: dict[str, set[int]] | None = None,
+        category: str | None = None,
     ) -> None:
         self.doc = doc
         #: the document's fields normalised in one pass, by name (`names` in `fields` order)
@@ -72,7 +73,8 @@ class DocView:
         #: field → gate ids whose literals occur in it, for the fields the automaton has
         #: scanned (every field in `names`; a scanned field missing here has none)
         self.gates = gates if gates is not None else {}
-        self.category = doc.category or "unknown"
+        #: the category rules judge the document under: its own, or the one read from the page
+        self.category = category or doc.category or "unknown"
         self._labels: list[str] | None = None
 
     def _field_index(self) -> dict[str, int]:

@@ -9,22 +9,26 @@ structural rules, gated by cheap conditions first). bench/bench_rules.py measure
 from __future__ import annotations
 
 import re
+import time
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rules import budget
+from rules import cache as rules_cache
 from rules.boundary import on_boundaries
+from rules.category import GENERIC, SIGNALS_FILE, CategoryGuess, CategoryInference, given_category
 from rules.checks import Finding
 from rules.conditions import CompiledWhen, DocView, all_conditions, compile_when, evaluate
 from rules.document import Document
 from rules.hit import Hit
+from rules.lexicon import Lexicon, Match
 from rules.literals import required_literals
-from rules.loader import load_packs
+from rules.loader import load_packs, visible_lexicons
 from rules.matcher import KeywordMatcher
 from rules.model import PackInfo, Rule
-from rules.normalise import Normalised, normalise_all, normalise_term
+from rules.normalise import Normalised, NormalisedFields, normalise_all, normalise_term
 
 PACKS_DIR = Path(__file__).parent / "packs"
 #: Extra characters searched on each side of a candidate for exclusion patterns.
@@ -103,9 +107,14 @@ def _compile(rule: Rule, index: int) -> _Compiled:
 class RuleSet:
     """Loaded packs, ready to scan documents."""
 
-    def __init__(self, packs: list[PackInfo], rules: list[Rule]) -> None:
+    def __init__(self, packs: list[PackInfo], rules: list[Rule], lexicons: dict[str, Lexicon] | None = None) -> None:
         self.packs = packs
         self.rules = rules
+        #: the lexicons the packs were expanded with (what `lexicon_entries` explains hits by)
+        self.lexicons = lexicons or {}
+        self.categories = CategoryInference.load(self.lexicons) if self.lexicons else None
+        #: how long `load_ruleset` took (CPU seconds) and whether it read the compiled cache
+        self.load_stats: dict[str, float | bool] = {}
         self._by_id = {r.id: r for r in rules}
         active = [r for r in rules if r.status != "deprecated"]
         self._compiled = [_compile(r, i) for i, r in enumerate(active)]
@@ -144,6 +153,11 @@ class RuleSet:
             c.required_gates = frozenset(
                 cc.gate for cc in (c.when.all_of if c.when else []) if cc.gate is not None and cc.spec.attribute is None
             )
+        if self.categories is not None:
+            for signal in self.categories.signals:
+                literals = required_literals(signal.regex.pattern)
+                if literals:
+                    signal.gate = gates.setdefault(literals, len(gates))
         return [(lit, (gate, _GATE)) for literals, gate in gates.items() for lit in literals]
 
     @property
@@ -168,6 +182,16 @@ class RuleSet:
                 out.append((start, end, rules))
         return out
 
+    def lexicon_entries(self, rule_id: str, term: str) -> list[Match]:
+        """The lexicon entries (with their sources) behind a hit of `rule_id` on `term`."""
+        n = normalise_term(term)
+        return [
+            m
+            for lex_id in self.rule(rule_id).lexicons
+            if lex_id in self.lexicons
+            for m in self.lexicons[lex_id].lookup(n)
+        ]
+
     def rule(self, rule_id: str) -> Rule:
         try:
             return self._by_id[rule_id]
@@ -179,6 +203,33 @@ class RuleSet:
     def scan(self, doc: Document, trace: Trace | None = None) -> list[Hit]:
         """Every hit of every active rule on `doc`; inside `budget.time_budget()`, raises
         budget.DetectionTimeout (with the hits found so far) once the budget is spent."""
+        return self.scan_with_category(doc, trace)[0]
+
+    def categorise(self, doc: Document) -> CategoryGuess:
+        """The category the rules apply to `doc` with, and its evidence (rules/category.py)."""
+        names = [f for f, text in doc.fields.items() if text]
+        return self._category(doc, names, normalise_all([doc.fields[f] for f in names]) if names else None)
+
+    def _category(
+        self,
+        doc: Document,
+        names: list[str],
+        normalised: NormalisedFields | None,
+        gates: dict[str, set[int]] | None = None,
+    ) -> CategoryGuess:
+        """`gates`: the gate ids the automaton saw per field (a signal whose literals did not
+        occur in a field is not searched there); None when the automaton has not run."""
+        if self.categories is None or (doc.category is not None and doc.category != GENERIC):
+            return given_category(doc.category)
+        if normalised is None:
+            return self.categories.infer(doc, {}, gates)
+        if gates is not None and not self.categories.may_signal(gates):
+            return given_category(doc.category)  # no signal's literals occur anywhere: the common case
+        index = {name: i for i, name in enumerate(names)}
+        return self.categories.infer(doc, lambda f: normalised[index[f]] if f in index else None, gates, names)
+
+    def scan_with_category(self, doc: Document, trace: Trace | None = None) -> tuple[list[Hit], CategoryGuess]:
+        """Every hit on `doc`, and the category they were judged under (see `scan` on budgets)."""
         hits: list[Hit] = []
         try:
             return self._scan(doc, trace, hits)
@@ -186,16 +237,18 @@ class RuleSet:
             exc.hits = hits
             raise
 
-    def _scan(self, doc: Document, trace: Trace | None, hits: list[Hit]) -> list[Hit]:
+    def _scan(self, doc: Document, trace: Trace | None, hits: list[Hit]) -> tuple[list[Hit], CategoryGuess]:
         # Normalise every field and run the automaton once over them all first, so that
         # conditions on any field see its gates.
         names = [f for f, text in doc.fields.items() if text]
         if not names:
-            view = DocView(doc)
-            return [h for c in self._structural_rules(doc, view, trace) for h in self._structural_hits(c, view, trace)]
+            guess = self._category(doc, names, None)
+            view = DocView(doc, category=guess.name)
+            for c in self._structural_rules(doc, view, trace):
+                hits += self._structural_hits(c, view, trace)
+            return hits, guess
         normalised = normalise_all([doc.fields[f] for f in names])
         gates: dict[str, set[int]] = {}
-        view = DocView(doc, normalised, names, gates)
         per_field: dict[int, tuple[dict[int, list[tuple[int, int]]], set[int]]] = {}
         found = self._matcher.find(normalised.joined)
         if found:
@@ -218,6 +271,10 @@ class RuleSet:
                         anchored.add(idx)
                     else:
                         gates.setdefault(names[i], set()).add(idx)
+        guess = self._category(doc, names, normalised, gates)
+        if trace is not None and guess.source == "inferred":
+            trace("-", guess.field or "-", guess.term or "", "category", f"{guess.name} from {guess.evidence}")
+        view = DocView(doc, normalised, names, gates, category=guess.name)
         candidates = [(names[i], normalised[i], kc, an) for i, (kc, an) in sorted(per_field.items()) if kc or an]
         for fname, n, keyword_cands, anchored in candidates:
             for idx in sorted(keyword_cands.keys() | anchored):
@@ -237,7 +294,7 @@ class RuleSet:
         for c in structural:
             budget.check()
             hits += self._structural_hits(c, view, trace)
-        return hits
+        return hits, guess
 
     def _structural_rules(
         self, doc: Document, view: DocView, trace: Trace | None, names: list[str] | None = None
@@ -385,5 +442,17 @@ def _may_apply(c: _Compiled, kind: str, category: str) -> bool:
 
 def load_ruleset(packs_dir: Path | None = None) -> RuleSet:
     """Load every pack of `packs_dir` (default: the shipped packs); raises PackError."""
-    infos, rules = load_packs(Path(packs_dir) if packs_dir is not None else PACKS_DIR)
-    return RuleSet(infos, rules)
+    directory = Path(packs_dir) if packs_dir is not None else PACKS_DIR
+    started = time.process_time()
+    cache_key = rules_cache.key(directory, SIGNALS_FILE) if directory.is_dir() else None
+    cached = rules_cache.load(cache_key) if cache_key else None
+    if cached is not None:
+        infos, rules, lexicons = cached
+    else:
+        lexicons = visible_lexicons(directory) if directory.is_dir() else {}
+        infos, rules = load_packs(directory, lexicons)
+        if cache_key:
+            rules_cache.store(cache_key, (infos, rules, lexicons))
+    rs = RuleSet(infos, rules, lexicons)
+    rs.load_stats = {"cpu_seconds": time.process_time() - started, "cached": cached is not None}
+    return rs

@@ -10,12 +10,13 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from rules.lexicon import Lexicon, LexiconError, expand_pattern, expand_terms, load_lexicons
 from rules.model import PackFile, PackInfo, Rule
 from rules.normalise import normalise_term
 from rules.regex_safety import UnsafeRegex, check_pattern
 
 #: Keys the loader fills in; authors must not write them.
-_DERIVED = ("pack", "pack_version", "pack_sha256")
+_DERIVED = ("pack", "pack_version", "pack_sha256", "lexicons")
 
 
 class PackError(Exception):
@@ -28,7 +29,12 @@ class PackError(Exception):
         super().__init__(f"{where}:{rule} {message}")
 
 
-class _StrictLoader(yaml.SafeLoader):
+#: libyaml's parser when PyYAML was built with it (about ten times faster on the packs); the
+#: constructor, and so the duplicate-key check below, is the same Python code either way.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_SAFE_LOADER):  # type: ignore[misc, valid-type]
     """SafeLoader that refuses duplicate mapping keys instead of keeping the last one."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -101,8 +107,41 @@ def _compile_check(path: Path, root: yaml.Node, pack: PackFile) -> None:
                 raise PackError(path, _node_line(root, loc), rule.id, f"keyword {keyword!r} normalises to nothing")
 
 
-def load_pack(path: Path) -> tuple[PackInfo, list[Rule]]:
-    """Load and validate one pack file."""
+def _flatten_term_lists(data: dict[str, Any]) -> None:
+    """A YAML alias of a shared list inside a list (`[*disease_claims, …]`) nests it one
+    level: flatten keywords, anchors, patterns and exclusions so packs can combine lists."""
+    for rule in data.get("rules") or []:
+        if isinstance(rule, dict):
+            for key in ("keywords", "anchors", "patterns", "exclude"):
+                items = rule.get(key)
+                if isinstance(items, list) and any(isinstance(i, list) for i in items):
+                    rule[key] = [x for i in items for x in (i if isinstance(i, list) else [i])]
+
+
+def _expand_lexicons(path: Path, root: yaml.Node, pack: PackFile, lexicons: dict[str, Lexicon]) -> None:
+    """Replace `{lexicon:ID}` references in keywords, anchors and regexes by the lexicon's
+    terms; an unknown lexicon or group is an error at the rule's line."""
+    for i, rule in enumerate(pack.rules):
+        used: set[str] = set()
+        try:
+            rule.keywords = expand_terms(rule.keywords, lexicons, used)
+            rule.anchors = expand_terms(rule.anchors, lexicons, used)
+            rule.patterns = [expand_pattern(p, lexicons, used) for p in rule.patterns]
+            for ex in rule.exclude:
+                ex.pattern = expand_pattern(ex.pattern, lexicons, used)
+            if rule.when:
+                for part in ("all_of", "any_of", "none_of"):
+                    for cond in getattr(rule.when, part):
+                        if cond.pattern is not None:
+                            cond.pattern = expand_pattern(cond.pattern, lexicons, used)
+        except LexiconError as exc:
+            raise PackError(path, _node_line(root, ("rules", i)), rule.id, str(exc)) from exc
+        rule.lexicons = sorted(used)
+
+
+def load_pack(path: Path, lexicons: dict[str, Lexicon] | None = None) -> tuple[PackInfo, list[Rule]]:
+    """Load and validate one pack file (`lexicons`: what `{lexicon:…}` references resolve to;
+    default: those visible from the pack's folder)."""
     raw = path.read_bytes()
     sha = hashlib.sha256(raw).hexdigest()
     try:
@@ -122,6 +161,7 @@ def load_pack(path: Path) -> tuple[PackInfo, list[Rule]]:
                 if key in rule:
                     loc = ("rules", i, key)
                     raise PackError(path, _node_line(root, loc), _rule_id(data, loc), f"{key} is set by the loader")
+    _flatten_term_lists(data)
     try:
         pack = PackFile.model_validate(data)
     except ValidationError as exc:
@@ -129,6 +169,9 @@ def load_pack(path: Path) -> tuple[PackInfo, list[Rule]]:
         loc = tuple(err["loc"])
         where = ".".join(str(p) for p in loc)
         raise PackError(path, _node_line(root, loc), _rule_id(data, loc), f"{where}: {err['msg']}") from exc
+    if lexicons is None:
+        lexicons = visible_lexicons(path.parent)
+    _expand_lexicons(path, root, pack, lexicons)
     _compile_check(path, root, pack)
     info = PackInfo(id=pack.pack.id, version=pack.pack.version, sha256=sha, path=str(path))
     for rule in pack.rules:
@@ -156,16 +199,26 @@ def _node_line_node(root: yaml.Node | None, key: str) -> yaml.Node | None:
     return None
 
 
-def load_packs(packs_dir: Path) -> tuple[list[PackInfo], list[Rule]]:
+def visible_lexicons(packs_dir: Path) -> dict[str, Lexicon]:
+    """The lexicons `{lexicon:…}` references in the packs of `packs_dir` resolve to."""
+    try:
+        return load_lexicons(packs_dir)
+    except LexiconError as exc:
+        raise PackError(packs_dir, None, None, str(exc)) from exc
+
+
+def load_packs(packs_dir: Path, lexicons: dict[str, Lexicon] | None = None) -> tuple[list[PackInfo], list[Rule]]:
     """Load every *.yaml pack of a directory; duplicate rule or pack ids are errors."""
     if not packs_dir.is_dir():
         raise PackError(packs_dir, None, None, "packs directory not found")
+    if lexicons is None:
+        lexicons = visible_lexicons(packs_dir)
     infos: list[PackInfo] = []
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     packs_seen: dict[str, str] = {}
     for path in sorted(packs_dir.glob("*.yaml")):
-        info, pack_rules = load_pack(path)
+        info, pack_rules = load_pack(path, lexicons)
         if info.id in packs_seen:
             raise PackError(path, 1, None, f"pack id {info.id} also used by {packs_seen[info.id]}")
         packs_seen[info.id] = path.name

@@ -142,6 +142,8 @@ class Rule(_Strict):
     pack: str = Field(default="", exclude=True)
     pack_version: str = Field(default="", exclude=True)
     pack_sha256: str = Field(default="", exclude=True)
+    #: ids of the lexicons the rule's keywords, anchors or regexes reference
+    lexicons: list[str] = Field(default_factory=list, exclude=True)
 
     @field_validator("id")
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -11,8 +12,9 @@ _VALUE = {c: i for i, c in enumerate(CHARSET)}
 
 
 def clean(code: str) -> str:
-    """Uppercase and drop spaces and hyphens, as people write codes in groups."""
-    return re.sub(r"[\s\-]", "", code).upper()
+    """Full-width forms to ASCII (ＡＢ１２ is AB12), uppercase, and drop spaces and hyphens,
+    as people write codes in groups."""
+    return re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", code)).upper()
 
 
 def check_character(first17: str) -> str:

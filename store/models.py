@@ -112,6 +112,21 @@ class Region(BaseModel):
     county: str | None = None
 
 
+class TargetCategory(BaseModel):
+    """The clue's record of the category the rules engine judged the page under (the
+    engine's `rules.category.CategoryGuess`, as stored: the store does not import rules)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(description="药品, 医疗器械, 化妆品, 保健食品, 食品, 普通商品, or null when unknown")
+    source: Literal["document", "inferred", "unknown"] = Field(
+        description="document: given by the crawl; inferred: read from the page; unknown: neither"
+    )
+    evidence: str | None = Field(default=None, description="the kind of signal that decided (药品批准文号, 商品名称 …)")
+    field: str | None = Field(default=None, description="the text field the signal was found in")
+    term: str | None = Field(default=None, description="the signal's text as the page shows it")
+
+
 class Target(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -123,6 +138,9 @@ class Target(BaseModel):
     url: str
     uscc: str | None = None
     region: Region | None = None
+    #: what kind of product the rules judged the page as, and the evidence (a registration
+    #: number, a mark, the product name) when it was read from the page
+    category: TargetCategory | None = None
 
 
 class ClueHit(BaseModel):

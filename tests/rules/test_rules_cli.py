@@ -15,7 +15,14 @@ def test_scan_jsonl_files_and_lenient_input(tmp_path, capsys):
                 json.dumps({"id": "a", "fields": {"title": "全网最佳"}, "unknown": 1}, ensure_ascii=False),
                 "{broken",
                 json.dumps(
-                    {"id": "b", "kind": "shop", "fields": {"shop_info": "统一社会信用代码：914403001922038216"}},
+                    {
+                        "id": "b",
+                        "kind": "shop",
+                        "fields": {
+                            "shop_info": "统一社会信用代码：914403001922038216 名称：华为技术有限公司 "
+                            "类型：有限责任公司 法定代表人：赵明路 住所：深圳市龙岗区坂田华为总部办公楼"
+                        },
+                    },
                     ensure_ascii=False,
                 ),
             ]
@@ -37,6 +44,8 @@ def test_scan_jsonl_files_and_lenient_input(tmp_path, capsys):
         "severity": "S2",
     }
     assert rows[1]["hits"] == []
+    # added beside the contract's keys: the category the rules judged each document under
+    assert rows[0]["category"] == {"name": None, "source": "unknown", "evidence": None, "field": None, "term": None}
     assert "in.jsonl:2" in capsys.readouterr().err
 
 

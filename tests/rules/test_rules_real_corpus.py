@@ -1,0 +1,130 @@
+"""The real-text corpus (tests/rules/corpus/real/): violation wording quoted from published
+enforcement decisions and regulators' typical-case bulletins, and real lawful texts (approved
+drug and health-food wording, registered device and cosmetics listings, ordinary product copy)
+as negatives. Every line names its source; see corpus/real/README.md.
+
+The per-family floors below are what the engine scores today. They are floors, not targets:
+the target is recall >= 0.85 and precision >= 0.95 on every family (and the held-out quality
+bars on the whole corpus, `test_real_corpus_target`); raise a floor whenever the engine
+improves, never lower one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from rules.document import Document
+from tests.rules.evaluation import evaluate, load_corpus, micro
+
+REAL = Path(__file__).parent / "corpus" / "real"
+VIOLATIONS = REAL / "violations.jsonl"
+CLEAN = REAL / "clean.jsonl"
+
+MIN_VIOLATIONS = 150
+MIN_CLEAN = 100
+
+#: Lines are excerpts of claims, clauses and listings, never a whole page: whether the page
+#: showed its licences is unknown, so the licence families are not judged on this corpus.
+UNJUDGED = frozenset({"licence.missing", "licence.invalid", "licence.qualification"})
+
+#: Partial dates are allowed: many bulletins give only a year or a month.
+DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+#: (recall floor, precision floor) per family, measured on the current engine.
+FLOORS: dict[str, tuple[float, float]] = {
+    "ad.absolute": (0.90, 0.90),  # tp=18 fp=2 fn=2
+    "ad.drug": (0.73, 1.00),  # tp=34 fp=0 fn=12
+    "ad.medical_claim": (0.92, 0.97),  # tp=82 fp=2 fn=7
+    "clause.auto_renew": (0.00, 1.00),  # tp=0 fp=0 fn=1
+    "clause.unfair_format": (0.82, 1.00),  # tp=14 fp=0 fn=3
+    "consumer.no_return": (1.00, 0.66),  # tp=2 fp=1 fn=0
+    "cosmetic.claim": (0.93, 0.96),  # tp=30 fp=1 fn=2
+    "drug.prescription": (1.00, 1.00),  # tp=5 fp=0 fn=0
+    "marketing.fake": (0.60, 1.00),  # tp=3 fp=0 fn=2
+    "price.fake_original": (0.75, 1.00),  # tp=15 fp=0 fn=5
+}
+
+#: Micro-averaged floors over all families, measured on the current engine.
+MICRO_FLOOR = (0.85, 0.97)
+
+
+def _rows(path: Path) -> list[tuple[int, dict]]:
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            rows.append((number, json.loads(line)))
+    return rows
+
+
+@pytest.mark.parametrize("path", [VIOLATIONS, CLEAN], ids=lambda p: p.stem)
+def test_every_line_is_a_valid_sourced_document(ruleset, path: Path):
+    seen: set[str] = set()
+    for number, row in _rows(path):
+        where = f"{path.name}:{number}"
+        assert set(row) <= {"doc", "families", "source", "note"}, where
+        doc = Document.model_validate(row["doc"])
+        assert doc.id not in seen, f"{where}: duplicate id {doc.id}"
+        seen.add(doc.id)
+        assert any(text.strip() for text in doc.fields.values()), f"{where}: no text"
+        families = row["families"]
+        assert len(set(families)) == len(families), where
+        assert set(families) <= ruleset.families, f"{where}: unknown family in {families}"
+        if path == VIOLATIONS:
+            assert families, f"{where}: a violation names at least one family"
+        else:
+            assert families == [], f"{where}: a clean text has no family"
+        source = row["source"]
+        assert set(source) == {"publisher", "date", "title", "ref"}, where
+        for key in ("publisher", "title", "ref"):
+            assert isinstance(source[key], str) and source[key].strip(), f"{where}: source.{key}"
+        assert DATE.match(source["date"]), f"{where}: source.date {source['date']!r}"
+
+
+def test_corpus_size():
+    assert len(_rows(VIOLATIONS)) >= MIN_VIOLATIONS
+    assert len(_rows(CLEAN)) >= MIN_CLEAN
+
+
+def test_ids_are_unique_across_both_files():
+    ids = [row["doc"]["id"] for path in (VIOLATIONS, CLEAN) for _, row in _rows(path)]
+    assert len(ids) == len(set(ids))
+
+
+def _judged_scores(ruleset):
+    scores, mismatches = evaluate(ruleset, load_corpus([VIOLATIONS, CLEAN]))
+    scores = {family: score for family, score in scores.items() if family not in UNJUDGED}
+    report = "\n".join(line for line in mismatches if line.split()[1] not in UNJUDGED)
+    return scores, report
+
+
+def test_licence_families_are_not_labelled():
+    for path in (VIOLATIONS, CLEAN):
+        for number, row in _rows(path):
+            assert not set(row["families"]) & UNJUDGED, f"{path.name}:{number}"
+
+
+def test_real_corpus_keeps_its_floors(ruleset):
+    scores, report = _judged_scores(ruleset)
+    for family, (recall_floor, precision_floor) in FLOORS.items():
+        score = scores[family]
+        assert score.recall >= recall_floor - 1e-9, f"{family} recall {score}\n{report}"
+        assert score.precision >= precision_floor - 1e-9, f"{family} precision {score}\n{report}"
+    total = micro(scores)
+    assert total.recall >= MICRO_FLOOR[0] - 1e-9, f"micro recall {total}\n{report}"
+    assert total.precision >= MICRO_FLOOR[1] - 1e-9, f"micro precision {total}\n{report}"
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: the real-text target is not reached yet")
+def test_real_corpus_target(ruleset):
+    scores, report = _judged_scores(ruleset)
+    for family, score in scores.items():
+        if score.tp + score.fn:
+            assert score.recall >= 0.85, f"{family}: {score}\n{report}"
+        if score.tp + score.fp:
+            assert score.precision >= 0.95, f"{family}: {score}\n{report}"
+    total = micro(scores)
+    assert total.precision >= 0.95 and total.recall >= 0.90, f"micro {total}\n{report}"
