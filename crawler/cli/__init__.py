@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "task_cmd",
     "schedule_cmd",
     "scrapyd_cmd",
+    "console_cmd",
 )
 
 
