@@ -117,6 +117,8 @@ class Alerts:
     def start_cursors(self) -> None:
         """Alert only on what happens from now on: on first start the cursors are set to
         the newest clue and the current time, not to the start of history."""
+        # A delivery caught mid-send by a stop is tried again rather than left hanging.
+        self.deliveries.update_many({"status": "sending"}, {"$set": {"status": "pending"}})
         newest = self.store.clues.find_one({"seq": {"$ne": None}}, {"seq": 1}, sort=[("seq", DESCENDING)])
         self.state.update_one(
             {"_id": "cursor"},
@@ -169,9 +171,8 @@ class Alerts:
         delivered = 0
         hooks = {h.name: h for h in self.list_hooks()}
         while True:
-            now = now or utcnow()
             doc = self.deliveries.find_one_and_update(
-                {"status": "pending", "next_attempt_at": {"$lte": now}},
+                {"status": "pending", "next_attempt_at": {"$lte": now or utcnow()}},
                 {"$set": {"status": "sending"}},
                 sort=[("next_attempt_at", ASCENDING)],
                 return_document=ReturnDocument.AFTER,
@@ -188,7 +189,8 @@ class Alerts:
             elif attempts >= MAX_ATTEMPTS or hook is None:
                 status, following = "failed", None
             else:
-                status, following = "pending", utcnow() + timedelta(seconds=BACKOFF_SECONDS * 2 ** (attempts - 1))
+                backoff = timedelta(seconds=BACKOFF_SECONDS * 2 ** (attempts - 1))
+                status, following = "pending", (now or utcnow()) + backoff
             self.deliveries.update_one(
                 {"_id": doc["_id"]},
                 {
@@ -196,7 +198,6 @@ class Alerts:
                     "$push": {"results": entry},
                 },
             )
-            now = None
 
     def tick(self) -> None:
         self.collect()

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.console.conftest import PASSWORD, TASK_ID, Console, sign_in
+from tests.web.conftest import PASSWORD, TASK_ID, Console, sign_in
 
 pytestmark = pytest.mark.browser
 
