@@ -66,8 +66,9 @@ def s1_clue(store: Store, key: str) -> None:
     now = utcnow()
     update = {
         "$setOnInsert": {"status": "new", "history": []}, "$min": {"first_seen": now}, "$max": {"last_seen": now},
-        "$set": {"rule": {"id": "DRUG-BAN-001", "family": "drug.banned_online", "title": "网络禁售药品", "severity": "S1",
-                          "pack": "drug", "pack_version": "1.0.0", "legal_basis": ["药品管理法 第六十一条"]},
+        "$set": {"rule": {"id": "DRUG-BAN-001", "family": "drug.banned_online", "title": "网络禁售药品",
+                          "severity": "S1", "pack": "drug", "pack_version": "1.0.0",
+                          "legal_basis": ["药品管理法 第六十一条"]},
                  "target": {"kind": "product", "platform": "pharmacy", "shop_name": "某大药房", "item_id": "9",
                             "url": "http://127.0.0.1/item/9"},
                  "hit": {"field": "title", "term": "麻黄碱"}},
