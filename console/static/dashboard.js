@@ -8,7 +8,7 @@
     return Object.keys(counts).map(function (k) { return [k, counts[k]]; }).sort(function (a, b) { return b[1] - a[1]; });
   }
   function bar(id, title, counts) {
-    var rows = pairs(counts).slice(0, 15).reverse();
+    var rows = pairs(counts).slice(0, 15).reverse().map(function (r) { return [r[0] === "-" ? "未知" : r[0], r[1]]; });
     echarts.init(document.getElementById(id)).setOption({
       title: { text: title, textStyle: { fontSize: 14 } }, tooltip: {}, grid: { left: 140, right: 20, top: 36, bottom: 20 },
       xAxis: { type: "value", minInterval: 1 }, yAxis: { type: "category", data: rows.map(function (r) { return r[0]; }) },
@@ -24,7 +24,7 @@
   var families = Object.keys(data.series);
   echarts.init(document.getElementById("chart-time")).setOption({
     title: { text: "近30天新发现线索（按类别）", textStyle: { fontSize: 14 } }, tooltip: { trigger: "axis" },
-    legend: { type: "scroll", top: 24 }, grid: { left: 50, right: 20, top: 64, bottom: 30 },
+    legend: { type: "scroll", bottom: 0 }, grid: { left: 50, right: 20, top: 40, bottom: 56 },
     xAxis: { type: "category", data: data.days }, yAxis: { type: "value", minInterval: 1 },
     series: families.map(function (f) { return { name: f, type: "bar", stack: "all", data: data.series[f] }; })
   });
