@@ -133,11 +133,12 @@ def job_health(job: dict[str, Any]) -> dict[str, Any]:
         for key, value in stats.items()
         if key.startswith(("wangjian/malformed/", "wangjian/store/errors")) or key.endswith("_failed")
     }
-    coverage = {
-        key.removeprefix("wangjian/fields/"): value
-        for key, value in stats.items()
-        if key.startswith("wangjian/fields/")
-    }
+    coverage = {}  # "product/title": share of the crawl's product items that had a title
+    for key, value in sorted(stats.items()):
+        if key.startswith("wangjian/fields/"):
+            name = key.removeprefix("wangjian/fields/")
+            items = stats.get(f"wangjian/items/{name.split('/')[0]}") or 0
+            coverage[name] = value / items if items else None
     return {**{name: counts.get(name, 0) for name in COUNTS}, "problems": problems, "coverage": coverage,
             "parts": len(parts), "errors_list": job.get("errors") or []}  # fmt: skip
 

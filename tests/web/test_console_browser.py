@@ -49,7 +49,7 @@ def test_dashboard_draws_its_charts(browser: Any, console: Console) -> None:
         assert page.locator(f"#chart-{chart} canvas").count() == 1, chart
     total = console.store.clues.count_documents({})
     assert int(page.inner_text("#open-count")) + int(page.inner_text("#handled-count")) == total
-    assert "JOB-SEED-douyin" in page.inner_text("table.jobs")
+    assert "JOB-SEED-douyin" in page.inner_text("table.jobs") and "字段覆盖率" in page.inner_text("table.jobs")
     page.context.close()
 
 
@@ -213,6 +213,9 @@ def test_an_operator_runs_a_task_and_watches_it_live(browser: Any, console: Cons
     assert job["trigger"] == "console" and job["task_id"] == TASK_ID and job["counts"]["pages"] > 0
     assert int(page.inner_text("#job-pages")) == job["counts"]["pages"]
     assert int(page.inner_text("#job-items")) == job["counts"]["items"]
+    page.reload()
+    coverage = page.inner_text("#coverage")
+    assert "product/title 100%" in coverage and "shop/title 100%" in coverage
     entry = console.store.db["audit_log"].find_one({"action": "task.run", "target": TASK_ID, "ok": True})
     assert entry["user"] == "runner" and entry["detail"]["job_id"] == job_id
     page.context.close()
