@@ -20,5 +20,5 @@ def overview(request: Request) -> Response:
     session(request)
     store = services(request).store
     data = dashboard(store)
-    jobs = list(store.crawl_jobs.find({}, {"stats": 0}).sort("started_at", DESCENDING).limit(RECENT_JOBS))
+    jobs = list(store.crawl_jobs.find({}).sort("started_at", DESCENDING).limit(RECENT_JOBS))
     return page(request, "dashboard.html", data=data, jobs=[(job, job_health(job)) for job in jobs])

@@ -27,7 +27,7 @@ def tasks(request: Request) -> Response:
     session(request)
     runs = services(request).runs
     rows = runs.rows()
-    jobs = list(services(request).store.crawl_jobs.find({}, {"stats": 0}).sort("started_at", DESCENDING).limit(20))
+    jobs = list(services(request).store.crawl_jobs.find({}).sort("started_at", DESCENDING).limit(20))
     return page(request, "tasks.html", rows=rows, problems=runs.problems, jobs=[(j, job_health(j)) for j in jobs],
                 message=request.query_params.get("message"))  # fmt: skip
 
@@ -74,7 +74,7 @@ async def unschedule(request: Request, task_id: str) -> Response:
 @router.get("/jobs/{job_id}")
 def job_page(request: Request, job_id: str) -> Response:
     session(request)
-    job = services(request).store.crawl_jobs.find_one({"_id": job_id}, {"stats": 0})
+    job = services(request).store.crawl_jobs.find_one({"_id": job_id})
     if job is None:
         return page(request, "error.html", 404, message=f"没有作业 {job_id}")
     return page(request, "job.html", job=job, health=job_health(job), message=request.query_params.get("message"))
@@ -84,7 +84,7 @@ def job_page(request: Request, job_id: str) -> Response:
 def progress(request: Request, job_id: str) -> Response:
     """The job's live counts, polled by the job page."""
     session(request)
-    job = services(request).store.crawl_jobs.find_one({"_id": job_id}, {"stats": 0})
+    job = services(request).store.crawl_jobs.find_one({"_id": job_id})
     if job is None:
         return JSONResponse({"error": "no such job"}, status_code=404)
     health = job_health(job)
