@@ -12,8 +12,8 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from pipelines.models import utcnow
-from pipelines.store import Store
+from store.database import Store
+from store.models import utcnow
 
 #: Roles in rising order; each may do what the ones before it may.
 ROLES: tuple[str, ...] = ("viewer", "reviewer", "operator", "admin")

@@ -22,9 +22,9 @@ from typing import Any, Literal
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 
 from console.feed import clues_after
-from pipelines.models import utcnow
-from pipelines.redact import redact
-from pipelines.store import Store
+from store.database import Store
+from store.models import utcnow
+from store.redact import redact
 
 Format = Literal["dingtalk", "wecom", "json"]
 FORMATS: tuple[str, ...] = ("dingtalk", "wecom", "json")

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from console.feed import CursorError, clues_after
 from console.queries import QueueFilter
 from console.services import Services
-from pipelines.models import Clue, EvidenceRecord
+from store.models import Clue, EvidenceRecord
 
 MAX_LIMIT = 500
 bearer = HTTPBearer(auto_error=False, description="read-only token made by `wangjian token add SYSTEM`")

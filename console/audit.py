@@ -9,8 +9,8 @@ from typing import Any
 
 from pymongo import DESCENDING
 
-from pipelines.models import utcnow
-from pipelines.store import Store
+from store.database import Store
+from store.models import utcnow
 
 
 class AuditLog:

@@ -8,7 +8,7 @@ from typing import Any
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, UpdateOne
 
-from pipelines.store import Store
+from store.database import Store
 
 #: Console collections and their indexes.
 INDEXES: dict[str, list[tuple[str, list[tuple[str, int]]]]] = {

@@ -1,6 +1,6 @@
 """Reading clues in insertion order, resumable from the last one seen.
 
-Every clue gets `seq` when it is first stored (pipelines.store.ClueWrite): a hex ObjectId,
+Every clue gets `seq` when it is first stored (store.database.ClueWrite): a hex ObjectId,
 so it never changes and grows with insertion time. A reader resumes with `seq > cursor`.
 Writers make the key just before sending their write, so for a short while a clue with a
 smaller key may still be on its way while a larger one is already visible; the feed
@@ -15,8 +15,8 @@ from typing import Any
 
 from bson import ObjectId
 
-from pipelines.models import utcnow
-from pipelines.store import Store
+from store.database import Store
+from store.models import utcnow
 
 DEFAULT_SETTLE_SECONDS = 10.0
 CURSOR_RE = re.compile(r"^[0-9a-f]{24}$")

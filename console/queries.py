@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from crawler.jobs import COUNTS, counts_of
-from pipelines.clue_query import ClueFilter
-from pipelines.models import utcnow
-from pipelines.store import Store
-from pipelines.summary import clue_counts
+from reports.summary import clue_counts
+from store.clue_query import ClueFilter
+from store.database import Store
+from store.models import utcnow
 
 OPEN_STATUSES = ("new", "review")
 HANDLED_STATUSES = ("confirmed", "dismissed", "transferred", "closed")

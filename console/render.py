@@ -14,8 +14,8 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from console.accounts import ROLE_LABELS, may
-from pipelines.documents import BEIJING
-from pipelines.workflow import STATUS_LABELS
+from reports.documents import BEIJING
+from review.workflow import STATUS_LABELS
 
 TEMPLATES = Path(__file__).parent / "templates"
 

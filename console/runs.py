@@ -16,8 +16,8 @@ from typing import Any
 from crawler.jobs import FAILED, JobLog, new_job_id
 from crawler.scheduler import Leases, Scheduler, SubprocessLauncher
 from crawler.tasks import MonitoringTask
-from pipelines.models import utcnow
-from pipelines.store import Store
+from store.database import Store
+from store.models import utcnow
 
 CANCELLED = "cancelled"
 PROGRESS_INTERVAL_SECONDS = 1.0

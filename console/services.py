@@ -12,8 +12,8 @@ from console.audit import AuditLog
 from console.feed import DEFAULT_SETTLE_SECONDS
 from console.runs import TaskRuns
 from console.sessions import Sessions
-from pipelines.store import Store
 from rules import RuleSet, load_ruleset
+from store.database import Store
 
 
 @dataclass

@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from console.accounts import token_hash
-from pipelines.models import utcnow
-from pipelines.store import Store
+from store.database import Store
+from store.models import utcnow
 
 SESSION_COOKIE = "wj_session"
 LOGIN_CSRF_COOKIE = "wj_login_csrf"

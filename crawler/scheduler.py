@@ -104,7 +104,7 @@ class SubprocessLauncher:
     settings: dict[str, str] = field(default_factory=dict)  # Scrapy settings for the run (-s NAME=VALUE)
 
     def __call__(self, task: MonitoringTask, path: Path, job_id: str) -> subprocess.Popen[bytes]:
-        cmd = [sys.executable, "-m", "crawler.cli", "task", "run", str(path), "--job-id", job_id,
+        cmd = [sys.executable, "-m", "cli", "task", "run", str(path), "--job-id", job_id,
                "--trigger", self.trigger, "--db", self.database, "--quiet"]  # fmt: skip
         for name, value in self.settings.items():
             cmd += ["-s", f"{name}={value}"]

@@ -30,7 +30,7 @@ def free_port() -> int:
 
 
 def wangjian(env: dict[str, str], *args: str, stdin: str | None = None) -> None:
-    subprocess.run([sys.executable, "-m", "crawler.cli", *args], cwd=ROOT, env=env, input=stdin, text=True, check=True)
+    subprocess.run([sys.executable, "-m", "cli", *args], cwd=ROOT, env=env, input=stdin, text=True, check=True)
 
 
 def main() -> int:
@@ -45,7 +45,7 @@ def main() -> int:
         wangjian(env, "user", "add", "demo.officer", "--role", "reviewer", "--password-stdin", stdin=PASSWORD + "\n")
         port = free_port()
         server = subprocess.Popen(
-            [sys.executable, "-m", "crawler.cli", "serve", "--port", str(port), "--tasks", str(ROOT / "tasks")],
+            [sys.executable, "-m", "cli", "serve", "--port", str(port), "--tasks", str(ROOT / "tasks")],
             cwd=ROOT, env=env,
         )  # fmt: skip
         try:

@@ -14,11 +14,11 @@ from pymongo import DESCENDING
 from console.guard import audit, checked_form, services, session
 from console.queries import SEVERITIES, QueueFilter, facets
 from console.render import page, split_snippet
-from pipelines.clue_query import STATUSES
-from pipelines.documents import evidence_records, load_clue, render_annex_d
-from pipelines.models import EvidenceRecord
-from pipelines.verify import check_record
-from pipelines.workflow import TRANSITIONS, WorkflowError, set_status
+from reports.documents import evidence_records, load_clue, render_annex_d
+from review.workflow import TRANSITIONS, WorkflowError, set_status
+from store.clue_query import STATUSES
+from store.models import EvidenceRecord
+from store.verify import check_record
 
 router = APIRouter()
 PAGE_SIZE = 50

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
-from pipelines.store import Store
+from store.database import Store
 from tests.conftest import ROOT, run_crawl
 from tests.tasks.conftest import free_port, task_document
 
@@ -50,7 +50,7 @@ def env_for(store: Store, var: Path | None = None) -> dict[str, str]:
 def wangjian(
     store: Store, *args: str, stdin: str | None = None, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "crawler.cli", *args]
+    cmd = [sys.executable, "-m", "cli", *args]
     return subprocess.run(cmd, cwd=ROOT, env=env_for(store), input=stdin, capture_output=True, text=True,
                           timeout=timeout)  # fmt: skip
 
@@ -98,7 +98,7 @@ def console(console_store: Store, fixture_server: Any, tmp_path_factory: pytest.
         assert proc.returncode == 0, proc.stderr
     port = free_port()
     log = work / "serve.log"
-    cmd = [sys.executable, "-m", "crawler.cli", "serve", "--port", str(port), "--tasks", str(tasks_dir),
+    cmd = [sys.executable, "-m", "cli", "serve", "--port", str(port), "--tasks", str(tasks_dir),
            "--settle-seconds", "1"]  # fmt: skip
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env_for(console_store, work / "var"), stdout=out,

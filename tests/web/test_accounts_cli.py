@@ -3,7 +3,7 @@ store keeps: argon2id hashes, token hashes, never the secrets themselves."""
 
 from __future__ import annotations
 
-from pipelines.store import Store
+from store.database import Store
 from tests.web.conftest import wangjian
 
 

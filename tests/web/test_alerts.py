@@ -17,8 +17,8 @@ import pytest
 
 from console.alerts import MAX_ATTEMPTS, Alerts
 from crawler.jobs import JobLog
-from pipelines.models import utcnow
-from pipelines.store import ClueWrite, Store
+from store.database import ClueWrite, Store
+from store.models import utcnow
 
 
 class Receiver:

@@ -10,8 +10,8 @@ from bson import ObjectId
 
 from console.db import backfill_seq, legacy_seq
 from console.feed import CursorError, clues_after
-from pipelines.models import utcnow
-from pipelines.store import Store
+from store.database import Store
+from store.models import utcnow
 
 
 def _clue(store: Store, key: str, seq: str | None) -> None:

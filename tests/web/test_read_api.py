@@ -18,8 +18,8 @@ from tests.web.conftest import Console, env_for
 
 WRITER = r"""
 import sys, time
-from pipelines.store import ClueWrite, Store
-from pipelines.models import utcnow
+from store.database import ClueWrite, Store
+from store.models import utcnow
 store = Store(sys.argv[1], sys.argv[2])
 total, batch = int(sys.argv[3]), int(sys.argv[4])
 for start in range(0, total, batch):
