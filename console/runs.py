@@ -7,6 +7,7 @@ scheduler's own bookkeeping (leases, reaping runs that died) keeps them honest."
 
 from __future__ import annotations
 
+import subprocess
 import threading
 from dataclasses import dataclass
 from datetime import datetime
@@ -115,7 +116,7 @@ class TaskRuns:
         handle.terminate()
         try:
             handle.wait(20)
-        except Exception:  # noqa: BLE001 - a child that ignores SIGTERM is killed
+        except subprocess.TimeoutExpired:  # a child that ignores SIGTERM is killed
             handle.kill()
             handle.wait()
         self.jobs.add_error(job_id, f"cancelled by {by}")

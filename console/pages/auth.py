@@ -18,7 +18,9 @@ router = APIRouter()
 
 def safe_next(target: str | None) -> str:
     """Only paths on this site: never an absolute URL handed in by a link."""
-    return target if target and target.startswith("/") and not target.startswith("//") else "/"
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
 
 
 def _login_page(request: Request, error: str | None = None, status_code: int = 200) -> Response:

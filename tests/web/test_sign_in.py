@@ -39,3 +39,11 @@ def test_failed_sign_ins_are_rate_limited(console: Console) -> None:
         assert response.status_code == 429 and "wj_session" not in response.cookies
     assert console.store.db["audit_log"].count_documents({"user": "locked.out", "action": "login.failed"}) == 5
     assert console.store.db["audit_log"].count_documents({"user": "locked.out", "action": "login.throttled"}) == 1
+
+
+def test_after_sign_in_only_paths_on_this_site_are_followed() -> None:
+    from console.pages.auth import safe_next
+
+    assert safe_next("/clues?status=new") == "/clues?status=new"
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example", "", None, "javascript:alert(1)"):
+        assert safe_next(target) == "/"
