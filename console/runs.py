@@ -71,13 +71,16 @@ class TaskRuns:
         """Start a run now; returns its job id."""
         task, path = self.find(task_id)
         with self._lock:
-            if holder := self.leases.holder(task.id):
-                raise RunError(f"task {task.id} is already running as job {holder}")
             job_id = new_job_id()
+            # Taken here, as the scheduler does, so a second click cannot start a second run;
+            # the run renews the lease it finds held under its own job id.
+            if not self.leases.acquire(task.id, job_id):
+                raise RunError(f"task {task.id} is already running as job {self.leases.holder(task.id)}")
             self.jobs.create(job_id, task.id, task_name=task.name, trigger="console", expected_parts=len(task.targets))
             try:
                 self.scheduler.running[job_id] = (task.id, self.scheduler.launcher(task, path, job_id))
             except OSError as exc:
+                self.leases.release(task.id, job_id)
                 self.jobs.add_error(job_id, f"launch failed: {exc}")
                 self.jobs.finish(job_id, FAILED)
                 raise RunError(f"could not start task {task.id}: {exc}") from exc
