@@ -116,8 +116,10 @@ def console(console_store: Store, fixture_server: Any, tmp_path_factory: pytest.
             proc.wait()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Closed after its module: a sync Playwright left running would stop later in-process
+    users of Playwright (PDF printing) from starting their own."""
     if not Path("/usr/bin/chromium").exists():
         pytest.skip("Debian's chromium is not installed")
     from playwright.sync_api import sync_playwright
