@@ -8,6 +8,7 @@ import getpass
 import ipaddress
 import os
 import secrets
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -173,6 +174,9 @@ def serve(args: argparse.Namespace) -> int:
                   "(it must be changed at the first sign-in)", flush=True)  # fmt: skip
         else:
             print(f"console: {url}", flush=True)
+        # uvicorn re-raises the SIGTERM it shut down on; as SystemExit the exit handlers still
+        # run, so an embedded database this process started is stopped with it.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         uvicorn.run(app, host=args.host, port=args.port, log_level="warning", proxy_headers=False, server_header=False)
     return 0
 
