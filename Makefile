@@ -3,13 +3,17 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: bootstrap demo test bench lint serve-fixtures clean
+.PHONY: bootstrap demo serve test bench lint serve-fixtures clean
 
 bootstrap:
 	@scripts/bootstrap.sh
 
 demo: bootstrap
 	$(VENV)/bin/wangjian demo
+
+# The web console on the demo's database, http://127.0.0.1:8000/; prints a one-time admin password.
+serve: bootstrap
+	$(VENV)/bin/wangjian serve --admin-password-once
 
 test: bootstrap
 	$(PY) -m pytest -q

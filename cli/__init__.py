@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "schedule_cmd",
     "scrapyd_cmd",
     "db_cmd",
+    "console_cmd",
 )
 
 

@@ -111,6 +111,7 @@ def print_samples(samples: list[dict[str, Any]]) -> None:
         if evidence:
             print(f"       evidence {evidence['evidence_id']} sha256={evidence['sha256'][:16]}…")
     print("\nMore: `wangjian clues list`, `wangjian clues show ID`, `wangjian evidence verify`.")
+    print("Review them in the web console: `make serve` (http://127.0.0.1:8000/, prints a one-time admin password).")
 
 
 def print_summary(

@@ -26,7 +26,7 @@ def register(sub: Any) -> None:
     p = commands.add_parser("run", help="run one task now, with progress")
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--job-id", help="job id to record the run under (default: a new one)")
-    p.add_argument("--trigger", default="manual", choices=["manual", "schedule"], help=argparse.SUPPRESS)
+    p.add_argument("--trigger", default="manual", choices=["manual", "schedule", "console"], help=argparse.SUPPRESS)
     add_db_option(p)
     add_settings_option(p)
     p.add_argument("--scrapyd", metavar="URL", help="schedule the crawls on this scrapyd instead of running here")

@@ -101,10 +101,14 @@ class SubprocessLauncher:
     database: str
     log_dir: Path | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
+    trigger: str = "schedule"
+    settings: dict[str, str] = field(default_factory=dict)  # Scrapy settings for the run (-s NAME=VALUE)
 
     def __call__(self, task: MonitoringTask, path: Path, job_id: str) -> subprocess.Popen[bytes]:
         cmd = [sys.executable, "-m", "cli", "task", "run", str(path), "--job-id", job_id,
-               "--trigger", "schedule", "--db", self.database, "--quiet"]  # fmt: skip
+               "--trigger", self.trigger, "--db", self.database, "--quiet"]  # fmt: skip
+        for name, value in self.settings.items():
+            cmd += ["-s", f"{name}={value}"]
         env = {**os.environ, **self.extra_env}
         if self.mongo_uri:
             env["MONGO_URI"] = self.mongo_uri

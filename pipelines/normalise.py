@@ -126,5 +126,12 @@ class NormalisePipeline:
             adapter = ItemAdapter(item)
             data = adapter.asdict()
             item = ShopItem(**data) if "item_id" not in data else ProductItem(**data)
-        self.stats.inc_value(f"wangjian/items/{'shop' if isinstance(item, ShopItem) else 'product'}")
-        return Envelope(item=item, document=build_document(item))
+        kind = "shop" if isinstance(item, ShopItem) else "product"
+        self.stats.inc_value(f"wangjian/items/{kind}")
+        document = build_document(item)
+        # Extraction coverage: how many items of each kind had each field (the console shows
+        # it per crawl, so a layout change that empties a field is seen at once).
+        present = [*document.fields, *(k for k, v in document.attributes.model_dump().items() if v not in (None, ""))]
+        for name in present:
+            self.stats.inc_value(f"wangjian/fields/{kind}/{name}")
+        return Envelope(item=item, document=document)

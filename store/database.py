@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import gridfs
+from bson import ObjectId
 from gridfs.errors import FileExists
 from pymongo import ASCENDING, DESCENDING, MongoClient, UpdateOne, uri_parser
 from pymongo.database import Database
@@ -44,6 +45,7 @@ CLUE_INDEXES: tuple[tuple[str, list[tuple[str, int]]], ...] = (
     ("target_shop", [("target.platform", ASCENDING), ("target.shop_id", ASCENDING)]),
     ("target_item", [("target.platform", ASCENDING), ("target.item_id", ASCENDING)]),
     ("target_region", [("target.region.code", ASCENDING)]),
+    ("seq", [("seq", ASCENDING)]),
 )
 EVIDENCE_INDEXES: tuple[tuple[str, list[tuple[str, int]]], ...] = (
     ("target", [("target_id", ASCENDING), ("capture_start", DESCENDING)]),
@@ -115,7 +117,11 @@ class ClueWrite:
     update: dict[str, Any]
 
     def operation(self) -> UpdateOne:
-        return UpdateOne(self.filter, self.update, upsert=True)
+        # `seq` is the clue's insertion key, read by cursor paging (console.api): made when
+        # the write is sent, not when it was queued, so a batch replayed from the spool
+        # still sorts after the clues a reader has already passed. Only an insert sets it.
+        on_insert = {**self.update.get("$setOnInsert", {}), "seq": str(ObjectId())}
+        return UpdateOne(self.filter, {**self.update, "$setOnInsert": on_insert}, upsert=True)
 
 
 @dataclass

@@ -195,3 +195,8 @@ class Clue(BaseModel):
     job_id: str | None = None
     status: ClueStatus = "new"
     history: list[HistoryEntry] = Field(default_factory=list)
+    seq: str | None = Field(
+        default=None,
+        description="insertion key: hex ObjectId made when the clue was first stored; never changes, "
+        "grows with insertion time (the read API's cursor order)",
+    )
