@@ -1,0 +1,25 @@
+"""当当 Dangdang: a B2C retailer's own site (GB2312 pages); products by the generic reader,
+channel and search pages as listings."""
+
+from __future__ import annotations
+
+from crawler.extract.generic import extract_generic
+from crawler.extract.layouts import listing
+from crawler.extract.platforms.base import Platform, register
+from crawler.extract.result import Extraction
+
+
+@register
+class Dangdang(Platform):
+    name = "dangdang"
+    label = "当当"
+    hosts = ("dangdang.com", "ddimg.cn")
+    markers = ("dangdang.com", "ddimg.cn")
+
+    def read(self, text: str, url: str) -> list[Extraction]:
+        if "product.dangdang.com" in url:
+            return [self.product(text, url)]
+        return [listing.read(text, url, self.name)]
+
+    def product(self, text: str, url: str) -> Extraction:
+        return extract_generic(text, url, self.name)

@@ -1,0 +1,24 @@
+"""京东 JD: item pages as the jd spider reads them (real jd.com pages and the fixture platform;
+the price comes from the price interface when crawling), search pages as listings. 京东大药房
+pages are JD pages: the generic reader adds their drug facts."""
+
+from __future__ import annotations
+
+from crawler.extract.layouts import listing
+from crawler.extract.platforms.base import Platform, register
+from crawler.extract.result import Extraction
+
+
+@register
+class Jd(Platform):
+    name = "jd"
+    label = "京东"
+    priority = 2
+    hosts = ("jd.com", "jd.hk", "3.cn", "jkcsjd.com")
+    markers = ("pageConfig", "360buyimg.com", "J_goodsList", "item.jd.com")
+    spider = "jd"
+
+    def read(self, text: str, url: str) -> list[Extraction]:
+        if listing.looks_like_listing(text):
+            return [listing.read(text, url, self.name)]
+        return [self.fill(ex, text) for ex in self.from_spider(text, url)]

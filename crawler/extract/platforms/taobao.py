@@ -1,0 +1,40 @@
+"""淘宝 Taobao: item pages as the taobao spider reads them (its layout covers the real C-shop
+page and the fixture platform), with price ranges kept whole; search pages as listings."""
+
+from __future__ import annotations
+
+from crawler.extract.generic import parse
+from crawler.extract.layouts import listing
+from crawler.extract.layouts._dom import css_text
+from crawler.extract.platforms.base import Platform, register
+from crawler.extract.result import Extraction, price_range
+
+
+@register
+class Taobao(Platform):
+    name = "taobao"
+    label = "淘宝"
+    priority = 2
+    hosts = ("taobao.com", "tb.cn")
+    markers = ("-淘宝网</title>", 'id="J_Title"', "tb-main-title", "g_page_config", "item.taobao.com", "g_config")
+    spider = "taobao"
+
+    def read(self, text: str, url: str) -> list[Extraction]:
+        found = self.from_spider(text, url)
+        out = []
+        for ex in found:
+            if ex.kind == "listing" and listing.looks_like_listing(text):
+                lst = listing.read(text, url, self.name)
+                lst.merge(ex.data, f"spider:{self.spider}")
+                out.append(lst)
+                continue
+            if ex.kind == "product":
+                root = parse(text)
+                shown = css_text(root, "#J_StrPrice .tb-rmb-num") or css_text(root, "#J_PromoPriceNum")
+                low, high = price_range(shown)
+                if high is not None and low == ex.data.get("price"):
+                    ex.put("price_max", high, "taobao:price")
+                    ex.data["price_text"] = f"¥{low:.2f}-{high:.2f}"
+                ex = self.fill(ex, text)
+            out.append(ex)
+        return out

@@ -1,0 +1,27 @@
+"""天猫 Tmall: PC and H5 item pages (see `crawler.extract.layouts.tmall`)."""
+
+from __future__ import annotations
+
+from crawler.extract.layouts import tmall
+from crawler.extract.platforms.base import Platform, register
+from crawler.extract.result import Extraction
+
+
+@register
+class Tmall(Platform):
+    name = "tmall"
+    label = "天猫"
+    priority = 2
+    hosts = ("tmall.com", "tmall.hk", "liangxinyao.com")
+    markers = (
+        "TShop.Setup(",
+        "tmall.com天猫",
+        "天猫Tmall.com",
+        "detail.tmall.com",
+        "_DATA_Detail",
+        "tm-price",
+        "mdskip.taobao.com",
+    )
+
+    def product(self, text: str, url: str) -> Extraction:
+        return tmall.read(text, url)
