@@ -12,7 +12,7 @@ from crawler.spiders.jd import apply_price, extract_licence, extract_product, ex
 from fixtures.server import FixtureServer
 from tests.spiders.conftest import REAL_PAGES
 
-REAL_JD = sorted(REAL_PAGES.glob("jd_*.html")) if REAL_PAGES.is_dir() else []
+REAL_JD = sorted(REAL_PAGES.glob("jd_item_*.html")) if REAL_PAGES.is_dir() else []  # item pages (a search page too)
 
 
 def _fetch(url: str) -> str:

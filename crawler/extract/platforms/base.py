@@ -78,6 +78,18 @@ class Platform:
         """The generic reader's findings for what the layout left empty (products only)."""
         return extract_generic(text, ex.url, self.name, into=ex) if ex.kind == "product" else ex
 
+    def read_with_spider(self, text: str, url: str) -> list[Extraction]:
+        """The spider's reading, products filled in by the generic reader and listings given
+        their products' titles and prices."""
+        out = []
+        for ex in self.from_spider(text, url):
+            if ex.kind == "listing":
+                found = listing.read(text, url, self.name)
+                found.merge(ex.data, f"spider:{self.spider}")
+                ex = found
+            out.append(self.fill(ex, text))
+        return out
+
     def from_spider(self, text: str, url: str) -> list[Extraction]:
         """The platform spider's own extraction of the page, as extractions."""
         module = importlib.import_module(f"crawler.spiders.{self.spider}")

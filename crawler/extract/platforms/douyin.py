@@ -17,8 +17,8 @@ class Douyin(Platform):
     spider = "douyin"
 
     def read(self, text: str, url: str) -> list[Extraction]:
-        found = self.from_spider(text, url) if ('class="pdp"' in text or 'class="store-page"' in text) else []
-        return [self.fill(ex, text) for ex in found] or super().read(text, url)
+        found = self.read_with_spider(text, url) if ('class="pdp"' in text or 'class="store-page"' in text) else []
+        return found or super().read(text, url)
 
     def product(self, text: str, url: str) -> Extraction:
         return Extraction(platform=self.name, kind="product", url=url)

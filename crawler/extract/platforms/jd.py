@@ -19,6 +19,8 @@ class Jd(Platform):
     spider = "jd"
 
     def read(self, text: str, url: str) -> list[Extraction]:
-        if listing.looks_like_listing(text):
-            return [listing.read(text, url, self.name)]
-        return [self.fill(ex, text) for ex in self.from_spider(text, url)]
+        from crawler.spiders.jd import page_kind
+
+        if listing.looks_like_listing(text) and page_kind(url) not in ("shop", "licence", "item"):
+            return [listing.read(text, url, self.name)]  # search pages carry a pageConfig too
+        return self.read_with_spider(text, url)

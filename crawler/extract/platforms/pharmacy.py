@@ -22,7 +22,7 @@ class Pharmacy(Platform):
 
     def read(self, text: str, url: str) -> list[Extraction]:
         if any(m in text for m in _FIXTURE):
-            return [self.fill(ex, text) for ex in self.from_spider(text, url)]
+            return self.read_with_spider(text, url)
         return super().read(text, url)
 
     def product(self, text: str, url: str) -> Extraction:

@@ -16,7 +16,7 @@ class Selfshop(Platform):
     spider = "selfshop"
 
     def read(self, text: str, url: str) -> list[Extraction]:
-        found = [self.fill(ex, text) for ex in self.from_spider(text, url)]
+        found = self.read_with_spider(text, url)
         return found or super().read(text, url)
 
     def product(self, text: str, url: str) -> Extraction:

@@ -4,7 +4,6 @@ page and the fixture platform), with price ranges kept whole; search pages as li
 from __future__ import annotations
 
 from crawler.extract.generic import parse
-from crawler.extract.layouts import listing
 from crawler.extract.layouts._dom import css_text
 from crawler.extract.platforms.base import Platform, register
 from crawler.extract.result import Extraction, price_range
@@ -20,21 +19,12 @@ class Taobao(Platform):
     spider = "taobao"
 
     def read(self, text: str, url: str) -> list[Extraction]:
-        found = self.from_spider(text, url)
-        out = []
-        for ex in found:
-            if ex.kind == "listing" and listing.looks_like_listing(text):
-                lst = listing.read(text, url, self.name)
-                lst.merge(ex.data, f"spider:{self.spider}")
-                out.append(lst)
-                continue
+        out = self.read_with_spider(text, url)
+        for ex in out:
             if ex.kind == "product":
-                root = parse(text)
-                shown = css_text(root, "#J_StrPrice .tb-rmb-num") or css_text(root, "#J_PromoPriceNum")
+                shown = css_text(parse(text), "#J_StrPrice .tb-rmb-num") or css_text(parse(text), "#J_PromoPriceNum")
                 low, high = price_range(shown)
                 if high is not None and low == ex.data.get("price"):
                     ex.put("price_max", high, "taobao:price")
                     ex.data["price_text"] = f"¥{low:.2f}-{high:.2f}"
-                ex = self.fill(ex, text)
-            out.append(ex)
         return out
