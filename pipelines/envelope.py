@@ -8,9 +8,9 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from crawler.items import ProductItem, ShopItem
-from pipelines.models import EvidenceRecord
 from rules.document import Document
 from rules.hit import Hit
+from store.models import EvidenceRecord
 
 
 class Envelope(BaseModel):
