@@ -26,7 +26,7 @@ from itemadapter import ItemAdapter
 from pymongo.errors import PyMongoError
 
 from crawler.items import ProductItem, ShopItem
-from pipelines.models import utcnow
+from store.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +169,7 @@ class LayoutDrift:
                "message": message, "raised_at": now}  # fmt: skip
         try:
             if self.store is None:
-                from pipelines.store import Store
+                from store.database import Store
 
                 self.store = Store.from_settings(self.crawler.settings)
             self.store.db["alerts"].update_one(

@@ -84,7 +84,7 @@ def test_platform_recognised_without_spider(
 ) -> None:
     """A saved fixture page, with and without its address: the platform is recognised from the
     page's markers and read by that platform's layout (`wangjian extract` in process)."""
-    from crawler.cli import main as wangjian
+    from cli import main as wangjian
 
     def _ok(*args: str) -> Any:
         assert wangjian(["extract", *args]) == 0

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from crawler.cli import main as wangjian
+from cli import main as wangjian
 from crawler.extract.platforms import read_page
 from tests.spiders.conftest import REAL_PAGES, ROOT
 

@@ -12,8 +12,8 @@ import pytest
 
 from crawler.drift import alert_id, field_shares, format_shares
 from fixtures.server import FixtureServer
-from pipelines.embedded_mongo import EmbeddedMongo
-from pipelines.store import Store
+from store.database import Store
+from store.embedded_mongo import EmbeddedMongo
 from tests.conftest import run_crawl
 
 
