@@ -78,9 +78,9 @@ LOG_LEVEL = "INFO"
 
 # Every crawl with a job id is recorded in `crawl_jobs` (crawler.jobs).
 EXTENSIONS = {
+    "crawler.drift.LayoutDrift": 490,  # before the job recorder: its end-of-crawl alarms reach the job
     "crawler.jobs.JobRecorder": 500,
     "crawler.redis_queue.RedisWorker": 510,
-    "crawler.drift.LayoutDrift": 520,
 }
 
 # Layout drift (crawler.drift): per platform, the share of product / shop pages where each

@@ -10,8 +10,11 @@ from typing import Any
 
 import pytest
 
-from crawler.drift import alert_id, field_shares, format_shares
+from cli.task_cmd import _field_shares as task_list_fields
+from crawler.drift import alert_id, field_shares
 from fixtures.server import FixtureServer
+from reports.report import build_report
+from reports.report_output import render_html
 from store.database import Store
 from store.embedded_mongo import EmbeddedMongo
 from tests.conftest import run_crawl
@@ -38,7 +41,7 @@ def test_markup_change_mid_crawl_raises_the_alarm(redesigned: Any, drift_store: 
     job_id = f"JOB-drift-{uuid.uuid4().hex[:6]}"
     stats = run_crawl(
         "pharmacy", drift_store, redesigned.start_urls("pharmacy"), tmp_path, "-s", "DRIFT_WINDOW=20",
-        "-s", "CONCURRENT_REQUESTS=4", "-s", "ITEM_PIPELINES={}", job_id=job_id,
+        "-s", "CONCURRENT_REQUESTS=4", "-s", "ITEM_PIPELINES={}", "--task-id", "TASK-DRIFT", job_id=job_id,
     )  # fmt: skip
     products = len(list(redesigned.world.products("pharmacy")))
     shares = field_shares(stats)["pharmacy"]["product"]
@@ -52,7 +55,15 @@ def test_markup_change_mid_crawl_raises_the_alarm(redesigned: Any, drift_store: 
     assert drift_store.db["alerts"].count_documents({"field": {"$ne": "price"}}) == 0
     job = drift_store.db["crawl_jobs"].find_one({"_id": job_id})
     assert job is not None and field_shares(job["stats"])["pharmacy"]["product"]["price"] == shares["price"]
-    assert format_shares(field_shares(job["stats"])).startswith(f"pharmacy price {shares['price']:.0%}")
+    assert job["field_shares"]["pharmacy"]["product"] == shares
+    listed = task_list_fields(job)  # the line `wangjian task list` prints under the task
+    assert listed.startswith(f"pharmacy price {shares['price']:.0%} shop_name 100% title 100% (n={products})")
+    assert listed.endswith("1 layout drift alarm(s)")
+    report = build_report(drift_store, task_id="TASK-DRIFT")
+    row = next(r for r in report.extraction if r["kind"] == "product")
+    assert (row["job_id"], row["platform"], row["pages"], row["alerts"]) == (job_id, "pharmacy", products, ["price"])
+    html = render_html(report)
+    assert "版式变化告警" in html and f"price {shares['price']:.0%}" in html
 
 
 def test_an_unchanged_platform_raises_nothing(fixture_server: Any, drift_store: Store, tmp_path: Path) -> None:
