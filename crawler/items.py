@@ -73,7 +73,8 @@ class ProductItem(BaseModel):
     description: str | None = None
     promo: list[str] = Field(default_factory=list)
     price_text: str | None = None
-    price: float | None = None
+    price: float | None = None  # the lowest price shown (a range's lower end)
+    price_max: float | None = None  # a price range's upper end ("¥36.00-58.00"), when the page shows a range
     original_price: float | None = None
     terms: str | None = None
     options: list[Option] = Field(default_factory=list)

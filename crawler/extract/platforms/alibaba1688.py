@@ -12,6 +12,7 @@ class Alibaba1688(Platform):
     name = "1688"
     label = "1688"
     priority = 2
+    search = "https://s.1688.com/selloffer/offer_search.htm?keywords={}"
     hosts = ("1688.com",)
     markers = ("tdmod-od-pc", '"offerTitle"', "detail.1688.com", "winport.m.1688.com")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import importlib
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from crawler.extract.generic import extract_generic
 from crawler.extract.layouts import listing
@@ -52,6 +52,11 @@ class Platform:
     #: Among platforms whose markers a page carries, the higher priority wins: marketplaces
     #: over the specialised shops that also trade on them (a JD pharmacy page is a JD page).
     priority: ClassVar[int] = 1
+    search: ClassVar[str | None] = None  # the keyword search address, "{}" for the keyword
+
+    @classmethod
+    def search_url(cls, keyword: str) -> str | None:
+        return cls.search.format(quote(keyword)) if cls.search else None
 
     @classmethod
     def owns_host(cls, url: str) -> bool:

@@ -13,6 +13,7 @@ from crawler.extract.result import Extraction
 class Dangdang(Platform):
     name = "dangdang"
     label = "当当"
+    search = "https://search.dangdang.com/?key={}"
     hosts = ("dangdang.com", "ddimg.cn")
     markers = ("dangdang.com", "ddimg.cn")
 

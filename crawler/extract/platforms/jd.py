@@ -14,6 +14,7 @@ class Jd(Platform):
     name = "jd"
     label = "京东"
     priority = 2
+    search = "https://search.jd.com/Search?keyword={}&enc=utf-8"
     hosts = ("jd.com", "jd.hk", "3.cn", "jkcsjd.com")
     markers = ("pageConfig", "360buyimg.com", "J_goodsList", "item.jd.com")
     spider = "jd"

@@ -15,6 +15,7 @@ _FIXTURE = ('id="J_GoodsIntro"', 'id="J_StoreHead"', 'id="J_StoreList"')
 class Pharmacy(Platform):
     name = "pharmacy"
     label = "网上药店"
+    search = "https://www.111.com.cn/search/search.action?keyWord={}"
     hosts = ("111.com.cn", "jianke.com", "yaofangwang.com", "yaofang.cn", "360kad.com", "ehaoyao.com",
              "kzj365.com", "jxdyf.com", "yfdyf.com", "800pharm.com", "baiji.com.cn")  # fmt: skip
     markers = ("国药准字", "互联网药品信息服务资格证书", "药品网络销售", "处方药须凭处方", *_FIXTURE)

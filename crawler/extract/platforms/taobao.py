@@ -14,6 +14,7 @@ class Taobao(Platform):
     name = "taobao"
     label = "淘宝"
     priority = 2
+    search = "https://s.taobao.com/search?q={}"
     hosts = ("taobao.com", "tb.cn")
     markers = ("-淘宝网</title>", 'id="J_Title"', "tb-main-title", "g_page_config", "item.taobao.com", "g_config")
     spider = "taobao"

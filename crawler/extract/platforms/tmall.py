@@ -12,6 +12,7 @@ class Tmall(Platform):
     name = "tmall"
     label = "天猫"
     priority = 2
+    search = "https://list.tmall.com/search_product.htm?q={}"
     hosts = ("tmall.com", "tmall.hk", "liangxinyao.com")
     markers = (
         "TShop.Setup(",
