@@ -91,6 +91,31 @@ def text_of(el: Any) -> str:
     return clean("".join(_TEXT(el)))
 
 
+_BLOCKS = frozenset({"p", "div", "li", "dt", "dd", "tr", "br", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul",
+                     "ol", "dl", "section", "article", "header", "footer", "td", "th"})  # fmt: skip
+
+
+def lines_of(el: Any) -> str:
+    """Text of an element with a line break at each block boundary (so that "label：value"
+    pairs in adjacent paragraphs stay apart), scripts and styles left out."""
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        if not isinstance(node.tag, str) or node.tag in ("script", "style", "noscript"):
+            return
+        if node.tag in _BLOCKS:
+            parts.append("\n")
+        parts.append(node.text or "")
+        for child in node:
+            walk(child)
+            parts.append(child.tail or "")
+        if node.tag in _BLOCKS:
+            parts.append("\n")
+
+    walk(el)
+    return clean("".join(parts))
+
+
 def page_text(root: Any) -> str:
     body = root.find("body")
     return text_of(body if body is not None else root)
@@ -115,7 +140,7 @@ def labelled_values(root: Any) -> dict[str, str]:
     for el in root.iter(*_LABEL_TAGS):
         if next(islice(el.iter(), 40, None), None) is not None:
             continue  # a container: its labelled lines are read from the smaller elements in it
-        own = text_of(el)
+        own = lines_of(el)
         if not own or len(own) > 400:
             continue
         lines = own.split("\n")
