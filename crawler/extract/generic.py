@@ -19,7 +19,7 @@ from lxml import html as lxml_html
 
 from crawler.extract import structured
 from crawler.extract.result import Extraction, absolute, price_range
-from crawler.spiders._common import clean
+from crawler.spiders._common import LAZY_IMAGE_ATTRS, clean
 
 #: label → field. Order matters only for readability; labels are matched whole.
 LABELS: dict[str, str] = {
@@ -56,7 +56,6 @@ _RX_WARNING = re.compile(r"处方药须凭处方|凭处方(?:购买|在药师)|�
 _TITLE_SPLIT = re.compile(r"\s*(?:[-_|–—]|【)\s*")
 _DETAIL_HINT = re.compile(r"desc|detail|intro|content|J_DivItemDesc|description|spxq|goods-?info", re.I)
 _LICENCE_HINT = re.compile(r"营业执照|许可证|资格证|资质|执照|证照|备案凭证|licen[cs]e|cert|zizhi|zhizhao", re.I)
-_LAZY_ATTRS = ("data-ks-lazyload", "data-lazyload", "data-original", "data-src", "data-lazy-src", "data-url", "src")
 _TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]")
 
 
@@ -228,7 +227,7 @@ def price_near(root: Any, anchor: Any, limit: int = 400) -> tuple[float | None, 
 def _img_src(img: Any, url: str) -> str | None:
     """The picture's address: a lazy-load attribute with a full address first (pages often put
     a placeholder or a relative thumbnail in `src`)."""
-    values = [(img.get(attr) or "").strip() for attr in _LAZY_ATTRS]
+    values = [(img.get(attr) or "").strip() for attr in LAZY_IMAGE_ATTRS]
     values = [v for v in values if v and not v.startswith("data:")]
     full = [v for v in values if v.startswith(("http:", "https:", "//"))]
     return absolute(url, (full or values)[0]) if values else None

@@ -137,6 +137,7 @@ def extract_product(html: str, url: str) -> dict[str, Any]:
         "shop_id": shop_id[1] if shop_id and shop_id[1] != "0" else None,
         "shop_name": shop_name, "category": _crumbs(doc),
         "description": first_of(lambda: doc.id_text("J-detail-content", "\n")),
+        "detail_image_urls": doc.images("J-detail-content", url),
         "promo": doc.texts("em.hl_red", "summary-promotion") or doc.texts(".p-promotions em.hl_red"),
         "price_text": price_text if price is not None else None, "price": price,
         "original_price": parse_price(doc.id_text("page-origin-price")),

@@ -100,6 +100,7 @@ def extract_product(html: str, url: str) -> dict[str, Any]:
         "shop_name": first_of(lambda: doc.text("a.store-name", "J_StoreSide")) if store is not None else None,
         "category": ">".join(c for c in crumbs if c) or None,
         "description": first_of(lambda: "\n".join(doc.texts("p", "J_Detail"))),
+        "detail_image_urls": doc.images("J_Detail", url),
         "promo": doc.texts("li.promo-item", "J_Promo"),
         "price": price, "original_price": original,
         "price_text": None if price is None else f"¥{price:.2f}" + (f" 原价¥{original:.2f}" if original else ""),

@@ -65,6 +65,7 @@ def test_fixture_platform_walked_from_its_directory(fixture_server: FixtureServe
     assert set(products) == set(expected)
     assert all(products[k]["title"] == p.title and products[k]["price"] == p.price for k, p in expected.items())
     assert {i["platform"] for i in items} == {"pharmacy"}
+    assert all(i["detail_image_urls"][0].endswith(f"/desc/{k}/0.jpg") for k, i in products.items())
     shops: dict[str, Any] = {i["shop_id"]: i for i in items if "title" not in i}
     assert {s.name for s in world.shops["pharmacy"]} == {s["shop_name"] for s in shops.values()}
     assert field_shares(stats)["pharmacy"]["product"]["price"] == 1.0
