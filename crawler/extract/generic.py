@@ -18,7 +18,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from crawler.extract import structured
-from crawler.extract.result import Extraction, absolute, price_range
+from crawler.extract.result import Reading, absolute, price_range
 from crawler.spiders._common import LAZY_IMAGE_ATTRS, clean
 
 #: label → field. Order matters only for readability; labels are matched whole.
@@ -271,9 +271,9 @@ def drug_facts(text: str) -> dict[str, Any]:
     return out
 
 
-def extract_generic(html: str, url: str, platform: str = "generic", into: Extraction | None = None) -> Extraction:
+def extract_generic(html: str, url: str, platform: str = "generic", into: Reading | None = None) -> Reading:
     """Read a product page with the generic strategies; fills only what `into` lacks."""
-    ex = into or Extraction(platform=platform, kind="product", url=url)
+    ex = into or Reading(platform=platform, kind="product", url=url)
     root = parse(html)
     for strategy, fields in structured.read(html, url):
         images = fields.pop("image_urls", [])

@@ -47,7 +47,7 @@ def price_text(low: float | None, high: float | None = None, original: float | N
 
 
 @dataclass
-class Extraction:
+class Reading:
     """One page's reading. `kind` is product, shop or listing; `sources` names, per field, the
     strategy that produced it (a layout name, "jsonld", "microdata", "opengraph", "label",
     "near-title", "heading", "title-tag" …)."""

@@ -71,9 +71,9 @@ class WebSpider(scrapy.Spider):
         return bool(cls and cls.owns_host(f"http://{target}/"))
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request | ProductItem | ShopItem]:
-        extractions, how = read_page(response.body, response.url, response.headers.get("Content-Type"))
+        readings, how = read_page(response.body, response.url, response.headers.get("Content-Type"))
         self.crawler.stats.inc_value(f"wangjian/web/recognised_by/{how}")
-        for ex in extractions:
+        for ex in readings:
             data = {**ex.data, "platform": ex.platform, "url": response.url}
             links = [*(data.get("item_urls") or []), *(data.get("shop_urls") or [])]
             links += [data[k] for k in ("next_url", "shop_url") if data.get(k)]

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from crawler.extract.layouts._dom import dig
-from crawler.extract.result import Extraction, price_range
+from crawler.extract.result import Reading, price_range
 
 NAME = "1688"
 
@@ -29,8 +29,8 @@ def _components(doc: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def read(text: str, url: str) -> Extraction:
-    ex = Extraction(platform=NAME, kind="product", url=url)
+def read(text: str, url: str) -> Reading:
+    ex = Reading(platform=NAME, kind="product", url=url)
     try:
         doc = json.loads(text)
     except ValueError:

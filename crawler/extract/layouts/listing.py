@@ -12,7 +12,7 @@ from typing import Any
 
 from crawler.extract.generic import parse, text_of
 from crawler.extract.layouts._dom import css_attr, css_text, json_after
-from crawler.extract.result import Extraction, absolute, price_range
+from crawler.extract.result import Reading, absolute, price_range
 
 _PRODUCT_URL = re.compile(
     r"item\.htm\?(?:.*&)?id=\d+|/item/\d+|/(?:product|goods|item|offer|detail)s?[/-]\d+|"
@@ -117,9 +117,9 @@ def _generic(root: Any, url: str) -> list[dict[str, Any]]:
     return [e for e in seen.values() if e["title"] or e["price"] is not None]
 
 
-def read(html: str, url: str, platform: str = "generic") -> Extraction:
+def read(html: str, url: str, platform: str = "generic") -> Reading:
     """The listing's products; `sources` names the layout that found them."""
-    ex = Extraction(platform=platform, kind="listing", url=url)
+    ex = Reading(platform=platform, kind="listing", url=url)
     root = parse(html)
     for name, entries in (("jd:goods-list", lambda: _jd(root, url)),
                           ("taobao:page-config", lambda: _taobao_config(html, url)),

@@ -13,7 +13,7 @@ from typing import Any
 
 from crawler.extract.generic import extract_generic, parse
 from crawler.extract.layouts._dom import css_attr, css_text
-from crawler.extract.result import Extraction
+from crawler.extract.result import Reading
 
 NAME = "pharmacy"
 #: Where pharmacies name the store that dispenses (药房网: the branch behind the listing).
@@ -31,8 +31,8 @@ def _store(root: Any) -> str:
     return ""
 
 
-def read(html: str, url: str) -> Extraction:
-    ex = Extraction(platform=NAME, kind="product", url=url)
+def read(html: str, url: str) -> Reading:
+    ex = Reading(platform=NAME, kind="product", url=url)
     root = parse(html)
     for css in _TITLE:
         if ex.put("title", css_text(root, css), "pharmacy:title"):

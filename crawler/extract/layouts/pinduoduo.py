@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from crawler.extract.layouts._dom import dig, json_after, query_id
-from crawler.extract.result import Extraction, price_range
+from crawler.extract.result import Reading, price_range
 
 NAME = "pinduoduo"
 
@@ -22,8 +22,8 @@ def _yuan(value: Any) -> float | None:
     return price_range(str(value))[0]
 
 
-def read(html: str, url: str) -> Extraction:
-    ex = Extraction(platform=NAME, kind="product", url=url)
+def read(html: str, url: str) -> Reading:
+    ex = Reading(platform=NAME, kind="product", url=url)
     raw = json_after(html, "window.rawData=") or json_after(html, "window.rawData =") or {}
     data = dig(raw, "store", "initDataObj") or raw.get("initDataObj") or {}
     goods = data.get("goods") or {}

@@ -20,7 +20,7 @@ from typing import Any
 
 from crawler.extract.generic import parse, text_of
 from crawler.extract.layouts._dom import by_id, class_prefix_text, css_attr, css_text, dig, json_after, query_id
-from crawler.extract.result import Extraction, absolute, price_range
+from crawler.extract.result import Reading, absolute, price_range
 
 NAME = "tmall"
 _TITLE_TAIL = re.compile(r"\s*-\s*tmall\.com天猫\s*$|\s*-\s*天猫Tmall\.com\s*$|\s*-\s*天猫\s*$", re.I)
@@ -37,7 +37,7 @@ def _attributes(root: Any) -> dict[str, str]:
     return out
 
 
-def _pc(root: Any, html: str, url: str, ex: Extraction) -> None:
+def _pc(root: Any, html: str, url: str, ex: Reading) -> None:
     setup = json_after(html, "TShop.Setup(") or {}
     meta = by_id(root, "J_DetailMeta")
     title_tag = root.findtext(".//title") or ""
@@ -83,7 +83,7 @@ def _pc(root: Any, html: str, url: str, ex: Extraction) -> None:
         ex.put("detail_image_urls", srcs, "tmall:description")
 
 
-def _h5(html: str, url: str, ex: Extraction) -> None:
+def _h5(html: str, url: str, ex: Reading) -> None:
     detail = json_after(html, "_DATA_Detail =") or json_after(html, "_DATA_Detail=") or {}
     mdskip = json_after(html, "_DATA_Mdskip =") or json_after(html, "_DATA_Mdskip=") or {}
     ex.put("title", dig(detail, "item", "title"), "tmall:h5-data")
@@ -107,8 +107,8 @@ def _h5(html: str, url: str, ex: Extraction) -> None:
     ex.put("drug_approval_no", attrs.get("批准文号"), "tmall:h5-data")
 
 
-def read(html: str, url: str) -> Extraction:
-    ex = Extraction(platform=NAME, kind="product", url=url)
+def read(html: str, url: str) -> Reading:
+    ex = Reading(platform=NAME, kind="product", url=url)
     root = parse(html)
     if "_DATA_Detail" in html:
         _h5(html, url, ex)

@@ -20,18 +20,18 @@ from crawler.extract.platforms import (  # noqa: F401 - imported to register
     tmall,
 )
 from crawler.extract.platforms.base import PLATFORMS, GenericPlatform, Platform, recognise, register
-from crawler.extract.result import Extraction
+from crawler.extract.result import Reading
 
 __all__ = ["PLATFORMS", "GenericPlatform", "Platform", "read_page", "recognise", "register"]
 
 
-def read_page(body: bytes | str, url: str, content_type: str | None = None) -> tuple[list[Extraction], str]:
-    """(extractions, how the platform was recognised) for a page's raw bytes or text."""
+def read_page(body: bytes | str, url: str, content_type: str | None = None) -> tuple[list[Reading], str]:
+    """(readings, how the platform was recognised) for a page's raw bytes or text."""
     text = decode_html(body, content_type) if isinstance(body, bytes) else body
     platform, how = recognise(url, text)
     return platform.read(text, url), how
 
 
-def jsonable(extractions: list[Extraction], how: str) -> Any:
-    out = [{**e.as_dict(), "recognised_by": how} for e in extractions]
+def jsonable(readings: list[Reading], how: str) -> Any:
+    out = [{**e.as_dict(), "recognised_by": how} for e in readings]
     return out[0] if len(out) == 1 else out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from crawler.extract.layouts import alibaba
 from crawler.extract.platforms.base import Platform, register
-from crawler.extract.result import Extraction
+from crawler.extract.result import Reading
 
 
 @register
@@ -16,7 +16,7 @@ class Alibaba1688(Platform):
     hosts = ("1688.com",)
     markers = ("tdmod-od-pc", '"offerTitle"', "detail.1688.com", "winport.m.1688.com")
 
-    def read(self, text: str, url: str) -> list[Extraction]:
+    def read(self, text: str, url: str) -> list[Reading]:
         if alibaba.is_offer_json(text):
             return [alibaba.read(text, url)]
         return super().read(text, url)

@@ -10,7 +10,7 @@ from urllib.parse import quote, urlsplit
 
 from crawler.extract.generic import extract_generic
 from crawler.extract.layouts import listing
-from crawler.extract.result import Extraction
+from crawler.extract.result import Reading
 
 PLATFORMS: dict[str, type[Platform]] = {}
 
@@ -70,20 +70,20 @@ class Platform:
 
     # ---- reading ---------------------------------------------------------------------------
 
-    def read(self, text: str, url: str) -> list[Extraction]:
+    def read(self, text: str, url: str) -> list[Reading]:
         """Every item the page shows (one product, one shop, or a listing)."""
         if listing.looks_like_listing(text):
             return [listing.read(text, url, self.name)]
         return [self.fill(self.product(text, url), text)]
 
-    def product(self, text: str, url: str) -> Extraction:
-        return Extraction(platform=self.name, kind="product", url=url)
+    def product(self, text: str, url: str) -> Reading:
+        return Reading(platform=self.name, kind="product", url=url)
 
-    def fill(self, ex: Extraction, text: str) -> Extraction:
+    def fill(self, ex: Reading, text: str) -> Reading:
         """The generic reader's findings for what the layout left empty (products only)."""
         return extract_generic(text, ex.url, self.name, into=ex) if ex.kind == "product" else ex
 
-    def read_with_spider(self, text: str, url: str) -> list[Extraction]:
+    def read_with_spider(self, text: str, url: str) -> list[Reading]:
         """The spider's reading, products filled in by the generic reader and listings given
         their products' titles and prices."""
         out = []
@@ -95,13 +95,13 @@ class Platform:
             out.append(self.fill(ex, text))
         return out
 
-    def from_spider(self, text: str, url: str) -> list[Extraction]:
-        """The platform spider's own extraction of the page, as extractions."""
+    def from_spider(self, text: str, url: str) -> list[Reading]:
+        """The platform spider's own extraction of the page, as readings."""
         module = importlib.import_module(f"crawler.spiders.{self.spider}")
         out = []
         for data in module.extract_page(text, url):
             data = {k: _plain(v) for k, v in data.items()}
-            ex = Extraction(platform=self.name, kind=kind_of(data), url=url)
+            ex = Reading(platform=self.name, kind=kind_of(data), url=url)
             ex.merge({k: v for k, v in data.items() if k not in ("platform", "url")}, f"spider:{self.spider}")
             out.append(ex)
         return out
@@ -113,7 +113,7 @@ class GenericPlatform(Platform):
     name = "generic"
     label = "自建网站/其他"
 
-    def product(self, text: str, url: str) -> Extraction:
+    def product(self, text: str, url: str) -> Reading:
         return extract_generic(text, url, self.name)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from crawler.extract.generic import extract_generic
 from crawler.extract.layouts import listing
 from crawler.extract.platforms.base import Platform, register
-from crawler.extract.result import Extraction
+from crawler.extract.result import Reading
 
 
 @register
@@ -17,10 +17,10 @@ class Dangdang(Platform):
     hosts = ("dangdang.com", "ddimg.cn")
     markers = ("dangdang.com", "ddimg.cn")
 
-    def read(self, text: str, url: str) -> list[Extraction]:
+    def read(self, text: str, url: str) -> list[Reading]:
         if "product.dangdang.com" in url:
             return [self.product(text, url)]
         return [listing.read(text, url, self.name)]
 
-    def product(self, text: str, url: str) -> Extraction:
+    def product(self, text: str, url: str) -> Reading:
         return extract_generic(text, url, self.name)

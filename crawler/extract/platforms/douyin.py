@@ -4,7 +4,7 @@ layout for the shop and product pages it knows, the generic reader otherwise).""
 from __future__ import annotations
 
 from crawler.extract.platforms.base import Platform, register
-from crawler.extract.result import Extraction
+from crawler.extract.result import Reading
 
 
 @register
@@ -16,9 +16,9 @@ class Douyin(Platform):
     markers = ('class="pdp"', 'class="store-page"', "jinritemai", "douyinpic.com")
     spider = "douyin"
 
-    def read(self, text: str, url: str) -> list[Extraction]:
+    def read(self, text: str, url: str) -> list[Reading]:
         found = self.read_with_spider(text, url) if ('class="pdp"' in text or 'class="store-page"' in text) else []
         return found or super().read(text, url)
 
-    def product(self, text: str, url: str) -> Extraction:
-        return Extraction(platform=self.name, kind="product", url=url)
+    def product(self, text: str, url: str) -> Reading:
+        return Reading(platform=self.name, kind="product", url=url)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from crawler.extract.layouts import listing
 from crawler.extract.platforms.base import Platform, register
-from crawler.extract.result import Extraction
+from crawler.extract.result import Reading
 
 
 @register
@@ -19,7 +19,7 @@ class Jd(Platform):
     markers = ("pageConfig", "360buyimg.com", "J_goodsList", "item.jd.com")
     spider = "jd"
 
-    def read(self, text: str, url: str) -> list[Extraction]:
+    def read(self, text: str, url: str) -> list[Reading]:
         from crawler.spiders.jd import page_kind
 
         if listing.looks_like_listing(text) and page_kind(url) not in ("shop", "licence", "item"):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from crawler.extract.layouts import pharmacy
 from crawler.extract.platforms.base import Platform, register
-from crawler.extract.result import Extraction
+from crawler.extract.result import Reading
 
 _FIXTURE = ('id="J_GoodsIntro"', 'id="J_StoreHead"', 'id="J_StoreList"')
 
@@ -21,10 +21,10 @@ class Pharmacy(Platform):
     markers = ("国药准字", "互联网药品信息服务资格证书", "药品网络销售", "处方药须凭处方", *_FIXTURE)
     spider = "pharmacy"
 
-    def read(self, text: str, url: str) -> list[Extraction]:
+    def read(self, text: str, url: str) -> list[Reading]:
         if any(m in text for m in _FIXTURE):
             return self.read_with_spider(text, url)
         return super().read(text, url)
 
-    def product(self, text: str, url: str) -> Extraction:
+    def product(self, text: str, url: str) -> Reading:
         return pharmacy.read(text, url)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from crawler.extract.layouts import pinduoduo
 from crawler.extract.platforms.base import Platform, register
-from crawler.extract.result import Extraction
+from crawler.extract.result import Reading
 
 
 @register
@@ -15,5 +15,5 @@ class Pinduoduo(Platform):
     hosts = ("yangkeduo.com", "pinduoduo.com", "pddpic.com")
     markers = ("window.rawData", "yangkeduo.com", "拼多多")
 
-    def product(self, text: str, url: str) -> Extraction:
+    def product(self, text: str, url: str) -> Reading:
         return pinduoduo.read(text, url)

@@ -4,7 +4,7 @@ pages and the fixture sites); other self-built sites go to the generic reader.""
 from __future__ import annotations
 
 from crawler.extract.platforms.base import Platform, register
-from crawler.extract.result import Extraction
+from crawler.extract.result import Reading
 
 
 @register
@@ -15,9 +15,9 @@ class Selfshop(Platform):
     markers = ("pbox_pms", 'id="J_operator"', "datacon", "mia.com")
     spider = "selfshop"
 
-    def read(self, text: str, url: str) -> list[Extraction]:
+    def read(self, text: str, url: str) -> list[Reading]:
         found = self.read_with_spider(text, url)
         return found or super().read(text, url)
 
-    def product(self, text: str, url: str) -> Extraction:
-        return Extraction(platform=self.name, kind="product", url=url)
+    def product(self, text: str, url: str) -> Reading:
+        return Reading(platform=self.name, kind="product", url=url)

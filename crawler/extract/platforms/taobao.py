@@ -6,7 +6,7 @@ from __future__ import annotations
 from crawler.extract.generic import parse
 from crawler.extract.layouts._dom import css_text
 from crawler.extract.platforms.base import Platform, register
-from crawler.extract.result import Extraction, price_range
+from crawler.extract.result import Reading, price_range
 
 
 @register
@@ -19,7 +19,7 @@ class Taobao(Platform):
     markers = ("-淘宝网</title>", 'id="J_Title"', "tb-main-title", "g_page_config", "item.taobao.com", "g_config")
     spider = "taobao"
 
-    def read(self, text: str, url: str) -> list[Extraction]:
+    def read(self, text: str, url: str) -> list[Reading]:
         out = self.read_with_spider(text, url)
         for ex in out:
             if ex.kind == "product":

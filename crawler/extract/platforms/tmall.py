@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from crawler.extract.layouts import tmall
 from crawler.extract.platforms.base import Platform, register
-from crawler.extract.result import Extraction
+from crawler.extract.result import Reading
 
 
 @register
@@ -24,5 +24,5 @@ class Tmall(Platform):
         "mdskip.taobao.com",
     )
 
-    def product(self, text: str, url: str) -> Extraction:
+    def product(self, text: str, url: str) -> Reading:
         return tmall.read(text, url)
