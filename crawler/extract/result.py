@@ -7,9 +7,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
-#: Fields whose presence is watched on product pages (see `crawler.drift`).
-WATCHED_PRODUCT_FIELDS = ("title", "price", "shop_name")
-
 _NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _RANGE_RE = re.compile(rf"({_NUMBER})(?:\s*(?:-|~|～|—|–|至)\s*[¥￥]?\s*({_NUMBER}))?")
 
@@ -37,13 +34,6 @@ def absolute(base: str, ref: str) -> str:
     if ref.startswith("//") and not base.startswith(("http:", "https:")):
         return "https:" + ref
     return urljoin(base, ref)
-
-
-def price_text(low: float | None, high: float | None = None, original: float | None = None) -> str | None:
-    if low is None:
-        return None
-    text = f"¥{low:.2f}" + (f"-{high:.2f}" if high is not None else "")
-    return text + (f" 原价¥{original:.2f}" if original is not None else "")
 
 
 @dataclass
