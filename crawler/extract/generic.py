@@ -195,32 +195,30 @@ def _title_tag(root: Any) -> str | None:
     return parts[0] if parts else None
 
 
+_FOLLOWING = etree.XPath("following::*[position() <= $n]")
+
+
 def price_near(root: Any, anchor: Any, limit: int = 400) -> tuple[float | None, float | None, str | None]:
-    """The first price text after `anchor` in document order (within `limit` elements)."""
-    started = False
-    for n, el in enumerate(root.iter()):
-        if el is anchor:
-            started = True
+    """The first price shown within `limit` elements after `anchor` in document order: a text
+    with ¥/元, or a bare number right after a ¥ sign of its own element, sibling or parent."""
+    for el in _FOLLOWING(anchor, n=limit):
+        if not isinstance(el.tag, str) or el.tag in ("script", "style"):
             continue
-        if not started or not isinstance(el.tag, str) or el.tag in ("script", "style"):
-            continue
-        if n > limit + 10_000:
-            break
         own = clean(el.text or "")
-        tail_ok = own and len(own) < 40
-        if tail_ok and (m := _PRICE_RE.search(own)):
+        if not own or len(own) >= 40:
+            continue
+        if m := _PRICE_RE.search(own):
             low, high = price_range(m[0])
             if low:
                 return low, high, m[0]
-        if tail_ok and re.fullmatch(r"\d+(?:\.\d{1,2})?", own):
-            prev = el.getprevious()
-            parent_text = text_of(el.getparent()) if el.getparent() is not None else ""
-            if (prev is not None and re.search(r"[¥￥]", text_of(prev))) or re.search(r"[¥￥]", parent_text[:3]):
+        elif re.fullmatch(r"\d+(?:\.\d{1,2})?", own):
+            prev, parent = el.getprevious(), el.getparent()
+            marks = (prev.text if prev is not None else "") or ""
+            marks += (prev.tail if prev is not None else "") or ""
+            marks += (parent.text if parent is not None else "") or ""
+            if re.search(r"[¥￥]", marks):
                 low, high = price_range(own)
                 return low, high, "¥" + own
-        limit -= 1
-        if limit <= 0:
-            break
     return None, None, None
 
 

@@ -71,6 +71,8 @@ def _pc(root: Any, html: str, url: str, ex: Reading) -> None:
     ex.put("item_id", query_id(url) or str(dig(setup, "itemDO", "itemId") or "") or None, "tmall:url")
     shop_href = css_attr(root, ".slogo-shopname", "href") or css_attr(root, "#side-shop-info .shopLink", "href")
     ex.put("shop_url", absolute(url, shop_href) if shop_href else None, "tmall:shop-header")
+    if dig(setup, "detail", "isPrescriptionDrug") is True:
+        ex.put("prescription", True, "tmall:setup")
     attrs = _attributes(root)
     ex.put("attributes", attrs or None, "tmall:attributes")
     for label, name in (("批准文号", "drug_approval_no"), ("注册证号", "device_licence_no"),
