@@ -39,7 +39,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.FetchTimingMiddleware": 950,
 }
 
-# Item pipelines: normalise -> evidence -> detect -> clues (design.md "Flow").
+# Item pipelines: normalise -> evidence -> detect -> clues (docs/architecture.md, "The flow").
 ITEM_PIPELINES = {
     "pipelines.normalise.NormalisePipeline": 100,
     "pipelines.evidence.EvidencePipeline": 200,
@@ -56,6 +56,9 @@ MONGO_DATABASE = os.environ.get("WANGJIAN_DB", "wangjian")
 RULE_PACKS_DIR = os.environ.get("WANGJIAN_PACKS", "")
 RULE_PACKS: list[str] = []
 RULE_FAMILIES: list[str] = []
+# Modules that register check kinds of their own (docs/adding-a-check.md), imported before
+# the packs are loaded.
+RULE_CHECK_MODULES: list[str] = []
 
 # Evidence: by default only pages that produced a clue are stored; a task may keep all.
 EVIDENCE_ALL_PAGES = False
@@ -76,7 +79,9 @@ SPOOL_RETRY_SECONDS = 2.0
 # pymongo logs every command at DEBUG; monitoring runs want Scrapy's INFO lines.
 LOG_LEVEL = "INFO"
 
-# Every crawl with a job id is recorded in `crawl_jobs` (crawler.jobs).
+# Every crawl with a job id is recorded in `crawl_jobs` (crawler.jobs), its progress every
+# JOB_PROGRESS_INTERVAL seconds.
+JOB_PROGRESS_INTERVAL = 10.0
 EXTENSIONS = {
     "crawler.drift.LayoutDrift": 490,  # before the job recorder: its end-of-crawl alarms reach the job
     "crawler.jobs.JobRecorder": 500,
@@ -99,6 +104,7 @@ DRIFT_MIN_PAGES = 20
 ADDONS = {"crawler.redis_queue.RedisAddon": 0}
 REDIS_URL = os.environ.get("REDIS_URL", "")
 REDIS_IDLE_CLOSE = 10.0
+REDIS_KEY_TTL = 7 * 24 * 3600  # seconds the shared queue and dupefilter outlive their last use
 
 # Browser rendering (scrapy-playwright): only requests with meta `playwright=True` use the
 # browser; the handler passes every other request to Scrapy's HTTP/1.1 handler. Spiders that

@@ -1,4 +1,4 @@
-"""The document the rules engine sees (design.md, "The document the rules engine sees").
+"""The document the rules engine sees (docs/architecture.md, "The document the engine sees").
 
 One `Document` per shop or product page. Spiders never build it: the normalise pipeline
 turns a crawled item into a Document, and `wangjian rules scan` reads Documents as JSON
@@ -25,6 +25,8 @@ FIELD_ROLES: tuple[str, ...] = (
     "shop_info",
     "licence_text",
 )
+#: A text field name, as rules and checks write it.
+TextField = Literal[FIELD_ROLES]  # type: ignore[valid-type]
 
 
 class Option(BaseModel):
