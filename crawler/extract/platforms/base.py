@@ -98,7 +98,9 @@ class Platform:
     def from_spider(self, text: str, url: str) -> list[Reading]:
         """The platform spider's own extraction of the page, as readings."""
         module = importlib.import_module(f"crawler.spiders.{self.spider}")
-        spider = next(v for v in vars(module).values() if isinstance(v, type) and getattr(v, "name", None) == self.spider)
+        spider = next(
+            v for v in vars(module).values() if isinstance(v, type) and getattr(v, "name", None) == self.spider
+        )
         out = []
         for data in spider.extraction.saved_page(text, url):
             data = {k: _plain(v) for k, v in data.items()}
