@@ -1,9 +1,13 @@
-"""`wangjian extract --spider NAME FILE [--url URL]`: run a spider's extraction on a saved
-page and print what it found as JSON, so staff can check a spider against a page they saved.
+"""`wangjian extract FILE [--url URL] [--spider NAME]`: read a saved page and print what was
+found as JSON, so staff can check what the crawl would see on a page they saved.
 
-Every platform spider binds `extraction.saved_page(page_bytes, url) -> list[dict]`, which works
-out the page type (item, shop, licence, listing) itself. One result is printed as a JSON object,
-several as a list; page bodies and other bytes are left out."""
+Without `--spider` the platform is recognised from the URL's host or, for a saved file, from
+markers in the page (`crawler.extract.platforms`), and the output also says which platform,
+how it was recognised and, per field, which strategy found it (`sources`). With `--spider`
+the named spider's own extraction runs: every platform spider binds
+`extraction.saved_page(page_bytes, url) -> list[dict]`, which works out the page type (item,
+shop, licence, listing) itself. One result is printed as a JSON object, several as a list;
+page bodies and other bytes are left out."""
 
 from __future__ import annotations
 
@@ -17,8 +21,8 @@ from cli import CliError
 
 
 def register(sub: Any) -> None:
-    parser = sub.add_parser("extract", help="run a spider's extraction on a saved page, print the item as JSON")
-    parser.add_argument("--spider", required=True, help="spider name (see `scrapy list`)")
+    parser = sub.add_parser("extract", help="read a saved page (platform recognised), print what it shows as JSON")
+    parser.add_argument("--spider", help="use this spider's extraction (see `scrapy list`) instead of recognising")
     parser.add_argument("file", type=Path, help="saved page (raw bytes as served, any encoding)")
     parser.add_argument("--url", help="the page's address: resolves its links and tells its type (default: file URL)")
     parser.set_defaults(func=run)
@@ -48,14 +52,22 @@ def jsonable(value: Any) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    extraction = getattr(spider_class(args.spider), "extraction", None)
-    if extraction is None:
-        raise CliError(f"spider {args.spider!r} has no extraction of saved pages")
+    extraction = None
+    if args.spider:
+        extraction = getattr(spider_class(args.spider), "extraction", None)
+        if extraction is None:
+            raise CliError(f"spider {args.spider!r} has no extraction of saved pages")
     try:
         body = args.file.read_bytes()
     except OSError as exc:
         raise CliError(f"cannot read {args.file}: {exc.strerror}") from None
     url = args.url or args.file.resolve().as_uri()
+    if extraction is None:
+        from crawler.extract.platforms import jsonable as recognised
+        from crawler.extract.platforms import read_page
+
+        print(json.dumps(jsonable(recognised(*read_page(body, url))), ensure_ascii=False, indent=2))
+        return 0
     results = [jsonable(r) for r in extraction.saved_page(body, url)]
     out = results[0] if len(results) == 1 else results
     print(json.dumps(out, ensure_ascii=False, indent=2))

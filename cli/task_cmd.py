@@ -170,6 +170,8 @@ def list_tasks(args: argparse.Namespace) -> int:
                 f"{task.id:<15} {task.frequency:<15} {_when(job and job.get('started_at'), task):<17} "
                 f"{_when(next_run, task) if next_run else '—':<17} {_result(job)}  {task.name}"
             )
+            if shares := _field_shares(job):
+                print(f"{'':<15} fields found: {shares}")
     finally:
         store.close()
     return 0
@@ -177,6 +179,19 @@ def list_tasks(args: argparse.Namespace) -> int:
 
 def _when(moment: datetime | None, task: Any) -> str:
     return moment.astimezone(task.zone).strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+def _field_shares(job: dict[str, Any] | None) -> str:
+    """Per platform, the share of product pages where title, price and shop were found in the
+    last run (a drop is how a platform's markup change shows), with its drift alarms."""
+    from crawler.drift import field_shares, format_shares
+
+    if not job:
+        return ""
+    shares = job.get("field_shares") or field_shares(job.get("stats") or {})
+    alarms = int((job.get("stats") or {}).get("wangjian/drift/alerts", 0) or 0)
+    text = format_shares(shares)
+    return text + (f"  ⚠ {alarms} layout drift alarm(s)" if alarms and text else "")
 
 
 def _result(job: dict[str, Any] | None) -> str:

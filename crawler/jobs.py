@@ -29,6 +29,7 @@ from pymongo.database import Database
 from pymongo.errors import PyMongoError
 from scrapy.crawler import Crawler
 
+from crawler.drift import field_shares
 from store.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -182,7 +183,8 @@ class JobLog:
         if status is None:
             clean = parts and all(p.get("finish_reason") in CLEAN_FINISH for p in parts)
             status = FINISHED if clean and not job.get("errors") else FAILED
-        update = {"status": status, "ended_at": utcnow(), "stats": stats, "counts": counts_of(stats)}
+        update = {"status": status, "ended_at": utcnow(), "stats": stats, "counts": counts_of(stats),
+                  "field_shares": field_shares(stats)}  # fmt: skip
         self.jobs.update_one({"_id": job_id}, {"$set": update})
         return {**job, **update}
 

@@ -100,9 +100,21 @@ LOG_LEVEL = "INFO"
 # JOB_PROGRESS_INTERVAL seconds.
 JOB_PROGRESS_INTERVAL = 10.0
 EXTENSIONS = {
+    "crawler.drift.LayoutDrift": 490,  # before the job recorder: its end-of-crawl alarms reach the job
     "crawler.jobs.JobRecorder": 500,
     "crawler.redis_queue.RedisWorker": 510,
 }
+
+# Layout drift (crawler.drift): per platform, the share of product / shop pages where each
+# watched field was found; below its threshold over the last DRIFT_WINDOW pages, or over the
+# whole crawl once DRIFT_MIN_PAGES pages were seen, an error is logged and an alert written to
+# the `alerts` collection. DRIFT_MIN_SHARE overrides per kind and field, e.g.
+# -s 'DRIFT_MIN_SHARE={"product": {"price": 0.9}}'.
+DRIFT_PRODUCT_FIELDS = ["title", "price", "shop_name"]
+DRIFT_SHOP_FIELDS = ["shop_name"]
+DRIFT_MIN_SHARE: dict[str, dict[str, float]] = {}
+DRIFT_WINDOW = 40
+DRIFT_MIN_PAGES = 20
 
 # Scale-out: set REDIS_URL (e.g. -s REDIS_URL=redis://host:6379/0) and every worker started
 # with the same job id shares one Redis request queue and dupefilter (crawler.redis_queue).

@@ -100,6 +100,9 @@ class Report:
     clues: list[dict[str, Any]] = field(default_factory=list)
     #: Caveats on completeness: batches still in the local spool, quarantined spool items.
     caveats: list[str] = field(default_factory=list)
+    #: Per crawl job and platform: pages read and the share where each watched field was found,
+    #: with the layout-drift alarms raised (how a platform's markup change shows in a report).
+    extraction: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _period(since: date, until: date) -> tuple[datetime, datetime]:
@@ -194,6 +197,7 @@ def build_report(
         shop_count=len({r["shop_key"] for r in rows}),
         clues=sorted(rows, key=lambda r: (r["severity"], r["family"], r["shop"])),
         caveats=completeness_caveats(store),
+        extraction=_extraction(store, task_id, window),
     )
 
 
@@ -210,6 +214,28 @@ def completeness_caveats(store: Store) -> list[str]:
     if status.quarantined:
         caveats.append(f"本地缓冲区中有 {len(status.quarantined)} 项记录损坏或被改动，已隔离待查（spool/quarantine）。")
     return caveats
+
+
+def _extraction(store: Store, task_id: str | None, window: tuple[datetime, datetime] | None) -> list[dict[str, Any]]:
+    """Field-found shares of the crawl jobs in scope (stored by the crawl as `field_shares`)."""
+    if task_id:
+        query: dict[str, Any] = {"task_id": task_id}
+    elif window is not None:
+        query = {"started_at": {"$gte": window[0], "$lt": window[1]}}
+    else:
+        return []
+    rows = []
+    for job in store.db["crawl_jobs"].find(query, {"field_shares": 1, "started_at": 1}).sort("started_at", 1):
+        alerts = {(a["platform"], a["page_kind"], a["field"]) for a in store.db["alerts"].find({"job_id": job["_id"]})}
+        for platform, kinds in sorted((job.get("field_shares") or {}).items()):
+            for kind, found in sorted(kinds.items()):
+                fields = {k: v for k, v in found.items() if k != "pages"}
+                rows.append({
+                    "job_id": job["_id"], "started": job.get("started_at"), "platform": platform, "kind": kind,
+                    "pages": found.get("pages", 0), "fields": fields,
+                    "alerts": sorted(f for p, k, f in alerts if (p, k) == (platform, kind)),
+                })  # fmt: skip
+    return rows
 
 
 def _seen_within(clue: dict[str, Any], window: tuple[datetime, datetime]) -> bool:

@@ -87,6 +87,18 @@ def render_html(report: Report) -> str:
         f'<h2 id="top-shops">线索最多的店铺</h2>{bar_chart("线索最多的店铺", shop_bars, width=760, color=PALETTE[3])}'
         f"{_table([h for _, h in SHOP_COLUMNS], shops, {4, 5})}"
     )
+    if report.extraction:
+        names = {"product": "商品页", "shop": "店铺页"}
+        rows = [
+            [r["job_id"], local(r["started"]) if r["started"] else "-", r["platform"], names.get(r["kind"], r["kind"]),
+             r["pages"], "，".join(f"{f} {v:.0%}" for f, v in r["fields"].items()),
+             "，".join(r["alerts"]) or "无"]
+            for r in report.extraction
+        ]  # fmt: skip
+        sections.append(
+            '<h2 id="extraction">页面提取率（版式变化监测）</h2>'
+            + _table(["批次", "开始时间", "平台", "页面", "页数", "各字段提取率", "版式变化告警"], rows, {4})
+        )
     values = {
         "title": escape(report.title),
         "scope": escape(report.scope),

@@ -76,6 +76,8 @@ def _compiled(css: str) -> CSSSelector:
     return CSSSelector(css, translator="html")
 
 
+#: Where pages put a picture's real address before it is loaded, most specific first.
+LAZY_IMAGE_ATTRS = ("data-ks-lazyload", "data-lazyload", "data-original", "data-src", "data-lazy-src", "src")
 _TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style)]")
 
 
@@ -104,6 +106,19 @@ class Doc:
 
     def texts(self, css: str, within: str | None = None) -> list[str]:
         return [t for t in (clean("".join(_TEXT(el))) for el in self.css(css, within)) if t]
+
+    def images(self, within: str, url: str) -> list[str]:
+        """Absolute addresses of the pictures under the element with id `within`, in page
+        order; lazy-loading attributes before `src` (which often holds a placeholder)."""
+        scope = self.ids.get(within)
+        if scope is None:
+            return []
+        out = []
+        for img in scope.iter("img"):
+            src = next((v for a in LAZY_IMAGE_ATTRS if (v := (img.get(a) or "").strip())), "")
+            if src and not src.startswith("data:"):
+                out.append(urljoin(url, "https:" + src if src.startswith("//") and not url.startswith("http") else src))
+        return list(dict.fromkeys(out))
 
     def attr(self, css: str, name: str, within: str | None = None) -> str | None:
         for el in self.css(css, within):

@@ -147,6 +147,7 @@ def extract_product(html: str, url: str) -> dict[str, Any]:
         "shop_id": shop_id[1] if shop_id and shop_id[1] != "0" else None,
         "shop_name": shop_name, "category": _crumbs(doc),
         "description": first_of(lambda: doc.id_text("J-detail-content", "\n")),
+        "detail_image_urls": doc.images("J-detail-content", url),
         "promo": doc.texts("em.hl_red", "summary-promotion") or doc.texts(".p-promotions em.hl_red"),
         "price_text": price_text if price is not None else None, "price": price,
         "original_price": parse_price(doc.id_text("page-origin-price")),
@@ -213,8 +214,7 @@ def extract_licence(html: str, url: str) -> dict[str, Any]:
     decl = first(text_of(sel.css(".self-declaration")))
     if decl:
         out["self_declaration"] = decl
-    img = block.css(".licence-img img::attr(src)").get()
-    out["licence_image_url"] = urljoin(url, img) if img else None
+    out["licence_image_urls"] = [urljoin(url, src) for src in block.css(".licence-img img::attr(src)").getall()]
     return out
 
 

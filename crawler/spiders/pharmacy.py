@@ -100,6 +100,7 @@ def extract_product(html: str, url: str) -> dict[str, Any]:
         "shop_name": first_of(lambda: doc.text("a.store-name", "J_StoreSide")) if store is not None else None,
         "category": ">".join(c for c in crumbs if c) or None,
         "description": first_of(lambda: "\n".join(doc.texts("p", "J_Detail"))),
+        "detail_image_urls": doc.images("J_Detail", url),
         "promo": doc.texts("li.promo-item", "J_Promo"),
         "price": price, "original_price": original,
         "price_text": None if price is None else f"¥{price:.2f}" + (f" 原价¥{original:.2f}" if original else ""),
@@ -144,8 +145,11 @@ def extract_shop(html: str, url: str) -> dict[str, Any]:
             else:
                 lines.append(clean("".join(el.itertext())))
         out["licence_text"] = "\n".join(x for x in lines if x) or None
-        img = doc.attr("a.cert-pic", "href", "J_StoreQualification")
-        out["licence_image_url"] = urljoin(url, img) if img else None
+        out["licence_image_urls"] = list(
+            dict.fromkeys(
+                urljoin(url, a.get("href")) for a in doc.css("a.cert-pic", "J_StoreQualification") if a.get("href")
+            )
+        )
     nxt = doc.attr("a.next", "href", "J_Pager")
     out["item_urls"] = [
         urljoin(url, a.get("href")) for a in doc.css("li.goods-card p.goods-title a", "J_GoodsList") if a.get("href")

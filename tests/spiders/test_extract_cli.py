@@ -16,7 +16,7 @@ from fixtures.platforms.taobao import licence_as_image
 from fixtures.server import FixtureServer
 from tests.spiders.conftest import REAL_PAGES, ROOT
 
-REAL_JD = sorted(REAL_PAGES.glob("jd_*.html"))[:1] if REAL_PAGES.is_dir() else []  # all in test_jd_extract
+REAL_JD = sorted(REAL_PAGES.glob("jd_item_*.html"))[:1] if REAL_PAGES.is_dir() else []  # all in test_jd_extract
 
 
 def _extract(*args: str) -> subprocess.CompletedProcess:
@@ -76,3 +76,30 @@ def test_unknown_spider_and_missing_file_are_one_line_errors(tmp_path: Path) -> 
     assert proc.returncode == 2 and proc.stderr.startswith("wangjian: error: unknown spider 'nope'")
     proc = _extract("--spider", "taobao", str(tmp_path / "missing.html"))
     assert proc.returncode == 2 and "cannot read" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("platform", ["taobao", "pharmacy", "jd", "selfshop"])
+def test_platform_recognised_without_spider(
+    platform: str, fixture_server: FixtureServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A saved fixture page, with and without its address: the platform is recognised from the
+    page's markers and read by that platform's layout (`wangjian extract` in process)."""
+    from cli import main as wangjian
+
+    def _ok(*args: str) -> Any:
+        assert wangjian(["extract", *args]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    p = next(iter(fixture_server.world.products(platform)))
+    url = fixture_server.item_url(p)
+    saved = _save(url, tmp_path / "page.html")
+    for args in ([str(saved), "--url", url], [str(saved)]):
+        got = _ok(*args)
+        assert (got["platform"], got["page_kind"], got["recognised_by"]) == (platform, "product", "markers")
+        assert (got["item_id"], got["title"]) == (p.item_id, p.title)
+        assert got["sources"]["title"] == f"spider:{platform}"
+        if platform != "jd":  # the JD-style page loads its price from a JSON endpoint
+            assert got["price"] == p.price
+    shop = next(s for s in fixture_server.world.shops[platform] if s.name)
+    got = _ok(str(_save(fixture_server.shop_url(shop), tmp_path / "shop.html")), "--url", fixture_server.shop_url(shop))
+    assert (got["platform"], got["page_kind"], got["shop_name"]) == (platform, "shop", shop.name)

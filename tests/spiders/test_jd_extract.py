@@ -12,7 +12,7 @@ from crawler.spiders.jd import apply_price, extract_licence, extract_product, ex
 from fixtures.server import FixtureServer
 from tests.spiders.conftest import REAL_PAGES
 
-REAL_JD = sorted(REAL_PAGES.glob("jd_*.html")) if REAL_PAGES.is_dir() else []
+REAL_JD = sorted(REAL_PAGES.glob("jd_item_*.html")) if REAL_PAGES.is_dir() else []  # item pages (a search page too)
 
 
 def _fetch(url: str) -> str:
@@ -62,7 +62,9 @@ def test_licence_page_fields(fixture_server: FixtureServer) -> None:
         shop.address,
         shop.device_licence_no,
     )
-    assert lic["licence_image_url"].endswith(f"/img/licence/{shop.shop_id}.png")
+    assert len(lic["licence_image_urls"]) == 1 and lic["licence_image_urls"][0].endswith(
+        f"/img/licence/{shop.shop_id}.png"
+    )
 
 
 def test_no_licence_link_when_not_shown(fixture_server: FixtureServer) -> None:

@@ -1,0 +1,309 @@
+"""The generic reader, for platforms and self-built shops without a learned layout, and to fill
+what a layout missed. Strategies, most trusted first, each field taking the first that finds
+it: structured data (JSON-LD, microdata, OpenGraph), labelled values ("店铺：…", "批准文号：…"
+as text or as a label cell beside its value), the drug facts that Chinese law makes pharmacies
+show, the largest heading, the price nearest the title, the <title> tag.
+
+Labels are read for what they are: 店铺 / 掌柜 / 卖家 name a shop, 公司名称 / 企业名称 / 商家 /
+经营者 name the company operating it, which is a different fact (the company is what a licence
+check needs; the shop is what a buyer sees)."""
+
+from __future__ import annotations
+
+import re
+from itertools import islice
+from typing import Any
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from crawler.extract import structured
+from crawler.extract.result import Reading, absolute, price_range
+from crawler.spiders._common import LAZY_IMAGE_ATTRS, clean
+
+#: label → field. Order matters only for readability; labels are matched whole.
+LABELS: dict[str, str] = {
+    **dict.fromkeys(("店铺", "店铺名称", "店铺名", "店名", "掌柜", "卖家", "商铺", "商铺名称", "网店名称"),
+                    "shop_name"),
+    **dict.fromkeys(("公司名称", "企业名称", "商家", "商家名称", "经营者", "经营者名称", "经营主体", "经营企业",
+                     "公司", "单位名称", "主体名称"), "operator_name"),
+    **dict.fromkeys(("批准文号", "国药准字", "药品批准文号"), "drug_approval_no"),
+    **dict.fromkeys(("注册证编号", "医疗器械注册证编号", "注册证号", "注册证/备案凭证编号", "备案凭证编号"),
+                    "device_licence_no"),
+    **dict.fromkeys(("化妆品备案编号", "备案编号", "化妆品备案编号/注册证号"), "cosmetic_filing_no"),
+    **dict.fromkeys(("规格", "包装规格", "产品规格", "药品规格"), "spec"),
+    **dict.fromkeys(("通用名称", "通用名", "药品通用名"), "generic_name"),
+    **dict.fromkeys(("商品名称", "产品名称", "药品名称", "品名"), "product_name"),
+    **dict.fromkeys(("生产企业", "生产厂家", "生产厂商", "生产单位", "厂家", "上市许可持有人"), "manufacturer"),
+    **dict.fromkeys(("价格", "售价", "现价", "会员价", "促销价", "优惠价", "一口价", "本站价", "商城价", "销售价",
+                     "零售价", "抢购价", "到手价"), "price_label"),
+    **dict.fromkeys(("市场价", "原价", "参考价", "专柜价", "吊牌价", "建议零售价"), "original_price_label"),
+    **dict.fromkeys(("统一社会信用代码", "营业执照注册号", "营业执照"), "uscc"),
+    **dict.fromkeys(("互联网药品信息服务资格证书", "互联网药品信息服务资格证书编号", "互联网药品信息服务资格证",
+                     "互联网药品信息服务"), "internet_drug_info_cert"),
+    **dict.fromkeys(("药品经营许可证", "药品经营许可证编号"), "drug_licence_no"),
+    **dict.fromkeys(("药品类型", "处方类型", "药品分类", "处方药/非处方药", "是否处方药", "药品类别"), "rx_label"),
+}  # fmt: skip
+_LABEL_ALTERNATIVES = "|".join(sorted(map(re.escape, LABELS), key=len, reverse=True))
+_LABEL_RE = re.compile(r"^\s*(" + _LABEL_ALTERNATIVES + r")\s*[：:]\s*(.*)$", re.S)
+_LABEL_TAGS = {"dt", "th", "td", "li", "p", "span", "div", "label", "em", "b", "strong", "dd", "i", "font", "h3", "h4"}
+_APPROVAL_RE = re.compile(r"国药准字\s*[A-Z]\s*\d{8}|(?:[国进]药|医药产品注册证)[^\s，。,]{0,4}[A-Z]\d{8}")
+_CERT_RE = re.compile(r"[（(]\s*[\u4e00-\u9fa5]{1,2}\s*[)）]\s*-\s*(?:非经营性|经营性)\s*-\s*\d{4}\s*-\s*\d{3,5}")
+_ONLINE_DRUG_RE = re.compile(r"药品网络(?:销售|交易服务)[^\n：:]{0,8}[：:]\s*([^\s|，,]{4,40})")
+_USCC_RE = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Z])")
+_PRICE_RE = re.compile(r"[¥￥]\s*\d+(?:,\d{3})*(?:\.\d+)?(?:\s*[-~～]\s*[¥￥]?\s*\d+(?:\.\d+)?)?|\d+(?:\.\d{1,2})\s*元")
+_RX_WARNING = re.compile(r"处方药须凭处方|凭处方(?:购买|在药师)|本品为处方药|需凭处方|需要处方|上传处方|问诊开方")
+_TITLE_SPLIT = re.compile(r"\s*(?:[-_|–—]|【)\s*")
+_DETAIL_HINT = re.compile(r"desc|detail|intro|content|J_DivItemDesc|description|spxq|goods-?info", re.I)
+_LICENCE_HINT = re.compile(r"营业执照|许可证|资格证|资质|执照|证照|备案凭证|licen[cs]e|cert|zizhi|zhizhao", re.I)
+_TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]")
+
+
+def parse(html: str) -> Any:
+    """An lxml tree of the page (an empty document when there is nothing to parse). Markup that
+    waits in a hidden <textarea> until the page scrolls to it (a lazy-loading pattern of
+    Taobao-era pages: descriptions, product grids) is parsed in place, as a browser shows it."""
+    try:
+        root = lxml_html.document_fromstring(html or "<html></html>")
+    except (etree.ParserError, ValueError):
+        return lxml_html.document_fromstring("<html></html>")
+    for area in list(root.iter("textarea")):
+        inner = area.text or ""
+        if "<" not in inner or area.getparent() is None:
+            continue
+        try:
+            parts = lxml_html.fragments_fromstring(inner)
+        except (etree.ParserError, ValueError):
+            continue
+        box = lxml_html.Element("div", {"class": "lazy-textarea"})
+        for part in parts:
+            if isinstance(part, str):
+                box.text = (box.text or "") + part
+            else:
+                box.append(part)
+        box.tail = area.tail
+        area.getparent().replace(area, box)
+    return root
+
+
+def text_of(el: Any) -> str:
+    return clean("".join(_TEXT(el)))
+
+
+_BLOCKS = frozenset({"p", "div", "li", "dt", "dd", "tr", "br", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul",
+                     "ol", "dl", "section", "article", "header", "footer", "td", "th"})  # fmt: skip
+
+
+def lines_of(el: Any) -> str:
+    """Text of an element with a line break at each block boundary (so that "label：value"
+    pairs in adjacent paragraphs stay apart), scripts and styles left out."""
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        if not isinstance(node.tag, str) or node.tag in ("script", "style", "noscript"):
+            return
+        if node.tag in _BLOCKS:
+            parts.append("\n")
+        parts.append(node.text or "")
+        for child in node:
+            walk(child)
+            parts.append(child.tail or "")
+        if node.tag in _BLOCKS:
+            parts.append("\n")
+
+    walk(el)
+    return clean("".join(parts))
+
+
+def page_text(root: Any) -> str:
+    body = root.find("body")
+    return text_of(body if body is not None else root)
+
+
+def _label(text: str) -> str | None:
+    """The label a text is, spaces inside ignored ("会  员  价：" → 会员价), else None."""
+    key = re.sub(r"\s+", "", text).rstrip("：:")
+    return key if key in LABELS else None
+
+
+def labelled_values(root: Any) -> dict[str, str]:
+    """Field → value from "label：value" lines (several may share an element, one per line; a
+    value may sit on the line after its label) and from label cells beside their value cell."""
+    out: dict[str, str] = {}
+
+    def found(field: str, value: str) -> None:
+        value = clean(value).split("\n")[0].strip(" /")
+        if value and len(value) <= 80 and field not in out:
+            out[field] = value
+
+    for el in root.iter(*_LABEL_TAGS):
+        if next(islice(el.iter(), 40, None), None) is not None:
+            continue  # a container: its labelled lines are read from the smaller elements in it
+        own = lines_of(el)
+        if not own or len(own) > 400:
+            continue
+        lines = own.split("\n")
+        if len(lines) == 1 and (label := _label(own)):
+            nxt = el.getnext()
+            if nxt is not None:
+                found(LABELS[label], text_of(nxt))
+            continue
+        for i, line in enumerate(lines):
+            head, sep, value = line.partition("：") if "：" in line else line.partition(":")
+            label = _label(head) if sep else None
+            if label is None:
+                continue
+            if not value.strip() and i + 1 < len(lines) and not _label(lines[i + 1].partition("：")[0]):
+                value = lines[i + 1]
+            found(LABELS[label], value)
+    return out
+
+
+def prescription_of(labels: dict[str, str], text: str) -> bool | None:
+    """True for a prescription drug page, False for OTC, None when the page does not say."""
+    marker = labels.get("rx_label", "")
+    if re.search(r"非处方|OTC", marker, re.I):
+        return False
+    if re.search(r"处方药|Rx|RX", marker):
+        return True
+    if _RX_WARNING.search(text):
+        return True
+    if re.search(r"[甲乙]类\s*OTC|非处方药", text):
+        return False
+    return None
+
+
+_NOT_TITLE = re.compile(r"[：:]|^(?:推荐|热销|健康资讯|售后|温馨提示|商品详情|声明|服务|咨询|猜你喜欢|看了又看)")
+
+
+def _headings(root: Any) -> list[tuple[Any, str]]:
+    """Headings that can be a product's name, largest first: (element, text)."""
+    out = []
+    for tag in ("h1", "h2", "h3"):
+        for el in root.iter(tag):
+            text = text_of(el)
+            if 2 <= len(text) <= 200 and not _NOT_TITLE.search(text) and el.find(".//img") is None:
+                out.append((el, text))
+    return out
+
+
+def _title_tag(root: Any) -> str | None:
+    el = root.find(".//title")
+    text = clean(el.text_content()) if el is not None else ""
+    text = text.strip("【】 ")
+    parts = [p for p in _TITLE_SPLIT.split(text) if p]
+    return parts[0] if parts else None
+
+
+_FOLLOWING = etree.XPath("following::*[position() <= $n]")
+
+
+def price_near(root: Any, anchor: Any, limit: int = 400) -> tuple[float | None, float | None, str | None]:
+    """The first price shown within `limit` elements after `anchor` in document order: a text
+    with ¥/元, or a bare number right after a ¥ sign of its own element, sibling or parent."""
+    for el in _FOLLOWING(anchor, n=limit):
+        if not isinstance(el.tag, str) or el.tag in ("script", "style"):
+            continue
+        own = clean(el.text or "")
+        if not own or len(own) >= 40:
+            continue
+        if m := _PRICE_RE.search(own):
+            low, high = price_range(m[0])
+            if low:
+                return low, high, m[0]
+        elif re.fullmatch(r"\d+(?:\.\d{1,2})?", own):
+            prev, parent = el.getprevious(), el.getparent()
+            marks = (prev.text if prev is not None else "") or ""
+            marks += (prev.tail if prev is not None else "") or ""
+            marks += (parent.text if parent is not None else "") or ""
+            if re.search(r"[¥￥]", marks):
+                low, high = price_range(own)
+                return low, high, "¥" + own
+    return None, None, None
+
+
+def _img_src(img: Any, url: str) -> str | None:
+    """The picture's address: a lazy-load attribute with a full address first (pages often put
+    a placeholder or a relative thumbnail in `src`)."""
+    values = [(img.get(attr) or "").strip() for attr in LAZY_IMAGE_ATTRS]
+    values = [v for v in values if v and not v.startswith("data:")]
+    full = [v for v in values if v.startswith(("http:", "https:", "//"))]
+    return absolute(url, (full or values)[0]) if values else None
+
+
+def image_urls(root: Any, url: str) -> tuple[list[str], list[str]]:
+    """(detail images, licence / qualification images), absolute, in page order."""
+    detail: list[str] = []
+    licence: list[str] = []
+    for img in root.iter("img"):
+        src = _img_src(img, url)
+        if not src:
+            continue
+        hint = " ".join(filter(None, (img.get("alt"), img.get("title"), src)))
+        link = img.getparent()
+        if link is not None and link.tag == "a":
+            hint += " " + (link.get("title") or "") + " " + text_of(link)
+        if _LICENCE_HINT.search(hint):
+            licence.append(src)
+            continue
+        for anc in img.iterancestors():
+            marks = f"{anc.get('id') or ''} {anc.get('class') or ''}"
+            if _DETAIL_HINT.search(marks):
+                detail.append(src)
+                break
+    return list(dict.fromkeys(detail)), list(dict.fromkeys(licence))
+
+
+def drug_facts(text: str) -> dict[str, Any]:
+    """Drug approval number, the operator's 互联网药品信息服务 certificate and 药品网络销售 filing
+    found anywhere in the page text."""
+    out: dict[str, Any] = {}
+    if m := _APPROVAL_RE.search(text):
+        out["drug_approval_no"] = re.sub(r"\s+", "", m[0])
+    for m in re.finditer(r"互联网药品信息服务[^：:\n]{0,12}[：:]?\s*", text):
+        if c := _CERT_RE.match(text, m.end()) or _CERT_RE.search(text, m.end(), m.end() + 40):
+            out["internet_drug_info_cert"] = re.sub(r"\s+", "", c[0])
+            break
+    if m := _ONLINE_DRUG_RE.search(text):
+        out["drug_online_sale_filing"] = m[1]
+    return out
+
+
+def extract_generic(html: str, url: str, platform: str = "generic", into: Reading | None = None) -> Reading:
+    """Read a product page with the generic strategies; fills only what `into` lacks."""
+    ex = into or Reading(platform=platform, kind="product", url=url)
+    root = parse(html)
+    for strategy, fields in structured.read(html, url):
+        images = fields.pop("image_urls", [])
+        ex.merge(fields, strategy)
+        ex.put("image_urls", images, strategy)
+    labels = labelled_values(root)
+    text = page_text(root)
+    for field in ("shop_name", "operator_name", "drug_approval_no", "device_licence_no", "cosmetic_filing_no",
+                  "spec", "generic_name", "manufacturer", "internet_drug_info_cert", "drug_licence_no"):  # fmt: skip
+        ex.put(field, labels.get(field), "label")
+    if (uscc := labels.get("uscc")) and _USCC_RE.search(uscc):
+        ex.put("uscc", _USCC_RE.search(uscc)[0], "label")
+    ex.merge(drug_facts(text), "text")
+    if (rx := prescription_of(labels, text)) is not None:
+        ex.put("prescription", rx, "label" if labels.get("rx_label") else "text")
+    if labels.get("price_label"):
+        low, high = price_range(labels["price_label"])
+        if ex.put("price", low, "label"):
+            ex.put("price_max", high, "label")
+    if labels.get("original_price_label"):
+        ex.put("original_price", price_range(labels["original_price_label"])[0], "label")
+    headings = _headings(root)
+    priced = [(el, text, price_near(root, el)) for el, text in headings[:8]]
+    best = next((h for h in priced if h[2][0] is not None), priced[0] if priced else None)
+    if best is not None:
+        ex.put("title", best[1], "heading")
+        low, high, _ = best[2]
+        if ex.put("price", low, "near-title"):
+            ex.put("price_max", high, "near-title")
+    ex.put("title", labels.get("product_name"), "label")
+    ex.put("title", _title_tag(root), "title-tag")
+    detail, licence = image_urls(root, url)
+    ex.put("detail_image_urls", detail, "images")
+    ex.put("licence_image_urls", licence, "images")
+    return ex

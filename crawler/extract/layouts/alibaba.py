@@ -1,0 +1,87 @@
+"""1688 (阿里巴巴) offer details as served by the offer-detail interface: a JSON document whose
+``data`` holds one entry per page component, each with a ``componentType`` (offer title,
+price, attributes, main pictures, certificates …) and whose ``globalData`` holds the offer and
+seller model. The seller is a company (``companyName``: the operator); the shop a buyer sees is
+the seller's login name and its ``winport`` storefront. Prices are often ranges (per SKU or by
+quantity): both ends are kept."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from crawler.extract.layouts._dom import dig
+from crawler.extract.result import Reading, price_range
+
+NAME = "1688"
+
+
+def is_offer_json(text: str) -> bool:
+    head = text.lstrip()[:1]
+    return head == "{" and ("tdmod-od-pc" in text[:20000] or '"offerTitle"' in text)
+
+
+def _components(doc: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for comp in (doc.get("data") or {}).values():
+        if isinstance(comp, dict) and comp.get("componentType"):
+            out.setdefault(comp["componentType"].rsplit("/", 1)[-1], comp.get("data"))
+    return out
+
+
+def read(text: str, url: str) -> Reading:
+    ex = Reading(platform=NAME, kind="product", url=url)
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        return ex
+    comps = _components(doc)
+    model = dig(doc, "globalData", "tempModel") or {}
+    base = dig(doc, "globalData", "offerBaseInfo") or {}
+    ex.put("title", dig(comps, "tdmod-od-pc-offer-title", "title"), "1688:offer-title")
+    ex.put("title", model.get("offerTitle"), "1688:offer-model")
+    offer_id = model.get("offerId") or base.get("offerId")
+    ex.put("item_id", str(offer_id) if offer_id else None, "1688:offer-model")
+    if offer_id:
+        ex.url = ex.url if ex.url.startswith("http") else f"https://detail.1688.com/offer/{offer_id}.html"
+    prices = dig(comps, "tdmod-od-pc-offer-price", "priceModel") or {}
+    current = [p.get("price") for p in prices.get("currentPrices") or [] if isinstance(p, dict)]
+    values = sorted(v for v in (price_range(str(c))[0] for c in current) if v is not None)
+    scale = dig(doc, "globalData", "skuModel", "skuPriceScale")
+    if values:
+        ex.put("price", values[0], "1688:price-model")
+        ex.put("price_max", values[-1] if values[-1] > values[0] else None, "1688:price-model")
+    elif scale:
+        low, high = price_range(scale)
+        ex.put("price", low, "1688:sku-model")
+        ex.put("price_max", high, "1688:sku-model")
+    if ex.data.get("price") is not None:
+        hi = ex.data.get("price_max")
+        ex.put("price_text", f"¥{ex.data['price']:.2f}" + (f"-{hi:.2f}" if hi else ""), "1688:price-model")
+    original, _ = price_range(prices.get("originalPriceDisplay"))
+    if original is not None and ex.data.get("price") is not None and original > ex.data["price"]:
+        ex.put("original_price", original, "1688:price-model")
+    ex.put("operator_name", model.get("companyName"), "1688:offer-model")
+    ex.put("shop_name", model.get("sellerLoginId") or base.get("sellerLoginId"), "1688:offer-model")
+    ex.put("shop_id", model.get("sellerMemberId") or base.get("sellerMemberId"), "1688:offer-model")
+    ex.put("shop_url", base.get("sellerWinportUrl") or model.get("winportUrl"), "1688:offer-model")
+    attrs = {a["name"]: a.get("value") for a in comps.get("tdmod-od-pc-attribute-new") or []
+             if isinstance(a, dict) and a.get("name")}  # fmt: skip
+    ex.put("attributes", attrs or None, "1688:attributes")
+    certs = dig(comps, "tdmod-od-pc-warning-cert", "officialDocInfos") or []
+    for cert in certs:
+        name, value = cert.get("name") or "", cert.get("value") or ""
+        if "化妆品" in name or "妆" in value:
+            ex.put("cosmetic_filing_no", value, "1688:certificates")
+        elif "械" in name or "械" in value:
+            ex.put("device_licence_no", value, "1688:certificates")
+        elif "药" in name and "准字" in value:
+            ex.put("drug_approval_no", value, "1688:certificates")
+    ex.put("certificates", [{"name": c.get("name"), "value": c.get("value")} for c in certs] or None,
+           "1688:certificates")  # fmt: skip
+    caution = dig(comps, "tdmod-od-pc-warning-cert", "cautionText")
+    ex.put("notice", caution if caution and len(caution) > 10 else None, "1688:certificates")
+    pics = dig(comps, "tdmod-pc-od-main-pic", "offerImgList") or []
+    ex.put("image_urls", [p for p in pics if isinstance(p, str)], "1688:main-pic")
+    ex.put("description_url", dig(comps, "tdmod-od-pc-offer-description", "detailUrl"), "1688:description")
+    return ex

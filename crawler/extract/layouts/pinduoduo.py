@@ -1,0 +1,39 @@
+"""Pinduoduo (拼多多) goods pages (``mobile.yangkeduo.com/goods.html?goods_id=…``). The page is
+drawn by script from ``window.rawData = {...}``: the goods under ``store.initDataObj.goods``
+(name, id, group and normal prices) and the shop under ``store.initDataObj.mall``. Prices in
+that data are integers in fen (分) or decimal strings in yuan; both are read. Without the data
+(a page saved before scripts ran, or a changed layout) the generic reader takes over."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crawler.extract.layouts._dom import dig, json_after, query_id
+from crawler.extract.result import Reading, price_range
+
+NAME = "pinduoduo"
+
+
+def _yuan(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value / 100
+    return price_range(str(value))[0]
+
+
+def read(html: str, url: str) -> Reading:
+    ex = Reading(platform=NAME, kind="product", url=url)
+    raw = json_after(html, "window.rawData=") or json_after(html, "window.rawData =") or {}
+    data = dig(raw, "store", "initDataObj") or raw.get("initDataObj") or {}
+    goods = data.get("goods") or {}
+    ex.put("title", goods.get("goodsName"), "pinduoduo:raw-data")
+    ex.put("item_id", str(goods.get("goodsID") or "") or query_id(url, "goods_id"), "pinduoduo:raw-data")
+    low = _yuan(goods.get("minOnSaleGroupPrice") or goods.get("minGroupPrice"))
+    high = _yuan(goods.get("maxOnSaleGroupPrice") or goods.get("maxGroupPrice"))
+    if ex.put("price", low, "pinduoduo:raw-data"):
+        ex.put("price_max", high if high is not None and low is not None and high > low else None, "pinduoduo:raw-data")
+    mall = data.get("mall") or {}
+    ex.put("shop_name", mall.get("mallName"), "pinduoduo:raw-data")
+    ex.put("shop_id", str(mall.get("mallID") or mall.get("mallId") or "") or None, "pinduoduo:raw-data")
+    return ex

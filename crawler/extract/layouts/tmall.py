@@ -1,0 +1,118 @@
+"""Tmall (天猫) item pages. Three layouts are known:
+
+* PC, 2013–2021 (``detail.tmall.com/item.htm``, GBK): the ``#J_DetailMeta`` block with the
+  title in ``.tb-detail-hd h1``, 价格 in ``#J_StrPriceModBox .tm-price`` and, once scripts ran,
+  the promotion price in ``#J_PromoPrice .tm-price``; the shop in the header's
+  ``.slogo-shopname``; item facts in the ``TShop.Setup({...})`` script (``itemDO``, the
+  ``detail.defaultItemPrice``, ``rstShopId``); attributes in ``#J_AttrUL``; the description
+  images in ``#description`` after lazy loading.
+* PC, 2022 on: CSS-module class names with hashed suffixes (``ItemHeader--mainTitle--…``,
+  ``Price--priceText--…``, ``ShopHeader--shopName--…``); only their prefixes are stable.
+* H5 (``detail.m.tmall.com``): the data in ``var _DATA_Detail = {...}`` (item, seller) and
+  ``_DATA_Mdskip`` (prices), the DOM drawn from them by script.
+
+A price range ("99.00-199.00") keeps both ends."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from crawler.extract.generic import parse, text_of
+from crawler.extract.layouts._dom import by_id, class_prefix_text, css_attr, css_text, dig, json_after, query_id
+from crawler.extract.result import Reading, absolute, price_range
+
+NAME = "tmall"
+_TITLE_TAIL = re.compile(r"\s*-\s*tmall\.com天猫\s*$|\s*-\s*天猫Tmall\.com\s*$|\s*-\s*天猫\s*$", re.I)
+
+
+def _attributes(root: Any) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for li in root.cssselect("#J_AttrUL li, #J_AttrList li, ul.attributes-list li"):
+        key, sep, value = text_of(li).replace("\xa0", " ").partition("：")
+        if not sep:
+            key, sep, value = text_of(li).partition(":")
+        if sep and key.strip() and value.strip():
+            out.setdefault(key.strip(), value.strip())
+    return out
+
+
+def _pc(root: Any, html: str, url: str, ex: Reading) -> None:
+    setup = json_after(html, "TShop.Setup(") or {}
+    meta = by_id(root, "J_DetailMeta")
+    title_tag = root.findtext(".//title") or ""
+    ex.put("title", css_text(meta, ".tb-detail-hd h1") if meta is not None else "", "tmall:detail-meta")
+    ex.put("title", class_prefix_text(root, "ItemHeader--mainTitle--"), "tmall:item-header")
+    ex.put("title", dig(setup, "itemDO", "title"), "tmall:setup")
+    ex.put("title", _TITLE_TAIL.sub("", title_tag).strip() if _TITLE_TAIL.search(title_tag) else None, "title-tag")
+    listed = css_text(root, "#J_StrPriceModBox .tm-price") or css_text(root, "#J_StrPriceModBox")
+    promo = css_text(root, "#J_PromoPrice .tm-price")
+    newer = class_prefix_text(root, "Price--priceText--") or class_prefix_text(root, "highlightPrice--")
+    for text, source in ((promo, "tmall:promo-price"), (newer, "tmall:price"), (listed, "tmall:price"),
+                         (dig(setup, "detail", "defaultItemPrice"), "tmall:setup")):  # fmt: skip
+        low, high = price_range(text)
+        if low is not None:
+            ex.put("price", low, source)
+            ex.put("price_max", high, source)
+            ex.put("price_text", text.strip(), source)
+            break
+    if promo and listed:
+        low, _ = price_range(listed)
+        if low is not None and ex.data.get("price") is not None and low > ex.data["price"]:
+            ex.put("original_price", low, "tmall:price")
+    shop = (
+        css_text(root, ".slogo-shopname strong") or css_text(root, ".slogo-shopname")
+        or css_text(root, "#side-shop-info .shopLink") or css_text(root, ".shop-name .shopLink")
+        or class_prefix_text(root, "ShopHeader--shopName--") or class_prefix_text(root, "shopName--")
+    )  # fmt: skip
+    ex.put("shop_name", shop, "tmall:shop-header")
+    ex.put("shop_name", css_attr(root, "input[name=seller_nickname]", "value"), "tmall:seller-nick")
+    ex.put("shop_id", str(setup.get("rstShopId") or dig(setup, "itemDO", "shopId") or "") or None, "tmall:setup")
+    ex.put("item_id", query_id(url) or str(dig(setup, "itemDO", "itemId") or "") or None, "tmall:url")
+    shop_href = css_attr(root, ".slogo-shopname", "href") or css_attr(root, "#side-shop-info .shopLink", "href")
+    ex.put("shop_url", absolute(url, shop_href) if shop_href else None, "tmall:shop-header")
+    if dig(setup, "detail", "isPrescriptionDrug") is True:
+        ex.put("prescription", True, "tmall:setup")
+    attrs = _attributes(root)
+    ex.put("attributes", attrs or None, "tmall:attributes")
+    for label, name in (("批准文号", "drug_approval_no"), ("注册证号", "device_licence_no"),
+                        ("医疗器械注册证编号", "device_licence_no"), ("备案编号", "cosmetic_filing_no")):  # fmt: skip
+        ex.put(name, attrs.get(label), "tmall:attributes")
+    desc = by_id(root, "description")
+    if desc is not None:
+        srcs = [img.get("data-ks-lazyload") or img.get("src") for img in desc.iter("img")]
+        srcs = [absolute(url, s) for s in srcs if s and not s.startswith("data:")]
+        ex.put("detail_image_urls", srcs, "tmall:description")
+
+
+def _h5(html: str, url: str, ex: Reading) -> None:
+    detail = json_after(html, "_DATA_Detail =") or json_after(html, "_DATA_Detail=") or {}
+    mdskip = json_after(html, "_DATA_Mdskip =") or json_after(html, "_DATA_Mdskip=") or {}
+    ex.put("title", dig(detail, "item", "title"), "tmall:h5-data")
+    ex.put("item_id", str(dig(detail, "item", "itemId") or "") or query_id(url), "tmall:h5-data")
+    ex.put("shop_name", dig(detail, "seller", "shopName"), "tmall:h5-data")
+    ex.put("shop_id", str(dig(detail, "seller", "shopId") or "") or None, "tmall:h5-data")
+    text = dig(mdskip, "price", "price", "priceText") or dig(detail, "price", "price", "priceText")
+    low, high = price_range(text)
+    if ex.put("price", low, "tmall:h5-data"):
+        ex.put("price_max", high, "tmall:h5-data")
+        ex.put("price_text", text, "tmall:h5-data")
+    extra = dig(mdskip, "price", "extraPrices", 0, "priceText") or dig(detail, "price", "extraPrices", 0, "priceText")
+    original, _ = price_range(extra)
+    if original is not None and low is not None and original > low:
+        ex.put("original_price", original, "tmall:h5-data")
+    images = dig(detail, "item", "images") or []
+    ex.put("image_urls", [absolute(url, i) for i in images if isinstance(i, str)], "tmall:h5-data")
+    props = dig(detail, "props", "groupProps", 0, "基本信息") or []
+    attrs = {k: v for p in props if isinstance(p, dict) for k, v in p.items()}
+    ex.put("attributes", attrs or None, "tmall:h5-data")
+    ex.put("drug_approval_no", attrs.get("批准文号"), "tmall:h5-data")
+
+
+def read(html: str, url: str) -> Reading:
+    ex = Reading(platform=NAME, kind="product", url=url)
+    root = parse(html)
+    if "_DATA_Detail" in html:
+        _h5(html, url, ex)
+    _pc(root, html, url, ex)
+    return ex

@@ -1,0 +1,22 @@
+"""1688 (阿里巴巴批发): offer details from the offer-detail interface (JSON) or offer pages."""
+
+from __future__ import annotations
+
+from crawler.extract.layouts import alibaba
+from crawler.extract.platforms.base import Platform, register
+from crawler.extract.result import Reading
+
+
+@register
+class Alibaba1688(Platform):
+    name = "1688"
+    label = "1688"
+    priority = 2
+    search = "https://s.1688.com/selloffer/offer_search.htm?keywords={}"
+    hosts = ("1688.com",)
+    markers = ("tdmod-od-pc", '"offerTitle"', "detail.1688.com", "winport.m.1688.com")
+
+    def read(self, text: str, url: str) -> list[Reading]:
+        if alibaba.is_offer_json(text):
+            return [alibaba.read(text, url)]
+        return super().read(text, url)

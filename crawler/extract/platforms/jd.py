@@ -1,0 +1,27 @@
+"""京东 JD: item pages as the jd spider reads them (real jd.com pages and the fixture platform;
+the price comes from the price interface when crawling), search pages as listings. 京东大药房
+pages are JD pages: the generic reader adds their drug facts."""
+
+from __future__ import annotations
+
+from crawler.extract.layouts import listing
+from crawler.extract.platforms.base import Platform, register
+from crawler.extract.result import Reading
+
+
+@register
+class Jd(Platform):
+    name = "jd"
+    label = "京东"
+    priority = 2
+    search = "https://search.jd.com/Search?keyword={}&enc=utf-8"
+    hosts = ("jd.com", "jd.hk", "3.cn", "jkcsjd.com")
+    markers = ("pageConfig", "360buyimg.com", "J_goodsList", "item.jd.com")
+    spider = "jd"
+
+    def read(self, text: str, url: str) -> list[Reading]:
+        from crawler.spiders.jd import page_kind
+
+        if listing.looks_like_listing(text) and page_kind(url) not in ("shop", "licence", "item"):
+            return [listing.read(text, url, self.name)]  # search pages carry a pageConfig too
+        return self.read_with_spider(text, url)

@@ -1,0 +1,19 @@
+"""拼多多 Pinduoduo: goods pages drawn from ``window.rawData``."""
+
+from __future__ import annotations
+
+from crawler.extract.layouts import pinduoduo
+from crawler.extract.platforms.base import Platform, register
+from crawler.extract.result import Reading
+
+
+@register
+class Pinduoduo(Platform):
+    name = "pinduoduo"
+    label = "拼多多"
+    priority = 2
+    hosts = ("yangkeduo.com", "pinduoduo.com", "pddpic.com")
+    markers = ("window.rawData", "yangkeduo.com", "拼多多")
+
+    def product(self, text: str, url: str) -> Reading:
+        return pinduoduo.read(text, url)

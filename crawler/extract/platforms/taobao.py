@@ -1,0 +1,31 @@
+"""淘宝 Taobao: item pages as the taobao spider reads them (its layout covers the real C-shop
+page and the fixture platform), with price ranges kept whole; search pages as listings."""
+
+from __future__ import annotations
+
+from crawler.extract.generic import parse
+from crawler.extract.layouts._dom import css_text
+from crawler.extract.platforms.base import Platform, register
+from crawler.extract.result import Reading, price_range
+
+
+@register
+class Taobao(Platform):
+    name = "taobao"
+    label = "淘宝"
+    priority = 2
+    search = "https://s.taobao.com/search?q={}"
+    hosts = ("taobao.com", "tb.cn")
+    markers = ("-淘宝网</title>", 'id="J_Title"', "tb-main-title", "g_page_config", "item.taobao.com", "g_config")
+    spider = "taobao"
+
+    def read(self, text: str, url: str) -> list[Reading]:
+        out = self.read_with_spider(text, url)
+        for ex in out:
+            if ex.kind == "product":
+                shown = css_text(parse(text), "#J_StrPrice .tb-rmb-num") or css_text(parse(text), "#J_PromoPriceNum")
+                low, high = price_range(shown)
+                if high is not None and low == ex.data.get("price"):
+                    ex.put("price_max", high, "taobao:price")
+                    ex.data["price_text"] = f"¥{low:.2f}-{high:.2f}"
+        return out

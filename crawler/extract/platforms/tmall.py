@@ -1,0 +1,28 @@
+"""天猫 Tmall: PC and H5 item pages (see `crawler.extract.layouts.tmall`)."""
+
+from __future__ import annotations
+
+from crawler.extract.layouts import tmall
+from crawler.extract.platforms.base import Platform, register
+from crawler.extract.result import Reading
+
+
+@register
+class Tmall(Platform):
+    name = "tmall"
+    label = "天猫"
+    priority = 2
+    search = "https://list.tmall.com/search_product.htm?q={}"
+    hosts = ("tmall.com", "tmall.hk", "liangxinyao.com")
+    markers = (
+        "TShop.Setup(",
+        "tmall.com天猫",
+        "天猫Tmall.com",
+        "detail.tmall.com",
+        "_DATA_Detail",
+        "tm-price",
+        "mdskip.taobao.com",
+    )
+
+    def product(self, text: str, url: str) -> Reading:
+        return tmall.read(text, url)

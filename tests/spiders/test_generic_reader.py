@@ -1,0 +1,94 @@
+"""The generic reader and the platform registry on small pages: each strategy, and the
+encodings a browser would decide."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.charset import decode_html, sniff
+from crawler.extract.generic import extract_generic
+from crawler.extract.platforms import PLATFORMS, read_page, recognise
+from crawler.extract.result import price_range
+
+SHOP_PAGE = """<html><head><title>某某保温杯 500ml - 某某生活馆</title>
+<script type="application/ld+json">{"@context": "https://schema.org", "@type": "Product", "name": "某某保温杯 500ml",
+ "sku": "A-100", "image": ["//img.example.cn/a.jpg"],
+ "offers": {"@type": "AggregateOffer", "lowPrice": "59", "highPrice": "89", "priceCurrency": "CNY"}}</script>
+</head><body>
+<div class="nav"><h1><img src="/logo.png" alt="某某生活馆"></h1></div>
+<div class="info"><dl><dt>店铺：</dt><dd>某某生活馆</dd></dl>
+<p>公司名称：杭州某某日用品有限公司</p><p>统一社会信用代码：91330100MA2XXXXX0A</p></div>
+<div id="description"><img data-original="https://img.example.cn/d1.jpg" src="/blank.gif"></div>
+<div class="footer"><a href="/zz"><img src="/img/yyzz.jpg" alt="营业执照"></a></div>
+</body></html>"""
+
+
+def test_structured_data_then_labels_each_with_its_strategy() -> None:
+    ex = extract_generic(SHOP_PAGE, "https://shop.example.cn/p/100.html")
+    assert (ex.data["title"], ex.data["price"], ex.data["price_max"]) == ("某某保温杯 500ml", 59.0, 89.0)
+    assert ex.sources["title"] == "jsonld" and ex.sources["price"] == "jsonld"
+    assert ex.data["image_urls"] == ["https://img.example.cn/a.jpg"]
+    # 店铺 names the shop, 公司名称 the company operating it: two facts, two fields
+    assert (ex.data["shop_name"], ex.data["operator_name"]) == ("某某生活馆", "杭州某某日用品有限公司")
+    assert ex.sources["shop_name"] == ex.sources["operator_name"] == "label"
+    assert ex.data["detail_image_urls"] == ["https://img.example.cn/d1.jpg"]
+    assert ex.data["licence_image_urls"] == ["https://shop.example.cn/img/yyzz.jpg"]
+
+
+def test_heading_with_a_price_after_it_beats_other_headings() -> None:
+    html = """<html><head><title>站点名</title></head><body><h1>热销推荐</h1>
+    <h2>商品编码：123</h2><div class="main"><h1>某某 电动牙刷 声波 成人款</h1><p class="p"><em>¥</em>
+    <span>129.00</span></p></div></body></html>"""
+    ex = extract_generic(html, "https://x.example.cn/item/1")
+    assert (ex.data["title"], ex.data["price"]) == ("某某 电动牙刷 声波 成人款", 129.0)
+    assert (ex.sources["title"], ex.sources["price"]) == ("heading", "near-title")
+
+
+def test_prescription_flag_from_label_or_warning() -> None:
+    otc = "<html><body><h1>布洛芬缓释胶囊</h1><p>药品类型：甲类OTC</p><p>价格：¥12.80</p></body></html>"
+    assert extract_generic(otc, "https://p.example.cn/1").data["prescription"] is False
+    rx = "<html><body><h1>阿托伐他汀钙片</h1><p>处方药须凭处方在药师指导下购买和使用</p></body></html>"
+    assert extract_generic(rx, "https://p.example.cn/2").data["prescription"] is True
+    plain = "<html><body><h1>保温杯</h1><p>¥30</p></body></html>"
+    assert "prescription" not in extract_generic(plain, "https://p.example.cn/3").data
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("¥36.00-58.00", (36.0, 58.0)), ("￥ 99.00 - 199.00", (99.0, 199.0)), ("2,399.00", (2399.0, None)),
+     ("58.00~36.00", (36.0, 58.0)), ("12.80", (12.8, None)), ("面议", (None, None))],
+)  # fmt: skip
+def test_price_ranges_keep_both_ends(text: str, expected: tuple[float | None, float | None]) -> None:
+    assert price_range(text) == expected
+
+
+def test_encodings_as_a_browser_decides() -> None:
+    text = "某某旗舰店 国药准字H20990001"
+    assert decode_html(b"\xef\xbb\xbf<meta charset='gbk'>" + text.encode()) == "<meta charset='gbk'>" + text  # BOM
+    assert decode_html(text.encode("utf-16")) == text  # UTF-16 with its BOM
+    assert decode_html(("<meta charset='gbk'>" + text).encode()).endswith(text)  # valid UTF-8 over a lying meta
+    assert decode_html(("<p>" + text).encode("gbk")) == "<p>" + text  # undeclared GBK
+    assert decode_html(("<p>" + text).encode("gb18030"), "text/html; charset=GB2312") == "<p>" + text
+    assert sniff(text.encode("gbk"), "text/html; charset=utf-8") == ("gb18030", "wrong_charset")
+
+
+def test_registry_recognises_by_host_then_markers_then_falls_back() -> None:
+    assert {"tmall", "taobao", "jd", "1688", "pinduoduo", "douyin", "pharmacy", "selfshop"} <= set(PLATFORMS)
+    assert recognise("https://detail.m.tmall.com/item.htm?id=1", "")[0].name == "tmall"
+    assert recognise("https://mobile.yangkeduo.com/goods.html?goods_id=1", "")[0].name == "pinduoduo"
+    jd_drug = (
+        "<html><script>var pageConfig = {product: {skuid: 1}};</script>国药准字H1 互联网药品信息服务资格证书</html>"
+    )
+    platform, how = recognise("file:///saved.html", jd_drug)
+    assert (platform.name, how) == ("jd", "markers")  # a marketplace's pharmacy page is the marketplace's
+    platform, how = recognise("https://shop.example.cn/p/100.html", SHOP_PAGE)
+    assert (platform.name, how) == ("generic", "fallback")
+
+
+def test_pinduoduo_raw_data() -> None:
+    html = ('<html><script>window.rawData={"store":{"initDataObj":{"goods":{"goodsID":123,"goodsName":"某某 纸巾 30包",'
+            '"minOnSaleGroupPrice":1990,"maxOnSaleGroupPrice":2990},"mall":{"mallName":"某某日用专营店","mallID":9}}}};'
+            "</script></html>")  # fmt: skip
+    (ex,), how = read_page(html.encode(), "https://mobile.yangkeduo.com/goods.html?goods_id=123")
+    assert (ex.platform, how, ex.data["title"], ex.data["item_id"]) == ("pinduoduo", "host", "某某 纸巾 30包", "123")
+    assert (ex.data["price"], ex.data["price_max"], ex.data["shop_name"]) == (19.9, 29.9, "某某日用专营店")

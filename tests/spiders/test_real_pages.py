@@ -1,0 +1,193 @@
+"""Real captured pages of real platforms, read without being told the platform.
+
+Committed captures (tests/spiders/real_pages, Apache-2.0, see SOURCES.md) always run; the
+shared reference captures run when that folder is present. The model Tmall and pharmacy pages
+in tests/spiders/pages are written by the project in the shape of real ones (README there)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cli import main as wangjian
+from crawler.extract.platforms import read_page
+from tests.spiders.conftest import REAL_PAGES, ROOT
+
+COMMITTED = ROOT / "tests" / "spiders" / "real_pages"
+MODELS = ROOT / "tests" / "spiders" / "pages"
+REAL_JSON = REAL_PAGES.parent / "real-json"
+SHARED = pytest.mark.skipif(not REAL_PAGES.is_dir(), reason="shared reference pages absent")
+
+#: file → (platform, item id, title, price, shop) as the page shows them.
+PRODUCTS: dict[str, tuple[str, str, str, float, str]] = {
+    "jd_item_1311064527_usb_extension.html": (
+        "jd", "1311064527", "威迅（VenTion）VAS-C01 usb延长线带放大器usb2.0公对母数据线连接线 冰蓝色 10米", 55.0,
+        "威迅数码专营店"),
+    "jd_item_1309611252_deli_blades.html": ("jd", "1309611252", "得力 2012小号美工刀片（1盒-10片装", 2.8,
+                                            "得力办公官方旗舰店"),
+    "jd_item_1309770426_steering_cover.html": (
+        "jd", "1309770426", "徐记 奥迪A4L/A1/A3/A5 专车专用真皮手缝方向盘套 汽车把套改装 飓风音速", 196.0,
+        "励天励行汽车用品专营店"),
+    "mia_item_1080104_edushape.html": ("selfshop", "1080104", "爱多形 edushape 串串鱼拼插玩具", 179.0, "蜜芽"),
+    "mia_item_1028006_crocodile_creek.html": ("selfshop", "1028006", "鳄鱼谷 Crocodile Creek 经典造型盒盒装拼图 谷仓",
+                                              119.0, "蜜芽"),
+}  # fmt: skip
+SHARED_PRODUCTS: dict[str, tuple[str, str, str, float, str]] = {
+    "jd_item_1309403_skyworth_m300.html": (
+        "jd", "1309403", "创维（Skyworth）M300 网络电视机顶盒 四核 芒果TV 安卓智能高清播放器 黑色", 249.0, "京东自营"),
+    "jd_item_1309906709_sanqing_tea_health_claims.html": (
+        "jd", "1309906709", "【买五送一】知医堂三清茶5g*10袋 清口气去除口臭口干口苦茶腔异味漱口水 调理肠胃通便", 35.9,
+        "知医堂旗舰店"),
+    "jd_item_1310667616_screen_protector.html": (
+        "jd", "1310667616", "阿奇猫 防爆钢化玻璃膜/手机保护贴膜 适用于华为荣耀G750/3X pro/3X畅玩版 钢化膜", 29.9,
+        "阿奇猫旗舰店"),
+    "mia_item_1000747_hape_blocks.html": (
+        "selfshop", "1000747", "Hape 益智积木 80块积木 适用年龄1到2岁 22.5cm*13cm*8cm", 179.0, "蜜芽"),
+    "mia_item_1008321_puzzle.html": (
+        "selfshop", "1008321", "木马智慧 SMART TOYS 中国地图拼图益智玩具 彩", 74.0, "蜜芽"),
+}  # fmt: skip
+
+
+def extract_cli(path: Path, capsys: pytest.CaptureFixture[str], *args: str) -> Any:
+    """`wangjian extract FILE` (no --spider) as a user runs it; its JSON output."""
+    assert wangjian(["extract", str(path), *args]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def _check_product(got: dict[str, Any], expected: tuple[str, str, str, float, str]) -> None:
+    platform, item_id, title, price, shop = expected
+    assert (got["platform"], got["page_kind"], got["item_id"]) == (platform, "product", item_id)
+    assert (got["title"], got["price"], got["shop_name"]) == (title, price, shop)
+    assert set(got["sources"]) >= {"title", "price", "shop_name"}
+
+
+def _page_url(platform: str, item_id: str) -> str:
+    return f"https://item.jd.com/{item_id}.html" if platform == "jd" else f"https://www.mia.com/item-{item_id}.html"
+
+
+@pytest.mark.parametrize("name", sorted(PRODUCTS))
+def test_committed_real_item_pages(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Recognised from the page alone, and from its address."""
+    _check_product(extract_cli(COMMITTED / name, capsys), PRODUCTS[name])
+    got = extract_cli(COMMITTED / name, capsys, "--url", _page_url(*PRODUCTS[name][:2]))
+    _check_product(got, PRODUCTS[name])
+    assert got["recognised_by"] == "host" and got["detail_image_urls"]
+    assert all(u.startswith(("http://", "https://")) for u in got["detail_image_urls"])
+
+
+@SHARED
+@pytest.mark.parametrize("name", sorted(SHARED_PRODUCTS))
+def test_shared_real_item_pages(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    got = extract_cli(REAL_PAGES / name, capsys)
+    assert got["recognised_by"] == "markers"
+    _check_product(got, SHARED_PRODUCTS[name])
+
+
+@SHARED
+def test_real_jd_search_page_lists_products_with_titles_and_prices(capsys: pytest.CaptureFixture[str]) -> None:
+    url = "https://search.jd.com/Search?keyword=%E9%AB%98%E8%A1%80%E5%8E%8B&enc=utf-8"
+    got = extract_cli(REAL_PAGES / "jd_search_gaoxueya.html", capsys, "--url", url)
+    assert (got["platform"], got["page_kind"], got["recognised_by"]) == ("jd", "listing", "host")
+    products = got["products"]
+    assert len(products) == 30 and all(p["title"] and p["price"] for p in products)
+    assert products[0] == {
+        "url": "https://item.jd.com/100004702804.html", "item_id": "100004702804", "price": 99.0,
+        "title": "三诺安诺心血压计家用上臂式语音测试血压仪器医用高血压测量仪", "shop_name": "三诺京东自营旗舰店",
+    }  # fmt: skip
+    assert got["item_urls"][:2] == ["https://item.jd.com/100004702804.html", "https://item.jd.com/2783187.html"]
+
+
+@SHARED
+def test_real_taobao_search_page_lists_products(capsys: pytest.CaptureFixture[str]) -> None:
+    got = extract_cli(REAL_PAGES / "taobao_search_ipad_2018.html", capsys)
+    assert (got["platform"], got["page_kind"], got["recognised_by"]) == ("taobao", "listing", "markers")
+    products = got["products"]
+    assert len(products) >= 30 and all(p["title"] and p["price"] and p["item_id"] for p in products)
+    first = products[0]
+    assert (first["item_id"], first["price"], first["shop_name"]) == ("566741234264", 2288.0, "苏宁易购官方旗舰店")
+    assert first["title"] == "2018新款 Apple/苹果 9.7英寸iPad 智能平板电脑 正品国行新品"
+    assert first["url"].startswith("https://detail.tmall.com/item.htm?id=566741234264")
+
+
+@SHARED
+def test_real_gb2312_channel_page_reads_without_mojibake(capsys: pytest.CaptureFixture[str]) -> None:
+    got = extract_cli(REAL_PAGES / "dangdang_ebook_channel_gb2312.html", capsys)
+    assert (got["platform"], got["page_kind"]) == ("dangdang", "listing")
+    products = got["products"]
+    titles = [p["title"] for p in products if p["title"]]
+    assert len(products) > 100 and sum(p["price"] is not None for p in products) > 100
+    assert "在绝望中寻找希望" in titles and not any("\ufffd" in t or "ï" in t for t in titles)
+    book = next(p for p in products if p["url"] == "http://product.dangdang.com/1900350065.html")
+    assert (book["title"], book["price"]) == ("我最想要的幸福书", 22.0)
+
+
+@pytest.mark.skipif(not REAL_JSON.is_dir(), reason="shared reference responses absent")
+def test_real_1688_offer_responses(capsys: pytest.CaptureFixture[str]) -> None:
+    got = extract_cli(REAL_JSON / "1688_offer_detail_1.json", capsys)
+    assert (got["platform"], got["item_id"]) == ("1688", "597090034012")
+    assert got["title"] == "梵贞男士洗面奶补水护肤品套装面霜洁面乳素颜霜男士护肤套盒批发"
+    assert (got["price"], got["price_max"], got["original_price"]) == (2.3, 20.52, 2.88)  # both ends of the range
+    assert (got["shop_name"], got["operator_name"]) == ("一枝春1688", "广州欧博化妆品有限公司")  # shop ≠ company
+    assert got["cosmetic_filing_no"] == "粤G妆网备字2021527306" and len(got["image_urls"]) == 15
+    got = extract_cli(REAL_JSON / "1688_offer_detail_3.json", capsys)
+    assert (got["item_id"], got["price"], got.get("price_max")) == ("833454967766", 8.8, None)
+    assert (got["shop_name"], got["operator_name"]) == ("兴瑞达光电", "东莞市兴瑞达光电有限公司")
+
+
+# ---- pages modelled on real Tmall and pharmacy pages ------------------------------------------
+
+
+def test_tmall_pc_page_in_gbk_without_meta_charset(capsys: pytest.CaptureFixture[str]) -> None:
+    path = MODELS / "tmall_pc_item_gbk.html"
+    assert b"charset" not in path.read_bytes()[:2000]
+    got = extract_cli(path, capsys)
+    assert (got["platform"], got["item_id"], got["shop_id"]) == ("tmall", "600000000001", "61234567")
+    assert got["title"] == "某某 上臂式电子血压计 家用全自动高精准血压测量仪"
+    assert (got["price"], got["original_price"], got["shop_name"]) == (259.0, 399.0, "某某医疗器械旗舰店")
+    assert got["sources"]["price"] == "tmall:promo-price" and got["device_licence_no"] == "国械注准20192070123"
+    assert got["detail_image_urls"] == [
+        "https://img.alicdn.com/imgextra/i1/61234567/TB2desc1_!!61234567.jpg",
+        "https://img.alicdn.com/imgextra/i2/61234567/TB2desc2_!!61234567.jpg",
+    ]
+
+
+def test_tmall_pc_page_saved_as_utf8_whose_meta_says_gbk(capsys: pytest.CaptureFixture[str]) -> None:
+    got = extract_cli(MODELS / "tmall_pc_item_utf8_meta_gbk.html", capsys, "--url",
+                      "https://detail.tmall.com/item.htm?id=600000000002")  # fmt: skip
+    assert (got["platform"], got["recognised_by"]) == ("tmall", "host")
+    assert got["title"] == "某某 医用外科口罩 一次性三层防护 独立包装" and got["shop_name"] == "某某医疗大药房旗舰店"
+    assert (got["price"], got["price_max"], got["price_text"]) == (29.9, 89.9, "29.90-89.90")
+
+
+def test_tmall_h5_page(capsys: pytest.CaptureFixture[str]) -> None:
+    got = extract_cli(MODELS / "tmall_h5_item.html", capsys)
+    assert (got["platform"], got["item_id"], got["shop_name"]) == ("tmall", "600000000003", "某某健康旗舰店")
+    assert (got["price"], got["price_max"], got["original_price"]) == (39.9, 59.9, 79.0)
+    assert got["drug_approval_no"] == "国药准字H00000000" and got["sources"]["title"] == "tmall:h5-data"
+
+
+def test_pharmacy_prescription_drug_page(capsys: pytest.CaptureFixture[str]) -> None:
+    got = extract_cli(
+        MODELS / "pharmacy_rx_item.html", capsys, "--url", "https://www.yaofang.cn/c/product/2099001.html"
+    )
+    assert (got["platform"], got["recognised_by"]) == ("pharmacy", "host")
+    assert (got["title"], got["spec"], got["price"]) == ("氯沙坦钾片", "50mg*7片*2板", 32.5)
+    assert (got["drug_approval_no"], got["prescription"]) == ("国药准字H20990001", True)
+    assert got["manufacturer"] == "某某制药有限公司" and got["shop_name"] == "北京-朝阳区-某某分店"
+    assert got["internet_drug_info_cert"] == "(京)-经营性-2099-0001"
+    assert got["drug_online_sale_filing"] == "京药网备字2099000001号"
+    assert got["licence_image_urls"] == [
+        "https://img.example-pharmacy.cn/licence/business_licence_922.jpg",
+        "https://img.example-pharmacy.cn/licence/drug_licence_922.jpg",
+    ]
+    assert got["detail_image_urls"][0] == "https://img.example-pharmacy.cn/images/spxq_2099001_1.jpg"
+    assert got["sources"]["prescription"] == "pharmacy:rx-badge" and got["sources"]["spec"] == "label"
+
+
+def test_in_process_reader_agrees_with_the_command() -> None:
+    body = (COMMITTED / "jd_item_1309611252_deli_blades.html").read_bytes()
+    ex, how = read_page(body, "https://item.jd.com/1309611252.html")
+    assert how == "host" and ex[0].data["shop_name"] == "得力办公官方旗舰店"
