@@ -45,7 +45,8 @@ class ShopItem(BaseModel):
     category: str | None = None  # platform's own category of the shop, if shown
     shop_info: str | None = None  # 公示 / 证照信息 text
     licence_text: str | None = None  # text of the licence block or image, when known
-    licence_image_url: str | None = None
+    # Licence / qualification pictures (营业执照, 许可证 …), absolute URLs in page order.
+    licence_image_urls: list[str] = Field(default_factory=list)
     uscc: str | None = None
     operator_name: str | None = None
     address: str | None = None
@@ -80,4 +81,8 @@ class ProductItem(BaseModel):
     drug_approval_no: str | None = None  # 国药准字…
     device_licence_no: str | None = None  # 械注准… / 械备…
     cosmetic_filing_no: str | None = None  # 妆网备字… / 国妆特字…
+    # Qualification pictures shown on the item page and the 详情 image column, absolute URLs
+    # in page order: what pages say only in pictures is read from these.
+    licence_image_urls: list[str] = Field(default_factory=list)
+    detail_image_urls: list[str] = Field(default_factory=list)
     pages: list[PageCapture] = Field(default_factory=list)

@@ -206,8 +206,7 @@ def extract_licence(html: str, url: str) -> dict[str, Any]:
     decl = first(text_of(sel.css(".self-declaration")))
     if decl:
         out["self_declaration"] = decl
-    img = block.css(".licence-img img::attr(src)").get()
-    out["licence_image_url"] = urljoin(url, img) if img else None
+    out["licence_image_urls"] = [urljoin(url, src) for src in block.css(".licence-img img::attr(src)").getall()]
     return out
 
 

@@ -147,8 +147,11 @@ def extract_shop(html: str, url: str) -> dict[str, Any]:
             else:
                 lines.append(clean("".join(el.itertext())))
         out["licence_text"] = "\n".join(x for x in lines if x) or None
-        img = doc.attr("a.cert-pic", "href", "J_StoreQualification")
-        out["licence_image_url"] = urljoin(url, img) if img else None
+        out["licence_image_urls"] = list(
+            dict.fromkeys(
+                urljoin(url, a.get("href")) for a in doc.css("a.cert-pic", "J_StoreQualification") if a.get("href")
+            )
+        )
     nxt = doc.attr("a.next", "href", "J_Pager")
     out["item_urls"] = [
         urljoin(url, a.get("href")) for a in doc.css("li.goods-card p.goods-title a", "J_GoodsList") if a.get("href")

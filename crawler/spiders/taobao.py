@@ -180,8 +180,9 @@ def extract_shop(html: str, url: str) -> dict[str, Any]:
                 out[field] = value.strip()
         if not out.get("uscc") and (found := _USCC_RE.search(out["licence_text"] or "")):
             out["uscc"] = found[0]
-        img = doc.attr(".licence-pic img", "src", "J_ShopLicence")
-        out["licence_image_url"] = urljoin(url, img) if img else None
+        out["licence_image_urls"] = [
+            urljoin(url, el.get("src")) for el in doc.css(".licence-pic img", "J_ShopLicence") if el.get("src")
+        ]
     if declare is not None:
         out["self_declaration"] = first_of(lambda: doc.text(".self-declaration", "J_SelfDeclare"))
     nxt = doc.attr("a.next", "href")

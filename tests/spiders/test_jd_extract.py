@@ -62,7 +62,9 @@ def test_licence_page_fields(fixture_server: FixtureServer) -> None:
         shop.address,
         shop.device_licence_no,
     )
-    assert lic["licence_image_url"].endswith(f"/img/licence/{shop.shop_id}.png")
+    assert len(lic["licence_image_urls"]) == 1 and lic["licence_image_urls"][0].endswith(
+        f"/img/licence/{shop.shop_id}.png"
+    )
 
 
 def test_no_licence_link_when_not_shown(fixture_server: FixtureServer) -> None:

@@ -62,13 +62,13 @@ def test_shop_licence_text_picture_or_declaration(tb_crawl: list[dict], fixture_
         elif licence_as_image(s):
             kinds["picture"] += 1
             assert got.get("uscc") is None and "亮照" in got["licence_text"]
-            with urllib.request.urlopen(got["licence_image_url"], timeout=10) as r:
+            with urllib.request.urlopen(got["licence_image_urls"][0], timeout=10) as r:
                 assert r.headers["Content-Type"] == "image/png" and r.read().startswith(b"\x89PNG")
         else:
             kinds["text"] += 1
             assert (got["uscc"], got["operator_name"], got["address"]) == (s.uscc, s.operator_name, s.address)
             assert f"统一社会信用代码：{s.uscc}" in got["licence_text"]
-            assert got["licence_image_url"].endswith(f"/img/licence/{s.shop_id}.png")
+            assert got["licence_image_urls"] == [fixture_server.url("taobao", f"/img/licence/{s.shop_id}.png")]
     assert min(kinds[k] for k in ("declared", "nothing", "picture", "text")) >= 1, kinds
 
 
