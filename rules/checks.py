@@ -92,8 +92,26 @@ def uscc_findings(check: UsccCheck, view: DocView) -> list[Finding]:
             why = _problem_or_registration(code)
             if why:
                 a, b = n.span(s, e)
+                if field == "licence_text" and _misread_risk(view, a, check.min_ocr_confidence):
+                    continue
                 out.append(Finding(field, f"{why}：{n.original[a:b]}", a, b))
     return out
+
+
+def _misread_risk(view: DocView, start: int, min_confidence: float) -> bool:
+    """The code at `start` of licence_text was read from a picture with low OCR confidence."""
+    for image in view.doc.attributes.licence_images:
+        fact = image.facts.get("uscc")
+        if (
+            fact is not None
+            and fact.start is not None
+            and fact.end is not None
+            and fact.start <= start < fact.end
+            and fact.confidence is not None
+            and fact.confidence < min_confidence
+        ):
+            return True
+    return False
 
 
 def _problem_or_registration(code: str) -> str | None:

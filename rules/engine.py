@@ -19,10 +19,11 @@ from rules.checks import Finding, option_findings, price_findings, uscc_findings
 from rules.conditions import CompiledWhen, DocView, all_conditions, compile_when, evaluate
 from rules.document import Document
 from rules.hit import Hit
+from rules.licence_checks import licence_image_findings
 from rules.literals import required_literals
 from rules.loader import load_packs
 from rules.matcher import KeywordMatcher
-from rules.model import OptionCheck, PackInfo, PriceCheck, Rule, UsccCheck
+from rules.model import LicenceImageCheck, OptionCheck, PackInfo, PriceCheck, Rule, UsccCheck
 from rules.normalize import Normalised, normalise_all, normalise_term
 
 PACKS_DIR = Path(__file__).parent / "packs"
@@ -95,7 +96,7 @@ def _compile(rule: Rule, index: int) -> _Compiled:
     return _Compiled(
         rule=rule,
         index=index,
-        fields=frozenset(rule.fields),
+        fields=_searched_fields(rule),
         categories=frozenset(rule.category_scope) if rule.category_scope is not None else None,
         patterns=[re.compile(p) for p in rule.patterns],
         exclusions=[_Exclusion(re.compile(e.pattern), e.window, e.severity) for e in rule.exclude],
@@ -103,6 +104,15 @@ def _compile(rule: Rule, index: int) -> _Compiled:
         check_regex=check_regex,
         keyword_set=frozenset(normalise_term(k) for k in rule.keywords),
     )
+
+
+def _searched_fields(rule: Rule) -> frozenset[str]:
+    """Text read from detail pictures (image_text) is product description shown as
+    pictures: every rule that searches the description searches it too."""
+    fields = set(rule.fields)
+    if "description" in fields:
+        fields.add("image_text")
+    return frozenset(fields)
 
 
 class RuleSet:
@@ -345,6 +355,8 @@ class RuleSet:
             findings = price_findings(rule.check, view, c.check_regex[0])
         elif isinstance(rule.check, UsccCheck):
             findings = uscc_findings(rule.check, view)
+        elif isinstance(rule.check, LicenceImageCheck):
+            findings = licence_image_findings(rule.check, view)
         else:
             findings = [Finding(anchor if isinstance(anchor, str) else "attributes", rule.term or rule.title)]
         if trace:
@@ -375,6 +387,8 @@ def _has_input(c: _Compiled, doc: Document) -> bool:
         return doc.attributes.original_price is not None and doc.attributes.price is not None
     if isinstance(check, UsccCheck):
         return bool(doc.attributes.uscc) or any(doc.fields.get(f) for f in check.fields)
+    if isinstance(check, LicenceImageCheck):
+        return bool(doc.attributes.licence_images)
     return True
 
 

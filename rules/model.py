@@ -19,7 +19,9 @@ Status = Literal["experimental", "stable", "deprecated"]
 Requirement = Literal["ocr", "cross_crawl", "price_history", "checkout_sim", "account_observation"]
 #: Category scope values: the Document categories plus "unknown" for a null category.
 ScopeCategory = Literal["药品", "医疗器械", "化妆品", "保健食品", "食品", "普通商品", "unknown"]
-TextField = Literal["title", "subtitle", "description", "promo", "price_text", "terms", "shop_info", "licence_text"]
+TextField = Literal[
+    "title", "subtitle", "description", "promo", "price_text", "terms", "shop_info", "licence_text", "image_text"
+]
 #: The business departments that act on clues (domain-rules.md §0), so reports never split one in two.
 Department = Literal["药品", "医疗器械", "化妆品", "广告", "价格", "消费者权益"]
 
@@ -103,10 +105,25 @@ class OptionCheck(_Strict):
 
 
 class UsccCheck(_Strict):
-    """统一社会信用代码 shown in attributes or text fails GB 32100 format or check digit."""
+    """统一社会信用代码 shown in attributes or text fails GB 32100 format or check digit. A code
+    read from a certificate picture with OCR confidence below `min_ocr_confidence` is left to
+    manual review (a misread character is no invalid code)."""
 
     kind: Literal["uscc"]
     fields: list[TextField] = Field(default_factory=lambda: ["shop_info", "licence_text"])
+    min_ocr_confidence: float = Field(default=0.9, ge=0, le=1)
+
+
+class LicenceImageCheck(_Strict):
+    """Facts read from certificate pictures (attributes.licence_images): `name_mismatch` (the
+    licence's 名称 is not the operator named on the page), `expired` (有效期 / 营业期限 over),
+    `unsure` (a picture, or its 名称 / 代码 / 期限, read below `min_ocr_confidence`: needs a
+    person to look). Facts read below the confidence never count as mismatched or expired."""
+
+    kind: Literal["licence_image"]
+    problem: Literal["name_mismatch", "expired", "unsure"]
+    licence_kinds: list[str] | None = Field(default=None, description="certificate kinds checked; null: all")
+    min_ocr_confidence: float = Field(default=0.9, ge=0, le=1)
 
 
 class PriceCheck(_Strict):
@@ -118,7 +135,7 @@ class PriceCheck(_Strict):
     explanation: str | None = Field(default=None, description="regex; a match in any text field clears it")
 
 
-Check = OptionCheck | UsccCheck | PriceCheck
+Check = OptionCheck | UsccCheck | PriceCheck | LicenceImageCheck
 
 
 class Example(_Strict):
