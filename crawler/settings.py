@@ -39,10 +39,11 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.FetchTimingMiddleware": 950,
 }
 
-# Item pipelines: normalise -> evidence -> detect -> clues (design.md "Flow").
+# Item pipelines: normalise -> evidence -> ocr -> detect -> clues (design.md "Flow").
 ITEM_PIPELINES = {
     "pipelines.normalise.NormalisePipeline": 100,
     "pipelines.evidence.EvidencePipeline": 200,
+    "pipelines.ocr.OcrPipeline": 250,
     "pipelines.detect.DetectPipeline": 300,
     "pipelines.clues.CluePipeline": 400,
 }
@@ -72,6 +73,18 @@ STORE_WRITER_THREAD = True
 STORE_WRITER_QUEUE = 8
 SPOOL_DIR = ""
 SPOOL_RETRY_SECONDS = 2.0
+
+# OCR of licence and detail pictures (pipelines.ocr): pictures are fetched through the crawl's
+# downloader (same politeness), read in OCR_WORKERS processes of OCR_THREADS_PER_WORKER threads
+# each, at most OCR_MAX_IMAGES_PER_ITEM per item and OCR_MAX_IMAGES_PER_CRAWL per crawl, and
+# cached by SHA-256 in OCR_CACHE_DIR (default $WANGJIAN_VAR/ocr-cache, or WANGJIAN_OCR_CACHE).
+OCR_ENABLED = True
+OCR_WORKERS = 1
+OCR_THREADS_PER_WORKER = 1
+OCR_MAX_IMAGES_PER_ITEM = 8
+OCR_MAX_IMAGES_PER_CRAWL = 2000
+OCR_MAX_IMAGE_BYTES = 8 * 1024 * 1024
+OCR_CACHE_DIR = os.environ.get("WANGJIAN_OCR_CACHE", "")
 
 # pymongo logs every command at DEBUG; monitoring runs want Scrapy's INFO lines.
 LOG_LEVEL = "INFO"

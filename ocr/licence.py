@@ -86,14 +86,13 @@ def _label_of(text: str) -> tuple[str, LicenceKey | None, str] | None:
     for label, key in LABELS:
         if squeezed.startswith(label):
             # Map the label's length in squeezed text back onto the original text.
-            seen, cut = 0, 0
-            for cut, ch in enumerate(text):
+            seen, cut = 0, len(text)
+            for i, ch in enumerate(text):
                 if seen == len(label):
+                    cut = i
                     break
                 if not _SPACES.fullmatch(ch):
                     seen += 1
-            else:
-                cut = len(text)
             return label, key, _LEAD.sub("", text[cut:])
     return None
 
@@ -128,9 +127,13 @@ def valid_until(text: str) -> str | None:
     return f"{int(y):04d}-{int(m):02d}-{int(d):02d}"
 
 
-def parse_certificate(reading: ImageReading, url: str | None = None) -> LicenceImage:
+def parse_certificate(
+    reading: ImageReading, url: str | None = None, located: dict[int, tuple[int, int]] | None = None
+) -> LicenceImage:
     """The facts a certificate picture states, each with the lowest confidence of the boxes
-    its value was read from."""
+    its value was read from. `located` gives, by line index, where each line stands in the
+    text the caller built from the reading: facts then carry their span in it."""
+    index = {id(line): i for i, line in enumerate(reading.lines)}
     values: dict[LicenceKey, _Value] = {}
     current: _Value | None = None
     for row in rows(reading.lines):
@@ -165,7 +168,12 @@ def parse_certificate(reading: ImageReading, url: str | None = None) -> LicenceI
         text = "".join(value.texts) if key == "scope" else " ".join(value.texts)
         if not value.parts or not text.strip():
             continue
-        facts[key] = LicenceFact(value=_normal_value(key, text), confidence=min(ln.confidence for ln in value.parts))
+        fact = LicenceFact(value=_normal_value(key, text), confidence=min(ln.confidence for ln in value.parts))
+        if located is not None:
+            spans = [located[index[id(ln)]] for ln in value.parts if index[id(ln)] in located]
+            if spans:
+                fact.start, fact.end = spans[0][0], spans[-1][1]
+        facts[key] = fact
     return LicenceImage(
         kind=certificate_kind(reading),
         image_sha256=reading.sha256,

@@ -4,6 +4,7 @@ with `spawn`: a crawl process has threads (store writer, DNS), which `fork` must
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
 
@@ -46,9 +47,13 @@ class OcrPool:
     def read(self, data: bytes) -> ImageReading:
         return self.submit(data).result()
 
+    def start(self) -> list[Future[bool]]:
+        """Start the workers (each loads its models) without waiting for them."""
+        return [self._executor.submit(_ready) for _ in range(self.workers)]
+
     def warm(self) -> None:
-        """Start every worker and load its models now rather than on the first picture."""
-        for future in [self._executor.submit(_ready) for _ in range(self.workers)]:
+        """Start every worker and wait until its models are loaded."""
+        for future in self.start():
             future.result()
 
     def close(self) -> None:
@@ -59,3 +64,23 @@ class OcrPool:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+_pools: dict[tuple[int, int], OcrPool] = {}
+
+
+def shared_pool(workers: int = 1, threads_per_worker: int = 1) -> OcrPool:
+    """One pool per process and size, kept for the life of the process: several crawls (or
+    tests) in one process share its workers and so load the models once."""
+    key = (max(1, workers), max(1, threads_per_worker))
+    pool = _pools.get(key)
+    if pool is None:
+        pool = _pools[key] = OcrPool(*key)
+    return pool
+
+
+@atexit.register
+def _close_pools() -> None:
+    for pool in _pools.values():
+        pool.close()
+    _pools.clear()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from crawler.items import ProductItem, ShopItem
-from pipelines.models import EvidenceRecord
+from pipelines.models import EvidenceRecord, ImageCitation
 from rules.document import Document
 from rules.hit import Hit
 
@@ -24,3 +24,14 @@ class Envelope(BaseModel):
     # they must be stored; never serialised.
     evidence_blobs: dict[str, bytes] = Field(default_factory=dict, exclude=True, repr=False)
     hits: list[Hit] = Field(default_factory=list)
+    # Text read from pictures: (field, start, end) of each line in the document's text and
+    # the picture it came from, so a hit there can cite the picture and the box.
+    image_lines: list[tuple[str, int, int, ImageCitation]] = Field(default_factory=list)
+
+    def image_citation(self, field: str, start: int | None, end: int | None) -> ImageCitation | None:
+        if start is None:
+            return None
+        for name, a, b, cite in self.image_lines:
+            if name == field and a <= start < b:
+                return cite
+        return None

@@ -51,11 +51,18 @@ def collector_location() -> CaptureLocation:
 
 
 def build_record(
-    capture: PageCapture, platform: str, target_id: str, task_id: str | None, job_id: str | None
+    capture: PageCapture,
+    platform: str,
+    target_id: str,
+    task_id: str | None,
+    job_id: str | None,
+    extra: list[tuple[str, bytes, str]] | None = None,
 ) -> tuple[EvidenceRecord, dict[str, bytes]]:
+    """The evidence record of a capture; `extra` adds (kind, bytes, media type) artifacts
+    derived from it (the OCR reading of a picture)."""
     blobs: dict[str, bytes] = {}
     artifacts = []
-    for kind, data, media_type in capture_blobs(capture):
+    for kind, data, media_type in capture_blobs(capture) + (extra or []):
         digest = sha256_hex(data)
         blobs[digest] = data
         artifacts.append(
