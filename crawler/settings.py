@@ -93,7 +93,10 @@ LOG_LEVEL = "INFO"
 EXTENSIONS = {
     "crawler.jobs.JobRecorder": 500,
     "crawler.redis_queue.RedisWorker": 510,
+    "crawler.reactor_lag.ReactorLag": 520,
 }
+# How often the reactor's responsiveness is sampled (crawler.reactor_lag); 0 turns it off.
+REACTOR_LAG_INTERVAL = 0.1
 
 # Scale-out: set REDIS_URL (e.g. -s REDIS_URL=redis://host:6379/0) and every worker started
 # with the same job id shares one Redis request queue and dupefilter (crawler.redis_queue).

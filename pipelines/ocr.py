@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import scrapy
-from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet import defer, reactor
 from twisted.python.failure import Failure
 
@@ -118,7 +118,7 @@ class OcrPipeline:
             self.stats.inc_value("wangjian/ocr/images_skipped")
             return defer.succeed(None)
         self.taken += 1
-        d = defer.ensureDeferred(self._fetch_and_read(url))
+        d = deferred_from_coro(self._fetch_and_read(url))
         self._fetched[url] = d
         while len(self._fetched) > FETCHED_KEPT:
             self._fetched.popitem(last=False)
