@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from pipelines.annex_c import ARTIFACT_LABELS
 from pipelines.models import EvidenceRecord, utcnow
+from pipelines.picture_crop import picture_figure
 from pipelines.regions import region_label
 from pipelines.report import department_of
 from pipelines.store import Store
@@ -149,6 +150,7 @@ def render_annex_d(
         "severity": esc(rule.get("severity")),
         "legal_basis": esc("；".join(rule.get("legal_basis") or [])),
         "hit_text": esc(hit.get("snippet") or hit.get("term") or f"字段 {hit.get('field', '')}"),
+        "hit_picture": picture_figure(store, hit.get("image")),
         "target_text": esc(
             f"{party_text(target)}；属地：{region_label(target.get('region'))}；网址：{target.get('url', '')}"
         ),

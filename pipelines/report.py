@@ -12,11 +12,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pipelines.models import utcnow
+from pipelines.picture_crop import picture_figure
 from pipelines.regions import region_label
 from pipelines.store import Store
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 TOP_SHOPS = 15
+PICTURE_CLUES_SHOWN = 50
 TREND_RUNS = 30
 #: A clue's first_seen is written moments after its first capture; a much earlier
 #: first_seen means the run that found it is no longer among the evidence kept.
@@ -38,6 +40,7 @@ FAMILY_LABELS = {
     "consumer.no_return": "拒绝七日无理由退货",
     "marketing.fake": "虚假营销",
     "price.fake_original": "虚构原价",
+    "licence.review": "证照图片需人工复核",
 }
 #: Business department per family (domain rules, rule-pack map) when a rule's own is unknown.
 FAMILY_DEPARTMENTS = {
@@ -98,6 +101,9 @@ class Report:
     new_rule: str
     shop_count: int = 0
     clues: list[dict[str, Any]] = field(default_factory=list)
+    #: clues whose words were read from a picture, each with `figure`: the escaped HTML of the
+    #: picture cropped around the box (pipelines.picture_crop)
+    picture_clues: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _period(since: date, until: date) -> tuple[datetime, datetime]:
@@ -161,6 +167,11 @@ def build_report(
         }
 
     rows = [_row(c) for c in clues]
+    picture_clues = [
+        {**row, "figure": picture_figure(store, clue["hit"]["image"])}
+        for row, clue in zip(rows, clues, strict=True)
+        if (clue.get("hit") or {}).get("image")
+    ][:PICTURE_CLUES_SHOWN]
     axes = {
         axis: _counts([r[axis] for r in rows])
         for axis in ("family", "platform", "severity", "department", "region", "status")
@@ -191,6 +202,7 @@ def build_report(
         new_rule=new_rule,
         shop_count=len({r["shop_key"] for r in rows}),
         clues=sorted(rows, key=lambda r: (r["severity"], r["family"], r["shop"])),
+        picture_clues=picture_clues,
     )
 
 

@@ -86,6 +86,13 @@ def render_html(report: Report) -> str:
         f'<h2 id="top-shops">线索最多的店铺</h2>{bar_chart("线索最多的店铺", shop_bars, width=760, color=PALETTE[3])}'
         f"{_table([h for _, h in SHOP_COLUMNS], shops, {4, 5})}"
     )
+    if report.picture_clues:
+        items = "".join(
+            f'<div class="picture-clue"><p>{escape(c["platform"])} · {escape(c["shop"])} · {escape(c["rule"])}'
+            f"（{escape(c['severity'])}）：<b>{escape(c['term'])}</b></p>{c['figure']}</div>"
+            for c in report.picture_clues
+        )
+        sections.append(f'<h2 id="pictures">图片中发现的线索</h2>{items}')
     values = {
         "title": escape(report.title),
         "scope": escape(report.scope),
