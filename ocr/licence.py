@@ -17,7 +17,9 @@ from rules.document import LicenceFact, LicenceImage, LicenceKey
 KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("药品经营许可证", re.compile(r"药品经营许可证")),
     ("食品经营许可证", re.compile(r"食品经营许可证")),
-    ("医疗器械经营备案凭证", re.compile(r"医疗器械经营备案|器械经营备案凭证|医疗器械经营许可证")),
+    ("医疗器械经营许可证", re.compile(r"医疗器械经营许可证")),
+    ("医疗器械经营备案凭证", re.compile(r"医疗器械经营备案|器械经营备案凭证")),
+    ("互联网药品信息服务资格证书", re.compile(r"互联网药品信息服务资格证")),
     ("营业执照", re.compile(r"营业执照")),
 )
 
@@ -48,6 +50,7 @@ LABELS: tuple[tuple[str, LicenceKey | None], ...] = tuple(
             ("许可证编号", "licence_no"),
             ("备案编号", "licence_no"),
             ("证号", "licence_no"),
+            ("证书编号", "licence_no"),
             ("编号", "licence_no"),
             # Rows read but not kept, so their values never run into the previous fact.
             ("类型", None),

@@ -45,7 +45,7 @@ def _finding(fact: LicenceFact | None, term: str) -> Finding:
 def _unsure(image: LicenceImage, check: LicenceImageCheck) -> Finding | None:
     weak = [k for k in KEY_FACTS if k in image.facts and not _sure(image.facts[k], check)]
     legible = image.confidence is None or image.confidence >= check.min_ocr_confidence
-    if not weak and (image.kind is not None or legible):
+    if not weak and (legible or (image.kind is not None and image.facts)):
         # Read well: a certificate, or a picture of something else (a certificate kind the
         # parser does not know, a photo) that nobody needs to look at for this.
         return None
