@@ -113,6 +113,7 @@ class OcrPipeline:
         """The picture at `url`, fetched and read once per crawl however many items cite it."""
         if url in self._fetched:
             self._fetched.move_to_end(url)
+            self.stats.inc_value("wangjian/ocr/images_cached")
             return _shared(self._fetched[url])
         if self.taken >= self.max_per_crawl:
             self.stats.inc_value("wangjian/ocr/images_skipped")
@@ -177,6 +178,7 @@ class OcrPipeline:
         self.cache.put(reading)
         self.stats.inc_value("wangjian/ocr/images_read")
         self.stats.inc_value("wangjian/ocr/seconds", round(reading.seconds, 3))
+        self.stats.max_value("wangjian/ocr/max_read_ms", round(reading.seconds * 1000, 1))
         return reading
 
     # ---- what the stage adds to the envelope -----------------------------------------------
