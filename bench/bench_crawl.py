@@ -114,7 +114,7 @@ def _crawl(
 
     probe = work / "probe.json"
     extensions = {**project.EXTENSIONS, "bench.bench_crawl.CrawlProbe": 900}
-    cmd = [sys.executable, "-m", "crawler.cli", "crawl", platform, "--start-url", start_url,
+    cmd = [sys.executable, "-m", "cli", "crawl", platform, "--start-url", start_url,
            "-s", f"EXTENSIONS={json.dumps(extensions)}", "-s", f"BENCH_PROBE_FILE={probe}",
            "-s", "LOG_LEVEL=WARNING", "-s", "TELNETCONSOLE_ENABLED=0"]  # fmt: skip
     for k, v in settings.items():
@@ -164,7 +164,7 @@ def main() -> int:
     parser.add_argument("--scale", type=int, default=200)
     parser.add_argument("--profile", type=Path, metavar="FILE", help="py-spy the full-pipeline crawl into FILE (raw)")
     args = parser.parse_args()
-    from pipelines.embedded_mongo import EmbeddedMongo
+    from store.embedded_mongo import EmbeddedMongo
 
     port = _free_port()
     server = subprocess.Popen(

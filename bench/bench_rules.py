@@ -44,7 +44,7 @@ from rules.engine import PACKS_DIR, RuleSet
 from rules.loader import load_packs
 from rules.matcher import build_automaton
 from rules.model import PackInfo, Rule
-from rules.normalize import _compiled
+from rules.normalise import _compiled
 
 _WORDS_TEXT = (
     "新款 春季 男士 女士 休闲 运动 纯棉 透气 舒适 百搭 宽松 修身 加厚 保暖 防水 耐磨 轻便 家用 办公 大容量 "

@@ -19,8 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipelines.clues import clue_writes  # noqa: E402
 from pipelines.detect import shared_ruleset  # noqa: E402
-from pipelines.embedded_mongo import EmbeddedMongo  # noqa: E402
-from pipelines.store import ClueWrite, Store  # noqa: E402
+from store.database import ClueWrite, Store  # noqa: E402
+from store.embedded_mongo import EmbeddedMongo  # noqa: E402
 from tests.store.conftest import product_envelope  # noqa: E402
 
 BATCH = 200

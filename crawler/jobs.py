@@ -21,7 +21,7 @@ from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import PyMongoError
 
-from pipelines.models import utcnow
+from store.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +179,7 @@ class JobRecorder:
         return cls(crawler)
 
     def opened(self, spider: Any) -> None:
-        from pipelines.store import Store
+        from store.database import Store
 
         self.job_id = getattr(spider, "job_id", None)
         if not self.job_id:

@@ -102,7 +102,7 @@ class SubprocessLauncher:
     extra_env: dict[str, str] = field(default_factory=dict)
 
     def __call__(self, task: MonitoringTask, path: Path, job_id: str) -> subprocess.Popen[bytes]:
-        cmd = [sys.executable, "-m", "crawler.cli", "task", "run", str(path), "--job-id", job_id,
+        cmd = [sys.executable, "-m", "cli", "task", "run", str(path), "--job-id", job_id,
                "--trigger", "schedule", "--db", self.database, "--quiet"]  # fmt: skip
         env = {**os.environ, **self.extra_env, "MONGO_URI": self.mongo_uri}
         output: Any = subprocess.DEVNULL

@@ -1,1 +1,2 @@
-"""Item pipelines (normalise → evidence → detect → clues) and the MongoDB clue store."""
+"""The item-pipeline stages, in crawl order: normalise → evidence → detect → clues (wired in
+crawler/settings.py)."""

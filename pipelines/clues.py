@@ -19,17 +19,17 @@ from pymongo.errors import PyMongoError
 
 from crawler.items import ShopItem
 from pipelines.envelope import Envelope
-from pipelines.models import ClueHit, EvidenceRecord, EvidenceRef, RuleRef, Target, utcnow
-from pipelines.redact import redact
-from pipelines.regions import region_for
 from pipelines.shops import ShopDirectory
-from pipelines.spool import Spool
-from pipelines.store import ClueWrite, Store, var_dir
-from pipelines.worker import BatchWorker
-from pipelines.writer import StoreWriter
 from rules import Rule, RuleSet
 from rules.hit import Hit
-from rules.normalize import normalise_term
+from rules.normalise import normalise_term
+from store.database import ClueWrite, Store, var_dir
+from store.models import ClueHit, EvidenceRecord, EvidenceRef, RuleRef, Target, utcnow
+from store.redact import redact
+from store.regions import region_for
+from store.spool import Spool
+from store.worker import BatchWorker
+from store.writer import StoreWriter
 
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 SNIPPET_REACH = 60

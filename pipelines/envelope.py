@@ -8,9 +8,9 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from crawler.items import ProductItem, ShopItem
-from pipelines.models import EvidenceRecord, ImageCitation
 from rules.document import Document
 from rules.hit import Hit
+from store.models import EvidenceRecord, ImageCitation
 
 
 class Envelope(BaseModel):

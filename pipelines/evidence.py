@@ -9,18 +9,15 @@ database is away.
 
 from __future__ import annotations
 
-import functools
-import getpass
 import json
-import socket
 from typing import Any
 
 import scrapy
 
 from crawler.items import PageCapture
 from pipelines.envelope import Envelope
-from pipelines.integrity import manifest_hash, manifest_sm3, sha256_hex, sm3_hex
-from pipelines.models import Artifact, CaptureLocation, EvidenceRecord
+from store.integrity import manifest_hash, manifest_sm3, sha256_hex, sm3_hex
+from store.models import Artifact, EvidenceRecord, collector_location
 
 __all__ = ["EvidencePipeline", "build_record", "capture_blobs", "headers_bytes", "manifest_hash", "sha256_hex"]
 
@@ -39,15 +36,6 @@ def capture_blobs(capture: PageCapture) -> list[tuple[str, bytes, str]]:
     if capture.screenshot:
         blobs.append(("screenshot", capture.screenshot, "image/png"))
     return blobs
-
-
-@functools.cache
-def collector_location() -> CaptureLocation:
-    try:
-        user: str | None = getpass.getuser()
-    except (KeyError, OSError):
-        user = None
-    return CaptureLocation(host=socket.gethostname(), user=user)
 
 
 def build_record(

@@ -43,8 +43,8 @@ from ocr.pool import shared_pool
 from ocr.reading import ImageReading, compose, sha256_of
 from pipelines.envelope import Envelope
 from pipelines.evidence import build_record
-from pipelines.models import EvidenceRecord, ImageCitation
-from pipelines.store import var_dir
+from store.database import var_dir
+from store.models import EvidenceRecord, ImageCitation
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from collections import defaultdict
 from pymongo import UpdateOne
 
 from crawler.items import ShopItem
-from pipelines.models import Region
-from pipelines.regions import region_for
+from store.models import Region
+from store.regions import region_for
 
 
 class ShopDirectory:

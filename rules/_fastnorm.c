@@ -1,20 +1,20 @@
 /* Normalisation of one text in a single pass, with the original index of every output
- * character: the compiled path of rules/normalize.py, which stays the definition (and the
+ * character: the compiled path of rules/normalise.py, which stays the definition (and the
  * fallback where no C compiler was available at install time).
  *
- * configure(table, classes) takes the tables normalize.py builds from unicodedata and the
+ * configure(table, classes) takes the tables normalise.py builds from unicodedata and the
  * OpenCC data: `table` maps each code point below TABLE_SIZE to its folded code point (NFKC,
  * traditional to simplified, A-Z lowercased), or to SLOW when its NFKC form is not one
  * character; `classes` gives each folded code point's class bits (noise, zero-width, Han).
  *
- * normalise(text) folds every character, then deletes what normalize.py's deletion regex
+ * normalise(text) folds every character, then deletes what normalise.py's deletion regex
  * deletes, reading the folded text as that regex does:
  *   - a run of 1-3 noise characters right after a Han character and right before one;
  *   - otherwise, a run of zero-width characters.
  * It returns (normalised text, original index of each of its characters as native unsigned
  * 32-bit integers), or None when the text holds a character whose NFKC form is longer than
  * one character, or what may be a toned pinyin annotation after a Han character ("國(guó)",
- * "國(guo2)"): normalize.py handles those texts itself.
+ * "國(guo2)"): normalise.py handles those texts itself.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -94,7 +94,7 @@ static PyObject *normalise(PyObject *self, PyObject *arg) {
     }
 
     /* "(" right after a Han character, then up to 7 characters holding a tone mark or a tone
-     * digit before ")": possibly a pinyin annotation, which normalize.py judges. */
+     * digit before ")": possibly a pinyin annotation, which normalise.py judges. */
     for (Py_ssize_t i = 1; i + 2 < n; i++) {
         if (stage[i] != '(' || !(class_of(classes, stage[i - 1]) & HAN)) continue;
         for (Py_ssize_t j = i + 1; j < n && j <= i + 8; j++) {
@@ -162,7 +162,7 @@ static PyObject *normalise(PyObject *self, PyObject *arg) {
 }
 
 static PyMethodDef methods[] = {
-    {"configure", configure, METH_VARARGS, "configure(table, classes): the tables normalize.py builds"},
+    {"configure", configure, METH_VARARGS, "configure(table, classes): the tables normalise.py builds"},
     {"normalise", normalise, METH_O, "normalise(text) -> (text, original indexes as uint32 bytes) or None"},
     {NULL, NULL, 0, NULL},
 };

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from rules.model import Condition, When
-from rules.normalize import Normalised, NormalisedFields, normalise
+from rules.normalise import Normalised, NormalisedFields, normalise
 
 
 @dataclass(slots=True)

@@ -24,7 +24,7 @@ from rules.literals import required_literals
 from rules.loader import load_packs
 from rules.matcher import KeywordMatcher
 from rules.model import LicenceImageCheck, OptionCheck, PackInfo, PriceCheck, Rule, UsccCheck
-from rules.normalize import Normalised, normalise_all, normalise_term
+from rules.normalise import Normalised, normalise_all, normalise_term
 
 PACKS_DIR = Path(__file__).parent / "packs"
 #: Extra characters searched on each side of a candidate for exclusion patterns.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rules.document import Document
 from rules.engine import RuleSet
-from rules.normalize import normalise
+from rules.normalise import normalise
 
 
 def explain(rs: RuleSet, doc: Document) -> str:

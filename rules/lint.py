@@ -6,7 +6,7 @@ import re
 from collections import Counter
 
 from rules.engine import RuleSet
-from rules.normalize import normalise_term
+from rules.normalise import normalise_term
 
 #: design.md rule families; packs may add more of the same form (warning, not error).
 FAMILIES: frozenset[str] = frozenset(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from rules.normalize import _HAN
+from rules.normalise import _HAN
 
 #: Vowels with a tone mark, both cases (ü with a tone included).
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜĀÁǍÀĒÉĚÈĪÍǏÌŌÓǑÒŪÚǓÙǕǗǙǛ"

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from pipelines.embedded_mongo import EmbeddedMongo
-from pipelines.store import Store
+from store.database import Store
+from store.embedded_mongo import EmbeddedMongo
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,7 +58,7 @@ def run_crawl(
     stats_file = tmp_path / f"stats-{uuid.uuid4().hex[:8]}.json"
     uri = store.client.address
     cmd = [
-        sys.executable, "-m", "crawler.cli", "crawl", spider,
+        sys.executable, "-m", "cli", "crawl", spider,
         "-s", f"MONGO_URI=mongodb://{uri[0]}:{uri[1]}/", "-s", f"MONGO_DATABASE={store.db.name}",
         "--stats-json", str(stats_file), *extra,
     ]  # fmt: skip

@@ -16,7 +16,7 @@ def _demo(var: Path) -> str:
     env = {k: v for k, v in os.environ.items() if k != "MONGO_URI"}
     env["WANGJIAN_VAR"] = str(var)
     proc = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "demo", "--platform", "jd"],
+        [sys.executable, "-m", "cli", "demo", "--platform", "jd"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from pipelines.store import Store
+from store.database import Store
 from tests.conftest import run_crawl
 
 PLATFORM = "jd"

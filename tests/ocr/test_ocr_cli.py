@@ -14,7 +14,7 @@ from tests.conftest import ROOT
 
 def _wangjian(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "crawler.cli", *args], cwd=ROOT, input=stdin, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "cli", *args], cwd=ROOT, input=stdin, capture_output=True, text=True, timeout=300
     )
 
 

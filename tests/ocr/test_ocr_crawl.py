@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from pipelines.documents import render_annex_d
-from pipelines.report import build_report
-from pipelines.report_output import render_html
-from pipelines.store import Store
+from reports.documents import render_annex_d
+from reports.report import build_report
+from reports.report_output import render_html
+from store.database import Store
 from tests.conftest import run_crawl
 
 PLATFORM = "selfshop"

@@ -3,7 +3,7 @@ import shutil
 import subprocess
 import sys
 
-from crawler.cli import main
+from cli import main
 from rules.engine import PACKS_DIR
 
 
@@ -43,7 +43,7 @@ def test_scan_jsonl_files_and_lenient_input(tmp_path, capsys):
 def test_scan_stdin_to_stdout():
     doc = json.dumps({"id": "x", "fields": {"terms": "本活动最终解释权归本店所有"}}, ensure_ascii=False)
     proc = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "rules", "scan", "--input", "-", "--output", "-"],
+        [sys.executable, "-m", "cli", "rules", "scan", "--input", "-", "--output", "-"],
         input=doc + "\n",
         capture_output=True,
         text=True,

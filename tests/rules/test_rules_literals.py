@@ -12,7 +12,7 @@ from rules import RuleSet, load_ruleset
 from rules.conditions import all_conditions
 from rules.document import Document
 from rules.literals import required_literals
-from rules.normalize import normalise
+from rules.normalise import normalise
 
 CORPUS = Path(__file__).parent / "corpus" / "labeled.jsonl"
 

@@ -21,7 +21,7 @@ REAL_JD = sorted(REAL_PAGES.glob("jd_*.html"))[:1] if REAL_PAGES.is_dir() else [
 
 def _extract(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "extract", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "cli", "extract", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
 
 

@@ -15,9 +15,9 @@ from pipelines.detect import shared_ruleset
 from pipelines.envelope import Envelope
 from pipelines.evidence import build_record
 from pipelines.normalise import build_document
-from pipelines.spool import Spool
-from pipelines.store import Store
-from pipelines.writer import StoreWriter
+from store.database import Store
+from store.spool import Spool
+from store.writer import StoreWriter
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"

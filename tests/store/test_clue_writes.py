@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 from pipelines.clues import clue_writes
 from pipelines.detect import shared_ruleset
-from pipelines.store import Store
-from pipelines.writer import StoreWriter
+from store.database import Store
+from store.writer import StoreWriter
 from tests.store.conftest import product_envelope, write_envelopes
 
 

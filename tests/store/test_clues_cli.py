@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from pipelines.store import Store
-from pipelines.writer import StoreWriter
+from store.database import Store
+from store.writer import StoreWriter
 from tests.store.conftest import product_envelope, write_envelopes
 from tests.store.test_evidence_cli import cli_env, run  # noqa: F401 - fixture reuse
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from pipelines.embedded_mongo import EmbeddedMongo
-from pipelines.store import Store
+from store.database import Store
+from store.embedded_mongo import EmbeddedMongo
 from tests.conftest import ROOT, run_crawl
 
 pytestmark = pytest.mark.slow
@@ -49,7 +49,7 @@ def reference(slow_jd: Any, mongo_server: EmbeddedMongo, tmp_path_factory: pytes
 
 def crawl_process(uri: str, db: str, start_urls: list[str], var: Path, *extra: str) -> subprocess.Popen[bytes]:
     cmd = [
-        sys.executable, "-m", "crawler.cli", "crawl", "jd", "-s", f"MONGO_URI={uri}", "-s", f"MONGO_DATABASE={db}",
+        sys.executable, "-m", "cli", "crawl", "jd", "-s", f"MONGO_URI={uri}", "-s", f"MONGO_DATABASE={db}",
         "-s", "CONCURRENT_REQUESTS=2", "-s", "CLUE_BULK_SIZE=5", "-s", "CLUE_FLUSH_SECONDS=0.2",
         "-s", "SPOOL_RETRY_SECONDS=0.5", "-s", "LOG_LEVEL=INFO", "--stats-json", str(var / "stats.json"), *extra,
     ]  # fmt: skip

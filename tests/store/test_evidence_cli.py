@@ -8,9 +8,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from crawler.cli import main
-from pipelines import schema
-from pipelines.store import Store
+from cli import main
+from store import schema
+from store.database import Store
 
 
 @pytest.fixture()
@@ -89,7 +89,7 @@ def test_bad_input_is_one_line(cli_env: Store, capsys: pytest.CaptureFixture[str
 def test_unreachable_database_is_one_line_without_password(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from pipelines.embedded_mongo import free_port
+    from store.embedded_mongo import free_port
 
     monkeypatch.setenv("MONGO_URI", f"mongodb://officer:hunter22@127.0.0.1:{free_port()}/?serverSelectionTimeoutMS=200")
     rc, out, err = run(capsys, "clues", "list")

@@ -1,7 +1,7 @@
 from datetime import UTC, datetime
 
-from pipelines.integrity import manifest_hash, manifest_sm3, sha256_hex, sm3_hex
-from pipelines.redact import redact
+from store.integrity import manifest_hash, manifest_sm3, sha256_hex, sm3_hex
+from store.redact import redact
 from tests.store.conftest import product_envelope
 
 

@@ -3,10 +3,10 @@
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from pipelines.embedded_mongo import free_port
-from pipelines.spool import Spool
-from pipelines.store import Store
-from pipelines.writer import StoreWriter
+from store.database import Store
+from store.embedded_mongo import free_port
+from store.spool import Spool
+from store.writer import StoreWriter
 from tests.store.conftest import product_envelope, write_envelopes
 
 

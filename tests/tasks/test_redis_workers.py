@@ -13,7 +13,7 @@ from typing import Any
 
 import redis
 
-from pipelines.store import Store
+from store.database import Store
 from tests.tasks.conftest import ROOT
 
 JOB = "JOB-REDIS-TWO-WORKERS"
@@ -22,7 +22,7 @@ JOB = "JOB-REDIS-TWO-WORKERS"
 def start_worker(store: Store, redis_url: str, start_urls: list[str], tmp_path: Path, n: int) -> subprocess.Popen[str]:
     host, port = store.client.address
     cmd = [
-        sys.executable, "-m", "crawler.cli", "crawl", "jd", "--job-id", JOB, "--task-id", "TASK-2026-900",
+        sys.executable, "-m", "cli", "crawl", "jd", "--job-id", JOB, "--task-id", "TASK-2026-900",
         "-s", f"MONGO_URI=mongodb://{host}:{port}/", "-s", f"MONGO_DATABASE={store.db.name}",
         "-s", f"REDIS_URL={redis_url}", "-s", "REDIS_IDLE_CLOSE=2", "-s", "CONCURRENT_REQUESTS=2",
         "-s", "JOB_PROGRESS_INTERVAL=1", "--stats-json", str(tmp_path / f"worker{n}.json"),

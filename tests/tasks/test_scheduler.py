@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.scheduler import Leases, Scheduler
-from pipelines.store import Store
+from store.database import Store
 from tests.tasks.conftest import FakeClock, write_task
 
 TASK = "TASK-2026-101"  # write_task's id: daily 09:00 Asia/Shanghai (01:00 UTC), 2026-03-01 … 03-31

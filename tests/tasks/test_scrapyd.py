@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.scrapyd import ScrapydClient
-from pipelines.store import Store
+from store.database import Store
 from tests.tasks.conftest import ROOT, write_task
 
 
@@ -23,7 +23,7 @@ def test_deploy_schedule_and_clues_land(store: Store, scrapyd_url: str, fixture_
     task = write_task(tmp_path, targets=[{"platform": "jd", "shop_urls": [fixture_server.shop_url(shop)]}])
     host, port = store.client.address
     uri = f"mongodb://{host}:{port}/"
-    cmd = [sys.executable, "-m", "crawler.cli", "task", "run", str(task), "--db", store.db.name,
+    cmd = [sys.executable, "-m", "cli", "task", "run", str(task), "--db", store.db.name,
            "--scrapyd", scrapyd_url, "--job-id", "JOB-SCRAPYD-1", "-s", f"MONGO_URI={uri}"]  # fmt: skip
     proc = subprocess.run(cmd, cwd=ROOT, env={**os.environ, "MONGO_URI": uri}, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-3000:]

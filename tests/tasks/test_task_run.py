@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from crawler.scheduler import Leases
-from pipelines.store import Store
+from store.database import Store
 from tests.tasks.conftest import ROOT, write_task
 
 TASK = "TASK-2026-101"
@@ -23,7 +23,7 @@ def wangjian(store: Store, *args: str, timeout: float = 180) -> subprocess.Compl
     host, port = store.client.address
     var = Path(tempfile.gettempdir()) / "wangjian-test-tasks-var"  # spool only: the database is the test's
     env = {**os.environ, "MONGO_URI": f"mongodb://{host}:{port}/", "WANGJIAN_VAR": str(var)}
-    cmd = [sys.executable, "-m", "crawler.cli", *args]
+    cmd = [sys.executable, "-m", "cli", *args]
     return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
 
 

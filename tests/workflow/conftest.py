@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.store import Store
+from store.database import Store
 from tests.workflow.scenario import World, build_world
 
 

@@ -11,10 +11,10 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from pipelines.models import Artifact, Clue, ClueHit, EvidenceRecord, EvidenceRef, RuleRef, Target
-from pipelines.regions import region_for
-from pipelines.store import Store
 from rules.uscc import check_character
+from store.database import Store
+from store.models import Artifact, Clue, ClueHit, EvidenceRecord, EvidenceRef, RuleRef, Target
+from store.regions import region_for
 
 TASK = "T2025-SN-001"
 RUN_1 = ("JOB-20250301-a1", datetime(2025, 3, 1, 2, 0, tzinfo=UTC))

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.cli import main
-from pipelines.documents import render_annex_c, render_annex_d
-from pipelines.workflow import WorkflowError
+from cli import main
+from reports.documents import render_annex_c, render_annex_d
+from review.workflow import WorkflowError
 from tests.workflow.scenario import World
 
 

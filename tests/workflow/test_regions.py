@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.regions import divisions, lookup, region_for, region_from_address, region_label
+from store.regions import divisions, lookup, region_for, region_from_address, region_label
 from tests.workflow.scenario import uscc
 
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from crawler.cli import main
-from pipelines.documents import CHROMIUM, CHROMIUM_ARGS
-from pipelines.regions import region_label
-from pipelines.report import build_report, department_of, family_label
-from pipelines.report_output import render_html, write_xlsx
+from cli import main
+from reports.documents import CHROMIUM, CHROMIUM_ARGS
+from reports.report import build_report, department_of, family_label
+from reports.report_output import render_html, write_xlsx
+from store.regions import region_label
 from tests.workflow.scenario import RUN_1, RUN_2, TASK, World
 
 

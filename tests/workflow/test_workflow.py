@@ -4,8 +4,8 @@ import threading
 
 import pytest
 
-from crawler.cli import main
-from pipelines.workflow import TransitionConflict, WorkflowError, history, resolve_id, set_status
+from cli import main
+from review.workflow import TransitionConflict, WorkflowError, history, resolve_id, set_status
 from tests.workflow.scenario import World
 
 
