@@ -127,6 +127,7 @@ class OcrPipeline:
 
     async def _fetch_and_read(self, url: str) -> _Picture | None:
         request = scrapy.Request(url, dont_filter=True, meta={"wangjian_picture": True})
+        self.stats.inc_value("wangjian/ocr/images_fetched")
         try:
             response = await self.crawler.engine.download_async(request)
         except Exception as exc:  # a picture that cannot be fetched costs its text, never the item
