@@ -101,7 +101,9 @@ class OcrPipeline:
             wanted = wanted[: self.max_per_item]
         if not wanted:
             return envelope
-        pictures = [await maybe_deferred_to_future(self._picture(url)) for _, url in wanted]
+        # Start every fetch first: an item's pictures download and wait for a worker together.
+        pending = [self._picture(url) for _, url in wanted]
+        pictures = [await maybe_deferred_to_future(d) for d in pending]
         for (field, _), picture in zip(wanted, pictures, strict=True):
             if picture is not None:
                 self._attach(envelope, field, picture)
