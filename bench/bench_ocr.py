@@ -4,7 +4,8 @@
    included, and 详情 pictures) are read by rapidocr-onnxruntime called directly in this process
    (one thread, as each project worker uses) and through the project's worker pool (one worker
    of one thread: submit, read in the worker, reading returned as a model). Both have loaded
-   their models before the clock starts. Goal: project >= 0.9 x direct.
+   their models before the clock starts; they take turns on the batch and each keeps its best
+   round. Goal: project >= 0.9 x direct.
 2. The selfshop fixture platform (every product's 详情 column holds pictures) is crawled twice
    into an embedded MongoDB, with OCR off and with OCR on (a fresh reading cache): pages/s,
    pages being the crawl's own page responses (pictures fetched for OCR are not counted).
@@ -33,7 +34,7 @@ from fixtures.pictures import DEGRADATIONS, _render_certificate, shop_certificat
 from fixtures.world import build_world  # noqa: E402
 from ocr.pool import OcrPool  # noqa: E402
 
-ROUNDS = int(os.environ.get("BENCH_OCR_ROUNDS", "2"))
+ROUNDS = int(os.environ.get("BENCH_OCR_ROUNDS", "3"))
 
 
 def pictures() -> list[bytes]:
@@ -48,27 +49,27 @@ def pictures() -> list[bytes]:
     return [_render_certificate(c) for c in certs] + details
 
 
-def direct(images: list[bytes]) -> float:
+def ocr_rates(images: list[bytes]) -> tuple[float, float]:
+    """(project, direct) images/s: the two read the same batch in turn, ROUNDS times, and each
+    keeps its best round, so a busy machine slows neither side more than the other."""
     from rapidocr_onnxruntime import RapidOCR
 
     engine = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
     engine(images[0])  # load and warm
-    started = time.perf_counter()
-    for _ in range(ROUNDS):
-        for data in images:
-            engine(data)
-    return ROUNDS * len(images) / (time.perf_counter() - started)
-
-
-def through_project(images: list[bytes]) -> float:
+    best_project = best_direct = 0.0
     with OcrPool(workers=1, threads_per_worker=1) as pool:
         pool.warm()
         pool.read(images[0])
-        started = time.perf_counter()
-        futures = [pool.submit(data) for _ in range(ROUNDS) for data in images]
-        for future in futures:
-            future.result()
-        return len(futures) / (time.perf_counter() - started)
+        for _ in range(ROUNDS):
+            started = time.perf_counter()
+            for future in [pool.submit(data) for data in images]:
+                future.result()
+            best_project = max(best_project, len(images) / (time.perf_counter() - started))
+            started = time.perf_counter()
+            for data in images:
+                engine(data)
+            best_direct = max(best_direct, len(images) / (time.perf_counter() - started))
+    return best_project, best_direct
 
 
 def crawl(ocr: bool, mongo_uri: str, start_urls: list[str], workdir: Path) -> dict:
@@ -95,9 +96,9 @@ def main() -> int:
     from store.embedded_mongo import EmbeddedMongo
 
     images = pictures()
-    project = through_project(images)
-    baseline = direct(images)
-    print(f"OCR of {len(images)} pictures x {ROUNDS}: project {project:.3f} images/s, rapidocr direct {baseline:.3f}")
+    project, baseline = ocr_rates(images)
+    print(f"OCR of {len(images)} pictures, best of {ROUNDS} rounds each: project {project:.3f} images/s, "
+          f"rapidocr direct {baseline:.3f} images/s")  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp, EmbeddedMongo(Path(tmp) / "mongo") as mongo, FixtureServer() as server:
         urls = server.start_urls("selfshop")
         off = crawl(False, mongo.uri, urls, Path(tmp))
