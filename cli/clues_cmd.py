@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from cli import CliError
+from cli.options import add_db_option, store_session
 
 
 def add_filter_options(parser: argparse.ArgumentParser) -> None:
@@ -24,32 +22,6 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--status", help="new, review, confirmed, dismissed, transferred, closed")
     parser.add_argument("--since", help="last seen at or after: ISO date/date-time or a span such as 7d, 12h")
     parser.add_argument("--until", help="last seen before: ISO date/date-time or a span")
-
-
-def add_db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", default=os.environ.get("WANGJIAN_DB", "wangjian"), help="database name")
-
-
-@contextmanager
-def store_session(args: argparse.Namespace) -> Iterator[Any]:
-    """A Store on MONGO_URI (or the embedded server); database failures become one line,
-    with any password masked."""
-    from pymongo.errors import PyMongoError
-
-    from store.database import Store, resolve_mongo_uri
-    from store.embedded_mongo import EmbeddedMongoError
-    from store.redact import redact
-
-    try:
-        store = Store(resolve_mongo_uri(os.environ.get("MONGO_URI")), args.db)
-    except (EmbeddedMongoError, PyMongoError, ValueError) as exc:
-        raise CliError(f"cannot open the clue store: {redact(str(exc))}") from None
-    try:
-        yield store
-    except PyMongoError as exc:
-        raise CliError(f"database error: {redact(str(exc))[:300]}") from None
-    finally:
-        store.close()
 
 
 def clue_filter(args: argparse.Namespace) -> dict[str, Any]:
@@ -119,15 +91,11 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    from review.workflow import WorkflowError, resolve_id
+    from review.workflow import resolve_id
     from store.schema import as_json
 
     with store_session(args) as store:
-        try:
-            clue_id = resolve_id(store, args.clue_id)
-        except WorkflowError as exc:
-            raise CliError(str(exc)) from None
-        clue = store.clues.find_one({"_id": clue_id})
+        clue = store.clues.find_one({"_id": resolve_id(store, args.clue_id)})
     print(json.dumps(as_json(clue), ensure_ascii=False, indent=2, sort_keys=True))
     return 0
 

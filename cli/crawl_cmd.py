@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from cli import CliError
+from cli.options import add_settings_option, settings_from
 
 
 def register(sub: Any) -> None:
@@ -20,7 +21,7 @@ def register(sub: Any) -> None:
     parser.add_argument("--base-url", help="platform base URL for keyword search")
     parser.add_argument("--task-id")
     parser.add_argument("--job-id")
-    parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="Scrapy setting")
+    add_settings_option(parser)
     parser.add_argument("--stats-json", type=Path, help="write the final crawl stats here as JSON")
     parser.set_defaults(func=run)
 
@@ -43,11 +44,7 @@ def run(args: argparse.Namespace) -> int:
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     settings = get_project_settings()
-    for pair in args.set:
-        name, sep, value = pair.partition("=")
-        if not sep:
-            raise CliError(f"-s expects NAME=VALUE, got {pair!r}")
-        settings.set(name, value, priority="cmdline")
+    settings.setdict(settings_from(args.set), priority="cmdline")
     process = CrawlerProcess(settings)
     try:
         crawler = process.create_crawler(args.spider)

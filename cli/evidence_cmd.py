@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from cli import CliError
-from cli.clues_cmd import add_db_option, store_session
+from cli.options import add_db_option, store_session
 
 
 def register(sub: Any) -> None:

@@ -1,8 +1,8 @@
 """`wangjian extract --spider NAME FILE [--url URL]`: run a spider's extraction on a saved
 page and print what it found as JSON, so staff can check a spider against a page they saved.
 
-Every spider module exposes `extract_page(page_bytes, url) -> list[dict]`, which works out the
-page type (item, shop, licence, listing) itself. One result is printed as a JSON object,
+Every platform spider binds `extraction.saved_page(page_bytes, url) -> list[dict]`, which works
+out the page type (item, shop, licence, listing) itself. One result is printed as a JSON object,
 several as a list; page bodies and other bytes are left out."""
 
 from __future__ import annotations
@@ -10,9 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from cli import CliError
@@ -26,18 +24,17 @@ def register(sub: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def spider_module(name: str) -> ModuleType:
-    """The module that defines the spider called `name`."""
+def spider_class(name: str) -> Any:
+    """The spider class called `name`."""
     from scrapy.spiderloader import SpiderLoader
     from scrapy.utils.project import get_project_settings
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     loader = SpiderLoader.from_settings(get_project_settings())
     try:
-        cls = loader.load(name)
+        return loader.load(name)
     except KeyError:
         raise CliError(f"unknown spider {name!r} (known: {', '.join(sorted(loader.list()))})") from None
-    return sys.modules[cls.__module__]
 
 
 def jsonable(value: Any) -> Any:
@@ -51,16 +48,15 @@ def jsonable(value: Any) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    module = spider_module(args.spider)
-    extract = getattr(module, "extract_page", None)
-    if extract is None:
-        raise CliError(f"spider {args.spider!r} has no extract_page()")
+    extraction = getattr(spider_class(args.spider), "extraction", None)
+    if extraction is None:
+        raise CliError(f"spider {args.spider!r} has no extraction of saved pages")
     try:
         body = args.file.read_bytes()
     except OSError as exc:
         raise CliError(f"cannot read {args.file}: {exc.strerror}") from None
     url = args.url or args.file.resolve().as_uri()
-    results = [jsonable(r) for r in extract(body, url)]
+    results = [jsonable(r) for r in extraction.saved_page(body, url)]
     out = results[0] if len(results) == 1 else results
     print(json.dumps(out, ensure_ascii=False, indent=2))
     return 0

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from cli import CliError
-from cli.clues_cmd import add_db_option, store_session
+from cli.options import add_db_option, store_session
 
 
 def register(sub: Any) -> None:
@@ -64,17 +64,14 @@ def run_report(args: argparse.Namespace) -> int:
 
 def run_clue_doc(args: argparse.Namespace) -> int:
     from reports.documents import html_to_pdf, render_annex_c, render_annex_d
-    from review.workflow import WorkflowError, resolve_id
+    from review.workflow import resolve_id
 
     with store_session(args) as store:
-        try:
-            clue_id = resolve_id(store, args.clue_id)
-            if args.annex == "D":
-                document = render_annex_d(store, clue_id, receiver=args.receiver, sender=args.sender)
-            else:
-                document = render_annex_c(store, clue_id, args.evidence)
-        except WorkflowError as exc:
-            raise CliError(str(exc)) from exc
+        clue_id = resolve_id(store, args.clue_id)
+        if args.annex == "D":
+            document = render_annex_d(store, clue_id, receiver=args.receiver, sender=args.sender)
+        else:
+            document = render_annex_c(store, clue_id, args.evidence)
     args.output.write_text(document, encoding="utf-8")
     if args.pdf:
         try:

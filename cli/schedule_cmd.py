@@ -4,18 +4,18 @@ task files, with its state in MongoDB."""
 from __future__ import annotations
 
 import argparse
-import os
 import time
 from pathlib import Path
 from typing import Any
 
 from cli import CliError
+from cli.options import add_db_option
 
 
 def register(sub: Any) -> None:
     parser = sub.add_parser("schedule", help="run tasks by their frequency within their period (long-running)")
     parser.add_argument("tasks", nargs="?", type=Path, default=Path("tasks"), help="task file or directory")
-    parser.add_argument("--db", default=os.environ.get("WANGJIAN_DB", "wangjian"), help="database name")
+    add_db_option(parser)
     parser.add_argument("--show", action="store_true", help="print the next run of every task and exit")
     parser.add_argument("--once", action="store_true", help="start what is due now, wait for it, exit")
     parser.add_argument("--log-dir", type=Path, help="keep each run's output here (default: var/runs)")
@@ -23,7 +23,8 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cli.task_cmd import mongo_uri, validation_context
+    from cli.options import mongo_uri
+    from cli.task_cmd import validation_context
     from crawler.scheduler import Scheduler, SubprocessLauncher
     from store.database import Store, var_dir
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from cli import CliError
+from cli.options import add_db_option, add_settings_option, mongo_uri, settings_from
 
 DEFAULT_TASKS = "tasks"
 
@@ -26,8 +27,8 @@ def register(sub: Any) -> None:
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--job-id", help="job id to record the run under (default: a new one)")
     p.add_argument("--trigger", default="manual", choices=["manual", "schedule"], help=argparse.SUPPRESS)
-    p.add_argument("--db", default=os.environ.get("WANGJIAN_DB", "wangjian"), help="database name")
-    p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="Scrapy setting")
+    add_db_option(p)
+    add_settings_option(p)
     p.add_argument("--scrapyd", metavar="URL", help="schedule the crawls on this scrapyd instead of running here")
     p.add_argument("--project", default="wangjian", help="scrapyd project name")
     p.add_argument("--quiet", action="store_true", help="no progress display")
@@ -35,7 +36,7 @@ def register(sub: Any) -> None:
 
     p = commands.add_parser("list", help="tasks with their last run, next run and last result")
     p.add_argument("tasks", nargs="?", type=Path, default=Path(DEFAULT_TASKS), help="task file or directory")
-    p.add_argument("--db", default=os.environ.get("WANGJIAN_DB", "wangjian"), help="database name")
+    add_db_option(p)
     p.set_defaults(func=list_tasks)
 
     p = commands.add_parser("schema", help="print the JSON Schema of task files")
@@ -85,27 +86,6 @@ def validate(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
-def _settings(pairs: list[str]) -> dict[str, str]:
-    settings = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep:
-            raise CliError(f"-s expects NAME=VALUE, got {pair!r}")
-        settings[name] = value
-    return settings
-
-
-def mongo_uri() -> str:
-    """MONGO_URI, or the embedded server's (credentials included: never printed)."""
-    from store.database import resolve_mongo_uri
-    from store.embedded_mongo import EmbeddedMongoError
-
-    try:
-        return resolve_mongo_uri(os.environ.get("MONGO_URI"))
-    except EmbeddedMongoError as exc:
-        raise CliError(str(exc)) from exc
-
-
 def _database(name: str) -> Any:
     from store.database import Store
 
@@ -117,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     from crawler.runner import AlreadyRunning, Progress, run_task
 
     task = load(args.file)
-    extra = _settings(args.set)
+    extra = settings_from(args.set)
     job_id = args.job_id or new_job_id()
     store = _database(args.db)
     try:

@@ -6,11 +6,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from cli import CliError
-
 
 def register_clue_workflow(clues_subparsers: Any) -> None:
-    from cli.clues_cmd import add_db_option
+    from cli.options import add_db_option
     from review.workflow import STATUS_LABELS
 
     parser = clues_subparsers.add_parser("set-status", help="move a clue along the workflow (appends to its history)")
@@ -29,15 +27,12 @@ def register_clue_workflow(clues_subparsers: Any) -> None:
 
 
 def run_set_status(args: argparse.Namespace) -> int:
-    from cli.clues_cmd import store_session
-    from review.workflow import STATUS_LABELS, WorkflowError, resolve_id, set_status
+    from cli.options import store_session
+    from review.workflow import STATUS_LABELS, resolve_id, set_status
 
     with store_session(args) as store:
-        try:
-            clue_id = resolve_id(store, args.clue_id)
-            entry = set_status(store, clue_id, args.status, args.by, args.note, expected=args.expect)
-        except WorkflowError as exc:
-            raise CliError(str(exc)) from exc
+        clue_id = resolve_id(store, args.clue_id)
+        entry = set_status(store, clue_id, args.status, args.by, args.note, expected=args.expect)
     when = f"{entry.at:%Y-%m-%d %H:%M:%S}Z"
     print(f"{clue_id[:12]}: {entry.from_} → {entry.to} ({STATUS_LABELS[entry.to]}) by {entry.by} at {when}")
     return 0

@@ -20,6 +20,7 @@ from pymongo import DESCENDING
 from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import PyMongoError
+from scrapy.crawler import Crawler
 
 from store.models import utcnow
 
@@ -161,11 +162,11 @@ class JobRecorder:
     (e.g. extraction tests without pipelines) are not recorded. A database problem is
     logged, never allowed to stop the crawl."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         from scrapy import signals
 
         self.crawler = crawler
-        self.interval = crawler.settings.getfloat("JOB_PROGRESS_INTERVAL", 10.0)
+        self.interval = crawler.settings.getfloat("JOB_PROGRESS_INTERVAL")
         self.part = f"{crawler.spidercls.name}-{uuid.uuid4().hex[:8]}"
         self.log: JobLog | None = None
         self.client: Any = None
@@ -175,7 +176,7 @@ class JobRecorder:
         crawler.signals.connect(self.closed, signal=signals.spider_closed)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> JobRecorder:
+    def from_crawler(cls, crawler: Crawler) -> JobRecorder:
         return cls(crawler)
 
     def opened(self, spider: Any) -> None:

@@ -25,7 +25,7 @@ from typing import Any
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.exceptions import ResponseDataLossError
 from scrapy.http import Response, TextResponse
 from scrapy.utils.asyncio import sleep
@@ -84,10 +84,22 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def __init__(self, settings: Any) -> None:
         super().__init__(settings)
-        self.base = settings.getfloat("RETRY_BACKOFF_BASE", 0.5)
-        self.cap = settings.getfloat("RETRY_BACKOFF_MAX", 30.0)
-        self.retry_after_cap = settings.getfloat("RETRY_AFTER_MAX", 120.0)
-        self.fail_on_dataloss = settings.getbool("DOWNLOAD_FAIL_ON_DATALOSS", True)
+        self.base = settings.getfloat("RETRY_BACKOFF_BASE")
+        self.cap = settings.getfloat("RETRY_BACKOFF_MAX")
+        self.retry_after_cap = settings.getfloat("RETRY_AFTER_MAX")
+
+    def retry_request(self, request: Request, reason: str | Exception | type[Exception]) -> Request | None:
+        """The next attempt at `request`, or None once its retries are used up; honours the
+        `max_retry_times`, `priority_adjust` and `give_up_log_level` request meta keys."""
+        assert self.crawler.spider is not None
+        return get_retry_request(
+            request,
+            spider=self.crawler.spider,
+            reason=reason,
+            max_retry_times=request.meta.get("max_retry_times", self.max_retry_times),
+            priority_adjust=request.meta.get("priority_adjust", self.priority_adjust),
+            give_up_log_level=request.meta.get("give_up_log_level", self.give_up_log_level),
+        )
 
     def backoff(self, attempt: int) -> float:
         delay = min(self.cap, self.base * 2 ** max(0, attempt - 1))
@@ -106,13 +118,13 @@ class BackoffRetryMiddleware(RetryMiddleware):
             return response
         if "dataloss" in response.flags:  # DOWNLOAD_FAIL_ON_DATALOSS off: partial body kept
             count_malformed(self.crawler, "truncated", response.url)
-            retried = self._retry(request, "dataloss")
+            retried = self.retry_request(request, "dataloss")
             if retried is not None:
                 await self._wait(self.backoff(retried.meta["retry_times"]))
             return retried or response
         if response.status not in self.retry_http_codes:
             return response
-        retried = self._retry(request, response_status_message(response.status))
+        retried = self.retry_request(request, response_status_message(response.status))
         if retried is None:
             return response
         asked = retry_after_seconds(response.headers.get("Retry-After"))
@@ -127,7 +139,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
             count_malformed(self.crawler, "truncated", request.url, "connection closed before the whole body")
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry", False):
             return None
-        retried = self._retry(request, exception)
+        retried = self.retry_request(request, exception)
         if retried is not None:
             await self._wait(self.backoff(retried.meta["retry_times"]))
         return retried

@@ -15,6 +15,7 @@ import time
 from typing import Any
 
 from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler as _RedisScheduler
@@ -51,7 +52,7 @@ class JobScheduler(_RedisScheduler):
         return super().open(spider)
 
     def close(self, reason: str) -> Any:
-        ttl = self.spider.settings.getint("REDIS_KEY_TTL", 7 * 24 * 3600)
+        ttl = self.spider.settings.getint("REDIS_KEY_TTL")
         if ttl > 0:
             # Finished jobs' fingerprints age out; a worker still running renews them on close.
             self.server.expire(self.df.key, ttl)
@@ -61,17 +62,17 @@ class JobScheduler(_RedisScheduler):
 class RedisWorker:
     """Extension: keep an idle worker alive while the shared queue may still fill up."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         if not crawler.settings.get("REDIS_URL"):
             raise NotConfigured
-        self.idle_close = crawler.settings.getfloat("REDIS_IDLE_CLOSE", 10.0)
+        self.idle_close = crawler.settings.getfloat("REDIS_IDLE_CLOSE")
         self.idle_since: float | None = None
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(self.active, signal=signals.response_received)
         crawler.signals.connect(self.active, signal=signals.request_scheduled)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> RedisWorker:
+    def from_crawler(cls, crawler: Crawler) -> RedisWorker:
         return cls(crawler)
 
     def active(self, *args: Any, **kwargs: Any) -> None:

@@ -39,7 +39,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.FetchTimingMiddleware": 950,
 }
 
-# Item pipelines: normalise -> evidence -> ocr -> detect -> clues (design.md "Flow").
+# Item pipelines: normalise -> evidence -> ocr -> detect -> clues (docs/architecture.md, "The flow").
 ITEM_PIPELINES = {
     "pipelines.normalise.NormalisePipeline": 100,
     "pipelines.evidence.EvidencePipeline": 200,
@@ -57,6 +57,9 @@ MONGO_DATABASE = os.environ.get("WANGJIAN_DB", "wangjian")
 RULE_PACKS_DIR = os.environ.get("WANGJIAN_PACKS", "")
 RULE_PACKS: list[str] = []
 RULE_FAMILIES: list[str] = []
+# Modules that register check kinds of their own (docs/adding-a-check.md), imported before
+# the packs are loaded.
+RULE_CHECK_MODULES: list[str] = []
 
 # Evidence: by default only pages that produced a clue are stored; a task may keep all.
 EVIDENCE_ALL_PAGES = False
@@ -89,7 +92,9 @@ OCR_CACHE_DIR = os.environ.get("WANGJIAN_OCR_CACHE", "")
 # pymongo logs every command at DEBUG; monitoring runs want Scrapy's INFO lines.
 LOG_LEVEL = "INFO"
 
-# Every crawl with a job id is recorded in `crawl_jobs` (crawler.jobs).
+# Every crawl with a job id is recorded in `crawl_jobs` (crawler.jobs), its progress every
+# JOB_PROGRESS_INTERVAL seconds.
+JOB_PROGRESS_INTERVAL = 10.0
 EXTENSIONS = {
     "crawler.jobs.JobRecorder": 500,
     "crawler.redis_queue.RedisWorker": 510,
@@ -103,6 +108,7 @@ REACTOR_LAG_INTERVAL = 0.1
 ADDONS = {"crawler.redis_queue.RedisAddon": 0}
 REDIS_URL = os.environ.get("REDIS_URL", "")
 REDIS_IDLE_CLOSE = 10.0
+REDIS_KEY_TTL = 7 * 24 * 3600  # seconds the shared queue and dupefilter outlive their last use
 
 # Browser rendering (scrapy-playwright): only requests with meta `playwright=True` use the
 # browser; the handler passes every other request to Scrapy's HTTP/1.1 handler. Spiders that

@@ -1,4 +1,4 @@
-"""Stage 4: hits become clue documents, bulk-upserted into MongoDB (design.md "Clues").
+"""Stage 4: hits become clue documents, bulk-upserted into MongoDB (docs/architecture.md, "Clues").
 
 One clue per (target, rule[, normalised term]): the fingerprint is its `_id`, so seeing a
 violation again updates `last_seen`, `seen_count` and the evidence list instead of adding
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pymongo.errors import PyMongoError
+from scrapy.crawler import Crawler
 
 from crawler.items import ShopItem
 from pipelines.envelope import Envelope
@@ -146,17 +147,17 @@ class CluePipeline:
     and on close. With STORE_WRITER_THREAD (default) the writes run on one worker thread,
     in order, so the reactor keeps crawling while MongoDB works."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         from pipelines.detect import shared_ruleset
 
         settings = crawler.settings
         self.crawler = crawler
         self.ruleset = shared_ruleset(settings.get("RULE_PACKS_DIR") or "")
-        self.bulk_size = settings.getint("CLUE_BULK_SIZE", 200)
-        self.flush_seconds = settings.getfloat("CLUE_FLUSH_SECONDS", 1.0)
-        self.buffer_bytes = settings.getint("EVIDENCE_BUFFER_BYTES", 8 * 1024 * 1024)
+        self.bulk_size = settings.getint("CLUE_BULK_SIZE")
+        self.flush_seconds = settings.getfloat("CLUE_FLUSH_SECONDS")
+        self.buffer_bytes = settings.getint("EVIDENCE_BUFFER_BYTES")
         self.keep_all_evidence = settings.getbool("EVIDENCE_ALL_PAGES")
-        self.threaded = settings.getbool("STORE_WRITER_THREAD", True)
+        self.threaded = settings.getbool("STORE_WRITER_THREAD")
         self.pending_clues: list[ClueWrite] = []
         self.pending_evidence: list[tuple[EvidenceRecord, dict[str, bytes]]] = []
         self.pending_bytes = 0
@@ -167,7 +168,7 @@ class CluePipeline:
         self.shops = ShopDirectory()
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> CluePipeline:
+    def from_crawler(cls, crawler: Crawler) -> CluePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
@@ -177,11 +178,11 @@ class CluePipeline:
             spider.job_id = f"JOB-{utcnow():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}"
         spool_dir = settings.get("SPOOL_DIR") or str(var_dir() / "spool")
         self.writer = StoreWriter(
-            Store.from_settings(settings), Spool(Path(spool_dir)), settings.getfloat("SPOOL_RETRY_SECONDS", 2.0)
+            Store.from_settings(settings), Spool(Path(spool_dir)), settings.getfloat("SPOOL_RETRY_SECONDS")
         )
         self.writer.open()
         if self.threaded:
-            self.worker = BatchWorker(max_queued=settings.getint("STORE_WRITER_QUEUE", 8))
+            self.worker = BatchWorker(max_queued=settings.getint("STORE_WRITER_QUEUE"))
 
     def close_spider(self) -> None:
         self.flush()

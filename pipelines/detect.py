@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import importlib
 from pathlib import Path
-from typing import Any
+
+from scrapy.crawler import Crawler
 
 from pipelines.envelope import Envelope
 from rules import RuleSet, load_ruleset
@@ -18,15 +20,18 @@ def shared_ruleset(packs_dir: str = "") -> RuleSet:
 
 
 class DetectPipeline:
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        # Check kinds from outside the project register themselves when imported.
+        for module in crawler.settings.getlist("RULE_CHECK_MODULES"):
+            importlib.import_module(module)
         self.ruleset = shared_ruleset(crawler.settings.get("RULE_PACKS_DIR") or "")
         # A monitoring task may apply only some families or packs (its Annex A 内容).
         self.families = set(crawler.settings.getlist("RULE_FAMILIES"))
         self.packs = set(crawler.settings.getlist("RULE_PACKS"))
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> DetectPipeline:
+    def from_crawler(cls, crawler: Crawler) -> DetectPipeline:
         return cls(crawler)
 
     def process_item(self, envelope: Envelope) -> Envelope:
@@ -37,6 +42,7 @@ class DetectPipeline:
             hits = [h for h in hits if self.ruleset.rule(h.rule_id).pack in self.packs]
         envelope.hits = hits
         stats = self.crawler.stats
+        assert stats is not None
         for hit in envelope.hits:
             stats.inc_value(f"wangjian/hits/{hit.family}")
         return envelope

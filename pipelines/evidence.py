@@ -10,9 +10,9 @@ database is away.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import scrapy
+from scrapy.crawler import Crawler
 
 from crawler.items import PageCapture
 from pipelines.envelope import Envelope
@@ -86,11 +86,11 @@ def build_record(
 
 
 class EvidencePipeline:
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> EvidencePipeline:
+    def from_crawler(cls, crawler: Crawler) -> EvidencePipeline:
         return cls(crawler)
 
     def process_item(self, envelope: Envelope) -> Envelope:

@@ -6,6 +6,8 @@ import re
 from typing import Any
 
 from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
+from scrapy.statscollectors import StatsCollector
 
 from crawler.items import ProductItem, ShopItem
 from pipelines.envelope import Envelope
@@ -14,7 +16,7 @@ from rules.document import Attributes, Category, Document
 _SPACE_RUN = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
-# Words of a platform category segment → design.md category. Segments are read from the
+# Words of a platform category segment → Document category. Segments are read from the
 # deepest up ("医药保健>营养健康>维生素" is 保健食品, not 药品), and within a segment the
 # medical categories are tried first.
 _CATEGORY_WORDS: tuple[tuple[Category, tuple[str, ...]], ...] = (
@@ -108,11 +110,12 @@ def build_document(item: ProductItem | ShopItem) -> Document:
 
 
 class NormalisePipeline:
-    def __init__(self, stats: Any) -> None:
+    def __init__(self, stats: StatsCollector) -> None:
         self.stats = stats
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> NormalisePipeline:
+    def from_crawler(cls, crawler: Crawler) -> NormalisePipeline:
+        assert crawler.stats is not None
         return cls(crawler.stats)
 
     def process_item(self, item: Any) -> Any:

@@ -1,4 +1,4 @@
-"""Clue workflow (design.md "Clue workflow"; DB5109/T15 8.6–8.7).
+"""Clue workflow (DB5109/T15 8.6–8.7; docs/architecture.md, "Review workflow").
 
 new (待研判) → confirmed (构成违法) → transferred (已移交属地, Annex D) → closed (结果归档);
 new → dismissed (不构成违法, 归档); new → review (复核, when judgments disagree) → confirmed |

@@ -1,4 +1,4 @@
-"""The document the rules engine sees (design.md, "The document the rules engine sees").
+"""The document the rules engine sees (docs/architecture.md, "The document the engine sees").
 
 One `Document` per shop or product page. Spiders never build it: the normalise pipeline
 turns a crawled item into a Document, and `wangjian rules scan` reads Documents as JSON
@@ -26,6 +26,8 @@ FIELD_ROLES: tuple[str, ...] = (
     "licence_text",
     "image_text",
 )
+#: A text field name, as rules and checks write it.
+TextField = Literal[FIELD_ROLES]  # type: ignore[valid-type]
 
 #: Facts a certificate picture states (营业执照, 食品/药品经营许可证, 医疗器械经营备案凭证).
 LicenceKey = Literal["name", "uscc", "address", "representative", "scope", "valid_until", "licence_no"]

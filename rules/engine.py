@@ -15,15 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rules.boundary import on_boundaries
-from rules.checks import Finding, option_findings, price_findings, uscc_findings
+from rules.checks import Finding
 from rules.conditions import CompiledWhen, DocView, all_conditions, compile_when, evaluate
 from rules.document import Document
 from rules.hit import Hit
-from rules.licence_checks import licence_image_findings
 from rules.literals import required_literals
 from rules.loader import load_packs
 from rules.matcher import KeywordMatcher
-from rules.model import LicenceImageCheck, OptionCheck, PackInfo, PriceCheck, Rule, UsccCheck
+from rules.model import PackInfo, Rule
 from rules.normalise import Normalised, normalise_all, normalise_term
 
 PACKS_DIR = Path(__file__).parent / "packs"
@@ -79,7 +78,6 @@ class _Compiled:
     patterns: list[re.Pattern[str]]
     exclusions: list[_Exclusion]
     when: CompiledWhen | None
-    check_regex: tuple[re.Pattern[str] | None, ...] = ()
     keyword_set: frozenset[str] = field(default_factory=frozenset)
     #: gate ids of `all_of` field patterns: a structural rule cannot fire on a document
     #: where one of them was not seen (filled in with the gates)
@@ -87,12 +85,8 @@ class _Compiled:
 
 
 def _compile(rule: Rule, index: int) -> _Compiled:
-    check_regex: tuple[re.Pattern[str] | None, ...] = ()
-    if isinstance(rule.check, OptionCheck):
-        c = rule.check
-        check_regex = tuple(re.compile(p) if p else None for p in (c.label, c.exclude_label, c.disclosure))
-    elif isinstance(rule.check, PriceCheck):
-        check_regex = (re.compile(rule.check.explanation) if rule.check.explanation else None,)
+    if rule.check is not None:
+        rule.check.compile()
     return _Compiled(
         rule=rule,
         index=index,
@@ -101,7 +95,6 @@ def _compile(rule: Rule, index: int) -> _Compiled:
         patterns=[re.compile(p) for p in rule.patterns],
         exclusions=[_Exclusion(re.compile(e.pattern), e.window, e.severity) for e in rule.exclude],
         when=compile_when(rule.when),
-        check_regex=check_regex,
         keyword_set=frozenset(normalise_term(k) for k in rule.keywords),
     )
 
@@ -132,6 +125,11 @@ class RuleSet:
         entries += self._gate_entries()
         self._matcher: KeywordMatcher[tuple[int, int]] = KeywordMatcher(entries)
         self._structural = [c for c in self._compiled if c.rule.structural]
+        #: what decides which structural rules a document can fire, besides kind, category
+        #: and field names: the shape of each check kind in use
+        self._shapes = [
+            kind.shape for kind in dict.fromkeys(type(c.rule.check) for c in self._structural if c.rule.check)
+        ]
         self._structural_for: dict[tuple[object, ...], list[_Compiled]] = {}
 
     def _gate_entries(self) -> list[tuple[str, tuple[int, int]]]:
@@ -248,9 +246,7 @@ class RuleSet:
         spider share their shape."""
         if trace is not None:
             return self._structural
-        a = doc.attributes
-        prices = a.original_price is not None and a.price is not None
-        key = (doc.kind, view.category, bool(doc.options), prices, bool(a.uscc), tuple(names or ()))
+        key = (doc.kind, view.category, tuple(names or ()), *[shape(doc) for shape in self._shapes])
         rules = self._structural_for.get(key)
         if rules is None:
             if len(self._structural_for) >= _SHAPES_CACHED:
@@ -346,17 +342,8 @@ class RuleSet:
             if trace and rule.when is not None:
                 trace(rule.id, "-", rule.term or rule.id, "dropped", "document conditions (when) not met")
             return []
-        findings: list[Finding]
-        if isinstance(rule.check, OptionCheck):
-            label, exclude, disclosure = c.check_regex
-            assert label is not None
-            findings = option_findings(rule.check, view, label, exclude, disclosure)
-        elif isinstance(rule.check, PriceCheck):
-            findings = price_findings(rule.check, view, c.check_regex[0])
-        elif isinstance(rule.check, UsccCheck):
-            findings = uscc_findings(rule.check, view)
-        elif isinstance(rule.check, LicenceImageCheck):
-            findings = licence_image_findings(rule.check, view)
+        if rule.check is not None:
+            findings = rule.check.findings(view)
         else:
             findings = [Finding(anchor if isinstance(anchor, str) else "attributes", rule.term or rule.title)]
         if trace:
@@ -380,16 +367,7 @@ class RuleSet:
 def _has_input(c: _Compiled, doc: Document) -> bool:
     """Whether the check of a structural rule has something to look at (tested before the
     full evaluation, which most documents would fail)."""
-    check = c.rule.check
-    if isinstance(check, OptionCheck):
-        return bool(doc.options)
-    if isinstance(check, PriceCheck):
-        return doc.attributes.original_price is not None and doc.attributes.price is not None
-    if isinstance(check, UsccCheck):
-        return bool(doc.attributes.uscc) or any(doc.fields.get(f) for f in check.fields)
-    if isinstance(check, LicenceImageCheck):
-        return bool(doc.attributes.licence_images)
-    return True
+    return c.rule.check is None or c.rule.check.has_input(doc)
 
 
 def _may_apply(c: _Compiled, kind: str, category: str) -> bool:

@@ -8,7 +8,7 @@ from collections import Counter
 from rules.engine import RuleSet
 from rules.normalise import normalise_term
 
-#: design.md rule families; packs may add more of the same form (warning, not error).
+#: The rule families of docs/domain.md; packs may add more of the same form (warning, not error).
 FAMILIES: frozenset[str] = frozenset(
     {
         "ad.absolute",
@@ -17,6 +17,7 @@ FAMILIES: frozenset[str] = frozenset(
         "licence.missing",
         "licence.invalid",
         "licence.qualification",
+        "licence.review",
         "drug.banned_online",
         "drug.prescription",
         "cosmetic.claim",
@@ -28,10 +29,11 @@ FAMILIES: frozenset[str] = frozenset(
         "price.fake_original",
     }
 )
-#: domain-rules.md §7: the id prefixes each pack file uses.
+#: The id prefixes each pack file uses.
 PREFIXES: dict[str, tuple[str, ...]] = {
     "ad-absolute-terms": ("AD-ABS-",),
     "subject-licence-display": ("SUBJ-LIC-",),
+    "licence-images": ("LIC-IMG-",),
     "drug-online-sales": ("DRUG-",),
     "device-online-sales": ("DEV-",),
     "cosmetics-claims": ("COS-",),
@@ -53,7 +55,7 @@ def lint(rs: RuleSet) -> list[str]:
         if not _HAN.search(rule.title):
             out.append(f"error {where}: title must be Chinese")
         if rule.family not in FAMILIES:
-            out.append(f"warning {where}: family {rule.family} is not a design.md family")
+            out.append(f"warning {where}: family {rule.family} is not a family of docs/domain.md")
         prefixes = PREFIXES.get(rule.pack)
         if prefixes and not rule.id.startswith(prefixes):
             out.append(f"warning {where}: id should start with {' or '.join(prefixes)}")

@@ -81,10 +81,7 @@ def _compile_check(path: Path, root: yaml.Node, pack: PackFile) -> None:
                         if value is not None:
                             regexes.append((("rules", i, "when", part, j, key), value))
         if rule.check is not None:
-            for key in ("label", "exclude_label", "disclosure", "explanation"):
-                value = getattr(rule.check, key, None)
-                if value is not None:
-                    regexes.append((("rules", i, "check", key), value))
+            regexes += [(("rules", i, "check", key), value) for key, value in rule.check.regexes().items()]
         for loc, pattern in regexes:
             try:
                 re.compile(pattern)

@@ -11,7 +11,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from rules.document import FIELD_ROLES, Attributes, Document
+from rules.checks import check_type
+from rules.checks.base import on_register
+from rules.document import Attributes, Document, TextField
 
 Severity = Literal["S1", "S2", "S3", "S4"]
 MonitoringClass = Literal["主体", "客体", "行为"]
@@ -19,10 +21,7 @@ Status = Literal["experimental", "stable", "deprecated"]
 Requirement = Literal["ocr", "cross_crawl", "price_history", "checkout_sim", "account_observation"]
 #: Category scope values: the Document categories plus "unknown" for a null category.
 ScopeCategory = Literal["药品", "医疗器械", "化妆品", "保健食品", "食品", "普通商品", "unknown"]
-TextField = Literal[
-    "title", "subtitle", "description", "promo", "price_text", "terms", "shop_info", "licence_text", "image_text"
-]
-#: The business departments that act on clues (domain-rules.md §0), so reports never split one in two.
+#: The business departments that act on clues (docs/domain.md, "Conventions"), so reports never split one in two.
 Department = Literal["药品", "医疗器械", "化妆品", "广告", "价格", "消费者权益"]
 
 #: Structured facts a rule may test: exactly the fields of `Attributes`, so the two cannot drift.
@@ -30,8 +29,6 @@ AttributeName = Literal[tuple(Attributes.model_fields)]  # type: ignore[valid-ty
 
 FAMILY_RE = re.compile(r"^[a-z]+\.[a-z_]+$")
 RULE_ID_RE = re.compile(r"^[A-Z]+(-[A-Z]+)*-\d{3}$")
-
-assert set(TextField.__args__) == set(FIELD_ROLES)  # type: ignore[attr-defined]
 
 
 class _Strict(BaseModel):
@@ -86,58 +83,6 @@ class When(_Strict):
     none_of: list[Condition] = Field(default_factory=list)
 
 
-class OptionCheck(_Strict):
-    """Checkout options pre-selected by default whose label matches `label`."""
-
-    kind: Literal["option"]
-    label: str = Field(description="regex on the normalised option label")
-    exclude_label: str | None = Field(default=None, description="regex; matching labels are ignored")
-    checked: bool = True
-    min_price: float | None = Field(default=None, description="option price must exceed this")
-    disclosure: str | None = Field(
-        default=None, description="regex; a match in terms/promo/description/labels clears the option"
-    )
-    add_on: bool = Field(
-        default=False,
-        description="only options for something else than the page's item: a label whose matched term is "
-        "also in the title (年卡 on a 年卡 page) is the item's own variant, not a tie-in",
-    )
-
-
-class UsccCheck(_Strict):
-    """统一社会信用代码 shown in attributes or text fails GB 32100 format or check digit. A code
-    read from a certificate picture with OCR confidence below `min_ocr_confidence` is left to
-    manual review (a misread character is no invalid code)."""
-
-    kind: Literal["uscc"]
-    fields: list[TextField] = Field(default_factory=lambda: ["shop_info", "licence_text"])
-    min_ocr_confidence: float = Field(default=0.9, ge=0, le=1)
-
-
-class LicenceImageCheck(_Strict):
-    """Facts read from certificate pictures (attributes.licence_images): `name_mismatch` (the
-    licence's 名称 is not the operator named on the page), `expired` (有效期 / 营业期限 over),
-    `unsure` (a picture, or its 名称 / 代码 / 期限, read below `min_ocr_confidence`: needs a
-    person to look). Facts read below the confidence never count as mismatched or expired."""
-
-    kind: Literal["licence_image"]
-    problem: Literal["name_mismatch", "expired", "unsure"]
-    licence_kinds: list[str] | None = Field(default=None, description="certificate kinds checked; null: all")
-    min_ocr_confidence: float = Field(default=0.9, ge=0, le=1)
-
-
-class PriceCheck(_Strict):
-    """A structured reference price (attributes.original_price) above the current price
-    with no explanation of what the reference price is."""
-
-    kind: Literal["price"]
-    min_ratio: float = Field(default=1.0, ge=1.0, description="original_price / price must exceed this")
-    explanation: str | None = Field(default=None, description="regex; a match in any text field clears it")
-
-
-Check = OptionCheck | UsccCheck | PriceCheck | LicenceImageCheck
-
-
 class Example(_Strict):
     """A text for one field, or a whole document for structural rules."""
 
@@ -186,7 +131,7 @@ class Rule(_Strict):
     word_boundary: bool = Field(default=False, description="keyword must align with jieba tokens")
     exclude: list[Exclusion] = Field(default_factory=list)
     when: When | None = None
-    check: Check | None = Field(default=None, discriminator="kind")
+    check: check_type() | None = None
     term: str | None = Field(default=None, description="hit term for structural rules")
     confidence: float | None = Field(default=None, ge=0, le=1)
     requires: list[Requirement] = Field(default_factory=list)
@@ -250,3 +195,13 @@ class PackInfo(BaseModel):
     version: str
     sha256: str
     path: str
+
+
+def _rebuild_check_field() -> None:
+    """A check kind registered after this module was loaded becomes valid in packs."""
+    Rule.model_fields["check"].annotation = check_type() | None
+    Rule.model_rebuild(force=True)
+    PackFile.model_rebuild(force=True)
+
+
+on_register(_rebuild_check_field)

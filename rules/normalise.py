@@ -1,6 +1,6 @@
 """Text normalisation before matching, with a map back to the original offsets.
 
-Steps (domain-rules.md §0): NFKC, traditional → simplified, Latin lowercased, zero-width
+Steps (rules/README.md, "Matching"): NFKC, traditional → simplified, Latin lowercased, zero-width
 characters removed, noise (spaces, punctuation, symbols) between two Chinese characters
 removed. The first three are one character-for-character table built once from unicodedata
 and the OpenCC t2s character data, so they keep the length; only characters whose NFKC form

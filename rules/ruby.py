@@ -1,7 +1,7 @@
 """Pinyin annotations after Chinese characters are noise: 國(guó)家(jiā)級(jí) reads 國家級.
 
 Copied documents and evasive listings carry the reading of each character in brackets
-(domain-rules.md §0: "traditional text with pinyin noise"). Such an annotation is removed
+(published decisions quote traditional text with pinyin noise). Such an annotation is removed
 before normalisation when it is one pinyin syllable with a tone, written with a tone mark or
 a tone digit, in round brackets right after a Chinese character. Requiring the tone keeps
 sizes, materials and markers such as T恤(XL), 皮鞋(PU) or 布洛芬(OTC) untouched.

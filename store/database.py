@@ -111,7 +111,7 @@ class Store:
 
     @classmethod
     def from_settings(cls, settings: Any) -> Store:
-        return cls(resolve_mongo_uri(settings.get("MONGO_URI")), settings.get("MONGO_DATABASE", "wangjian"))
+        return cls(resolve_mongo_uri(settings.get("MONGO_URI")), settings.get("MONGO_DATABASE"))
 
     def describe(self) -> str:
         """Where this store points, safe to print."""

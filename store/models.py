@@ -1,4 +1,4 @@
-"""Typed records the pipelines write: evidence records and clues (design.md "Clues",
+"""Typed records the pipelines write: evidence records and clues (docs/architecture.md, "Clues",
 "Evidence"). Downstream systems read these names; the clue JSON Schema is generated from
 `Clue` and shipped as store/clue.schema.json."""
 

@@ -130,3 +130,14 @@ def listing_links(sel: Selector, url: str, items: str, shops: str, next_page: st
         "shop_urls": [urljoin(url, h) for h in sel.css(shops).getall()],
         "next_url": urljoin(url, nxt) if nxt else None,
     }
+
+
+def fill_from_labels(
+    out: dict[str, Any], labelled: dict[str, str], fields: dict[str, str], overwrite: bool = True
+) -> dict[str, Any]:
+    """Copy the values of `labelled` (a page's label → value table) into `out` under the item
+    fields `fields` maps the labels to; with `overwrite` off a field already set is kept."""
+    for label, key in fields.items():
+        if labelled.get(label) and (overwrite or not out.get(key)):
+            out[key] = labelled[label]
+    return out

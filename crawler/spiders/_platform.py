@@ -1,12 +1,12 @@
 """What every platform spider shares: start points from spider arguments, following listings,
 shop product grids and shop links, the malformed-page checks and item building. A platform
-module supplies the pure extraction functions and the few hooks below."""
+binds its pure extraction functions to its spider class as an `Extraction` and overrides the
+few hooks below where it differs (docs/adding-a-platform.md)."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator, Callable, Iterator
-from types import ModuleType
+from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import quote
 
@@ -20,7 +20,36 @@ from crawler.items import PageCapture, ProductItem, ShopItem
 from crawler.middlewares import count_malformed
 from crawler.spiders._common import split_arg
 
+#: (html, url) → what the page shows, as plain data
 Extractor = Callable[[str, str], dict[str, Any]]
+#: (saved page bytes or text, url) → the extraction of whatever kind of page it is
+PageExtractor = Callable[[bytes | str, str], list[dict[str, Any]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """A platform's pure extraction functions. They take a page's HTML and URL and return
+    plain data, so they run on saved pages (`wangjian extract`) and in tests without Scrapy."""
+
+    #: `page_kind(url)`: the kind of page a start URL is: the spider's `item_kind` or
+    #: `shop_kind`, "listing", "directory" (a list of shops) or a kind of the platform's own;
+    #: without `page`, also `page_kind(url, html)` for saved pages
+    page_kind: Callable[..., str]
+    #: a product page → ProductItem fields, plus "shop_url"
+    product: Extractor
+    #: a shop page → ShopItem fields, plus "item_urls" and "next_url" (its product grid)
+    shop: Extractor
+    #: a listing or search page → "item_urls", "shop_urls", "next_url"
+    listing: Extractor
+    #: a saved page of any kind → its extraction(s); None: the extractor of the kind
+    #: `page_kind(url, html)` names (product, shop, else listing)
+    page: PageExtractor | None = None
+
+    def saved_page(self, page: bytes | str, url: str) -> list[dict[str, Any]]:
+        """What a saved page shows, whatever its kind (`wangjian extract`)."""
+        if self.page is not None:
+            return self.page(page, url)
+        return extract_by_kind(page, url, self.page_kind, self.product, self.shop, self.listing)
 
 
 def _fields(data: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
@@ -39,6 +68,11 @@ def build_shop_item(
     if info_keys:
         data = {**data, "shop_info": "\n".join(x for x in (data.get(k) for k in info_keys) if x) or None}
     return ShopItem(**_fields(data, ShopItem), pages=pages or [])
+
+
+def saved_item(item: ShopItem | ProductItem) -> list[dict[str, Any]]:
+    """An item read from a saved page, as `Extraction.page` returns it (JSON-ready, no captures)."""
+    return [item.model_dump(mode="json", exclude={"pages"})]
 
 
 def extract_by_kind(
@@ -60,11 +94,10 @@ class PlatformSpider(scrapy.Spider):
     ``-a keywords=k1,k2`` with ``-a base_url=<platform root>`` (searched).
 
     Callbacks are named ``parse_<kind>``; `item_kind` and `shop_kind` name the product and
-    shop page kinds of the platform. The pure functions come from the module defining the
-    spider: ``page_kind(url)``, ``extract_listing``, ``extract_<shop_kind>`` and
-    ``extract_product`` (``(html, url) -> dict``)."""
+    shop page kinds of the platform. `extraction` holds the platform's pure functions."""
 
     platform: ClassVar[str]
+    extraction: ClassVar[Extraction]
     item_kind: ClassVar[str] = "item"
     shop_kind: ClassVar[str] = "shop"
     search_path: ClassVar[str] = "/search?keyword={}"
@@ -85,15 +118,10 @@ class PlatformSpider(scrapy.Spider):
         if self.keywords and not self.base_url:
             raise ValueError("keywords need -a base_url=<platform root>")
 
-    @property
-    def extraction(self) -> ModuleType:
-        """The platform module: the spider's pure extraction functions."""
-        return sys.modules[type(self).__module__]
-
-    def extract(self, what: str, response: Response) -> dict[str, Any]:
-        """`extract_<what>` of the platform module on the response."""
-        extract: Extractor = getattr(self.extraction, f"extract_{what}")
-        return extract(response.text, response.url)
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "platform" in cls.__dict__ and not isinstance(getattr(cls, "extraction", None), Extraction):
+            raise TypeError(f"{cls.__name__} must bind its pure functions: extraction = Extraction(...)")
 
     # ---- hooks -----------------------------------------------------------------------------
 
@@ -112,7 +140,7 @@ class PlatformSpider(scrapy.Spider):
 
     def listing_page(self, response: Response) -> dict[str, Any] | None:
         """The listing's links, or None (counted) when the page cannot be read."""
-        return self.extract("listing", response)
+        return self.extraction.listing(response.text, response.url)
 
     # ---- shared crawling -------------------------------------------------------------------
 
@@ -170,14 +198,14 @@ class PlatformSpider(scrapy.Spider):
         return False
 
     def parse_shop(self, response: Response) -> Iterator[scrapy.Request | ShopItem]:
-        shop = self.extract(self.shop_kind, response)
+        shop = self.extraction.shop(response.text, response.url)
         yield from self.follow_products(response, shop)
         if response.meta.get("shop_page_only") or not self.shop_ok(response, shop):
             return
         yield build_shop_item(shop, [capture(response)], self.shop_info_keys)
 
     def parse_item(self, response: Response) -> Iterator[scrapy.Request | ProductItem]:
-        data = self.extract("product", response)
+        data = self.extraction.product(response.text, response.url)
         yield from self.follow_shop(response, data)
         if self.product_ok(response, data):
             yield build_product_item(data, [capture(response)])

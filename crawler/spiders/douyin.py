@@ -24,8 +24,8 @@ from crawler import browser
 from crawler.items import ProductItem, ShopItem
 from crawler.middlewares import count_malformed
 from crawler.settings import PLAYWRIGHT_DOWNLOAD_HANDLERS
-from crawler.spiders._common import clean, first, listing_links, parse_price, text_of
-from crawler.spiders._platform import PlatformSpider, build_product_item, build_shop_item
+from crawler.spiders._common import clean, fill_from_labels, first, listing_links, parse_price, text_of
+from crawler.spiders._platform import Extraction, PlatformSpider, build_product_item, build_shop_item, saved_item
 from rules.document import Option
 
 PLATFORM = "douyin"
@@ -92,10 +92,7 @@ def extract_product(html: str, url: str) -> dict[str, Any]:
         "options": options, "option_inputs": inputs,
         "shop_url": urljoin(url, shop_href) if shop_href else None,
     }  # fmt: skip
-    for label, key in _PARAM_FIELDS.items():
-        if params.get(label):
-            out[key] = params[label]
-    return out
+    return fill_from_labels(out, params, _PARAM_FIELDS)
 
 
 def extract_store(html: str, url: str) -> dict[str, Any]:
@@ -128,9 +125,9 @@ def extract_page(html: str | bytes, url: str) -> list[dict[str, Any]]:
     listings and for the bare shell (it has no content before script runs)."""
     text = html.decode("utf-8", errors="replace") if isinstance(html, bytes) else html
     if 'class="pdp"' in text:
-        return [build_product_item(extract_product(text, url)).model_dump(mode="json", exclude={"pages"})]
+        return saved_item(build_product_item(extract_product(text, url)))
     if 'class="store-page"' in text:
-        return [build_shop_item(extract_store(text, url)).model_dump(mode="json", exclude={"pages"})]
+        return saved_item(build_shop_item(extract_store(text, url)))
     return []
 
 
@@ -140,6 +137,7 @@ def extract_page(html: str | bytes, url: str) -> list[dict[str, Any]]:
 class DouyinSpider(PlatformSpider):
     name = "douyin"
     platform = PLATFORM
+    extraction = Extraction(page_kind, extract_product, extract_store, extract_listing, extract_page)
     custom_settings = {"DOWNLOAD_HANDLERS": PLAYWRIGHT_DOWNLOAD_HANDLERS}
     item_kind = "product"
     shop_kind = "store"

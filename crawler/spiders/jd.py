@@ -26,8 +26,18 @@ from crawler.charset import decode_html
 from crawler.items import PageCapture, ProductItem, ShopItem
 from crawler.middlewares import count_malformed
 from crawler.spiders import _platform
-from crawler.spiders._common import Doc, clean, first, first_of, js_string, listing_links, parse_price, text_of
-from crawler.spiders._platform import PlatformSpider, build_product_item
+from crawler.spiders._common import (
+    Doc,
+    clean,
+    fill_from_labels,
+    first,
+    first_of,
+    js_string,
+    listing_links,
+    parse_price,
+    text_of,
+)
+from crawler.spiders._platform import Extraction, PlatformSpider, build_product_item
 from rules.document import Option
 
 PLATFORM = "jd"
@@ -147,10 +157,7 @@ def extract_product(html: str, url: str) -> dict[str, Any]:
         "price_api": urljoin(url, api[1]) if api else None,
         "shop_url": urljoin(url, shop_href) if shop_href else None,
     }  # fmt: skip
-    for label, key in _PARAM_FIELDS.items():
-        if params.get(label):
-            out[key] = params[label]
-    return out
+    return fill_from_labels(out, params, _PARAM_FIELDS)
 
 
 def parse_prices(body: str) -> dict[str, tuple[float | None, float | None]]:
@@ -239,6 +246,7 @@ def build_shop_item(
 class JdSpider(PlatformSpider):
     name = "jd"
     platform = PLATFORM
+    extraction = Extraction(page_kind, extract_product, extract_shop, extract_listing, extract_page)
 
     def parse_shop(self, response: Response) -> Iterator[scrapy.Request | ShopItem]:
         shop = extract_shop(response.text, response.url)

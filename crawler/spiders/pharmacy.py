@@ -22,8 +22,8 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from scrapy.http import Response
 
-from crawler.spiders._common import Doc, clean, first_of, parse_price
-from crawler.spiders._platform import PlatformSpider, extract_by_kind
+from crawler.spiders._common import Doc, clean, fill_from_labels, first_of, parse_price
+from crawler.spiders._platform import Extraction, PlatformSpider
 from rules.document import Option
 
 PLATFORM = "pharmacy"
@@ -115,10 +115,7 @@ def extract_product(html: str, url: str) -> dict[str, Any]:
         else None,
         "shop_url": urljoin(url, shop_href) if shop_href else None,
     }  # fmt: skip
-    for label, key in _ATTR_FIELDS.items():
-        if attrs.get(label) and not out.get(key):
-            out[key] = attrs[label]
-    return out
+    return fill_from_labels(out, attrs, _ATTR_FIELDS, overwrite=False)
 
 
 def extract_shop(html: str, url: str) -> dict[str, Any]:
@@ -170,16 +167,13 @@ def extract_listing(html: str, url: str) -> dict[str, Any]:
     }
 
 
-def extract_page(page: bytes | str, url: str) -> list[dict[str, Any]]:
-    return extract_by_kind(page, url, page_kind, extract_product, extract_shop, extract_listing)
-
-
 # ---- spider ----------------------------------------------------------------------------------
 
 
 class PharmacySpider(PlatformSpider):
     name = "pharmacy"
     platform = PLATFORM
+    extraction = Extraction(page_kind, extract_product, extract_shop, extract_listing)
 
     def parse_directory(self, response: Response) -> Iterator[scrapy.Request]:
         yield from self.parse_listing(response)  # the store list pages like a search listing

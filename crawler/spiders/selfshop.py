@@ -24,8 +24,8 @@ from crawler import browser
 from crawler.capture import capture
 from crawler.items import ProductItem, ShopItem
 from crawler.settings import PLAYWRIGHT_DOWNLOAD_HANDLERS
-from crawler.spiders._common import clean, first, listing_links, parse_price, text_of
-from crawler.spiders._platform import PlatformSpider, build_product_item, build_shop_item
+from crawler.spiders._common import clean, fill_from_labels, first, listing_links, parse_price, text_of
+from crawler.spiders._platform import Extraction, PlatformSpider, build_product_item, build_shop_item, saved_item
 from rules.document import Option
 
 PLATFORM = "selfshop"
@@ -127,10 +127,7 @@ def extract_product(html: str, url: str) -> dict[str, Any]:
         "shop_url": urljoin(url, home) if home else None,
     }  # fmt: skip
     out["promo"] = [re.sub(r"^[惠券团]\s*", "", t, count=1) for t in out["promo"]]
-    for label, key in _PARAM_FIELDS.items():
-        if params.get(label):
-            out[key] = params[label]
-    return out
+    return fill_from_labels(out, params, _PARAM_FIELDS)
 
 
 def _detail_images(sel: Selector, url: str) -> list[str]:
@@ -191,9 +188,9 @@ def extract_page(html: str | bytes, url: str) -> list[dict[str, Any]]:
         return [{"platform": PLATFORM, "item_id": data["item_id"], "url": url,
                  "options": [o.model_dump() for o in data["options"]]}]  # fmt: skip
     if 'id="item_price"' in text or 'class="pi_price_box"' in text or page_kind(url) == "item":
-        return [build_product_item(extract_product(text, url)).model_dump(mode="json", exclude={"pages"})]
+        return saved_item(build_product_item(extract_product(text, url)))
     if 'id="J_operator"' in text or page_kind(url) == "home":
-        return [build_shop_item(extract_home(text, url)).model_dump(mode="json", exclude={"pages"})]
+        return saved_item(build_shop_item(extract_home(text, url)))
     return []
 
 
@@ -203,6 +200,7 @@ def extract_page(html: str | bytes, url: str) -> list[dict[str, Any]]:
 class SelfshopSpider(PlatformSpider):
     name = "selfshop"
     platform = PLATFORM
+    extraction = Extraction(page_kind, extract_product, extract_home, extract_listing, extract_page)
     custom_settings = {"DOWNLOAD_HANDLERS": PLAYWRIGHT_DOWNLOAD_HANDLERS}
     shop_kind = "home"
     shop_info_keys = ()  # extract_home joins the shop_info itself

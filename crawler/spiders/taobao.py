@@ -20,8 +20,8 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from scrapy.http import Response
 
 from crawler.middlewares import count_malformed
-from crawler.spiders._common import Doc, clean, first_of, js_string, parse_price
-from crawler.spiders._platform import PlatformSpider, extract_by_kind
+from crawler.spiders._common import Doc, clean, fill_from_labels, first_of, js_string, parse_price
+from crawler.spiders._platform import Extraction, PlatformSpider
 from rules.document import Option
 
 PLATFORM = "taobao"
@@ -137,10 +137,7 @@ def extract_product(html: str, url: str) -> dict[str, Any]:
         "options": _options(doc),
         "shop_url": urljoin(url, shop_href) if shop_href else None,
     }  # fmt: skip
-    for label, key in _ATTR_FIELDS.items():
-        if attrs.get(label) and not out.get(key):
-            out[key] = attrs[label]
-    return out
+    return fill_from_labels(out, attrs, _ATTR_FIELDS, overwrite=False)
 
 
 def _block_text(block: Any) -> str | None:
@@ -216,17 +213,13 @@ def extract_listing(html: str, url: str) -> dict[str, Any]:
     return out
 
 
-def extract_page(page: bytes | str, url: str) -> list[dict[str, Any]]:
-    """Whatever the saved page is (item, shop, listing), its extraction."""
-    return extract_by_kind(page, url, page_kind, extract_product, extract_shop, extract_listing)
-
-
 # ---- spider ----------------------------------------------------------------------------------
 
 
 class TaobaoSpider(PlatformSpider):
     name = "taobao"
     platform = PLATFORM
+    extraction = Extraction(page_kind, extract_product, extract_shop, extract_listing)
     shop_info_keys = ("notice", "licence_text", "declaration_text")
     search_path = "/search?q={}&ie=utf8"
 

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
+from fixtures import platforms
 from store.database import Store
 from tests.conftest import run_crawl
 
-PLATFORMS = ["taobao", "pharmacy", "douyin", "selfshop"]
+PLATFORMS = [key for key in platforms.load() if key != "jd"]
 BROWSER_RENDERED = {"douyin"}
 
 

@@ -1,4 +1,4 @@
-"""Quality bars on the held-out corpora, each written from domain-rules.md independently of
+"""Quality bars on the held-out corpora, each written from the legal rules (docs/domain.md) independently of
 the packs (heldout2, heldout3 and heldout4 by authors who never read them; heldout3 in the
 style of long crawled pages with evasive spellings, heldout4 probing 两品一械, licences,
 checkout options and prices)."""

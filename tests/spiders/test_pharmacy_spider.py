@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from crawler.spiders.pharmacy import extract_page
+from crawler.spiders.pharmacy import PharmacySpider
 from fixtures.catalog import MANDATORY_NOTICE
 from fixtures.platforms.pharmacy import SEARCH_PER_PAGE, instructions_shown
 from fixtures.server import FixtureServer
@@ -62,7 +62,7 @@ def test_rx_page_locks_instructions_until_review(fixture_server: FixtureServer) 
             continue
         url = fixture_server.item_url(p)
         with urllib.request.urlopen(url, timeout=10) as r:
-            (got,) = extract_page(r.read(), url)
+            (got,) = PharmacySpider.extraction.saved_page(r.read(), url)
         assert got["instructions_locked"] is not instructions_shown(p)
         assert (got["rx_warning"] is not None) == (p.prescription and MANDATORY_NOTICE["rx"] in p.description)
         seen.add((p.prescription, got["instructions_locked"]))

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
-from fixtures import uscc
-from fixtures.world import PLATFORMS, build_world
+from fixtures import platforms, uscc
+from fixtures.world import build_world
+
+PLATFORMS = tuple(platforms.load())
 
 FAMILIES_BY_PLATFORM = {
     "jd": {

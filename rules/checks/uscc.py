@@ -1,58 +1,24 @@
-"""Structural checks: checkout options and 统一社会信用代码 validity."""
+"""`check: {kind: uscc}`: a displayed 统一社会信用代码 that fails GB 32100."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
-from rules.conditions import DocView
-from rules.model import OptionCheck, PriceCheck, UsccCheck
+from pydantic import Field
+
+from rules.checks.base import Check, Finding, register_check
+from rules.document import TextField
 from rules.uscc import clean, problem
+
+if TYPE_CHECKING:
+    from rules.conditions import DocView
+    from rules.document import Document
 
 #: A code following its label; the capture allows grouped writing (spaces, hyphens).
 _LABELLED = re.compile(r"(?:统一社会信用代码|社会信用代码|信用代码|uscc)[^0-9a-z]{0,6}([0-9a-z]+(?:[\- ][0-9a-z]+)*)")
 #: An unlabelled code-shaped token: 18 alphanumerics starting with a registrar code.
 _SHAPED = re.compile(r"(?<![0-9a-z])[1-9a-y][0-9a-y]\d{6}[0-9a-z]{10}(?![0-9a-z])")
-
-
-@dataclass(slots=True)
-class Finding:
-    field: str
-    term: str
-    start: int | None = None
-    end: int | None = None
-
-
-def option_findings(
-    check: OptionCheck,
-    view: DocView,
-    label: re.Pattern[str],
-    exclude: re.Pattern[str] | None,
-    disclosure: re.Pattern[str] | None,
-) -> list[Finding]:
-    out: list[Finding] = []
-    if not view.doc.options:
-        return out
-    if disclosure is not None:
-        for field in ("terms", "promo", "description", "subtitle"):
-            n = view.norm(field)
-            if n is not None and disclosure.search(n.text):
-                return out
-        if any(disclosure.search(lb) for lb in view.option_labels()):
-            return out
-    title = view.norm("title")
-    for opt, norm_label in zip(view.doc.options, view.option_labels(), strict=True):
-        if opt.checked != check.checked:
-            continue
-        term = label.search(norm_label)
-        if term is None or (check.add_on and title is not None and term.group(0) in title.text):
-            continue
-        if exclude is not None and exclude.search(norm_label):
-            continue
-        if check.min_price is not None and (opt.price is None or opt.price <= check.min_price):
-            continue
-        out.append(Finding("options", opt.label))
-    return out
 
 
 def _trim(code: str) -> str:
@@ -122,15 +88,22 @@ def _problem_or_registration(code: str) -> str | None:
     return problem(c)
 
 
-def price_findings(check: PriceCheck, view: DocView, explanation: re.Pattern[str] | None) -> list[Finding]:
-    attrs = view.doc.attributes
-    if attrs.original_price is None or attrs.price is None or attrs.price <= 0:
-        return []
-    if attrs.original_price <= attrs.price * check.min_ratio:
-        return []
-    if explanation is not None:
-        for field in view.doc.fields:
-            n = view.norm(field)
-            if n is not None and explanation.search(n.text):
-                return []
-    return [Finding("attributes", f"原价{attrs.original_price:g} 现价{attrs.price:g}")]
+@register_check
+class UsccCheck(Check):
+    """统一社会信用代码 shown in attributes or text fails GB 32100 format or check digit."""
+
+    kind: Literal["uscc"]
+    fields: list[TextField] = Field(default_factory=lambda: ["shop_info", "licence_text"])
+    min_ocr_confidence: float = Field(
+        default=0.9, ge=0, le=1, description="a code read from a picture below this confidence is left to review"
+    )
+
+    def has_input(self, doc: Document) -> bool:
+        return bool(doc.attributes.uscc) or any(doc.fields.get(f) for f in self.fields)
+
+    @classmethod
+    def shape(cls, doc: Document) -> bool:
+        return bool(doc.attributes.uscc)
+
+    def findings(self, view: DocView) -> list[Finding]:
+        return uscc_findings(self, view)

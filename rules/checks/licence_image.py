@@ -1,16 +1,21 @@
-"""Checks on facts read from certificate pictures (attributes.licence_images): the licence's
-name against the operator the page names, its validity against today, and pictures read too
-poorly to judge, which go to a person instead of becoming a violation."""
+"""`check: {kind: licence_image}`: facts read from certificate pictures (attributes.licence_images):
+the licence's name against the operator the page names, its validity against today, and
+pictures read too poorly to judge, which go to a person instead of becoming a violation."""
 
 from __future__ import annotations
 
 import re
 from datetime import date
+from typing import TYPE_CHECKING, Literal
 
-from rules.checks import Finding
-from rules.conditions import DocView
+from pydantic import Field
+
+from rules.checks.base import Check, Finding, register_check
 from rules.document import LicenceFact, LicenceImage, LicenceKey
-from rules.model import LicenceImageCheck
+
+if TYPE_CHECKING:
+    from rules.conditions import DocView
+    from rules.document import Document
 
 #: What a case officer calls each fact.
 FACT_LABELS: dict[str, str] = {
@@ -79,6 +84,29 @@ def _expired(image: LicenceImage, check: LicenceImageCheck, today: date) -> Find
     if last_day >= today:
         return None
     return _finding(until, f"{image.kind or '证照'}有效期至{until.value}，已过期")
+
+
+@register_check
+class LicenceImageCheck(Check):
+    """Facts read from certificate pictures: `name_mismatch` (the licence's 名称 is not the
+    operator named on the page), `expired` (有效期 / 营业期限 over), `unsure` (a picture, or its
+    名称 / 代码 / 期限, read below `min_ocr_confidence`: a person must look). Facts read below
+    the confidence never count as mismatched or expired."""
+
+    kind: Literal["licence_image"]
+    problem: Literal["name_mismatch", "expired", "unsure"]
+    licence_kinds: list[str] | None = Field(default=None, description="certificate kinds checked; null: all")
+    min_ocr_confidence: float = Field(default=0.9, ge=0, le=1)
+
+    def has_input(self, doc: Document) -> bool:
+        return self.shape(doc)
+
+    @classmethod
+    def shape(cls, doc: Document) -> bool:
+        return bool(doc.attributes.licence_images)
+
+    def findings(self, view: DocView) -> list[Finding]:
+        return licence_image_findings(self, view)
 
 
 def licence_image_findings(check: LicenceImageCheck, view: DocView, today: date | None = None) -> list[Finding]:
