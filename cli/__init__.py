@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "clues_cmd",
     "evidence_cmd",
     "schema_cmd",
+    "ocr_cmd",
     "task_cmd",
     "schedule_cmd",
     "scrapyd_cmd",

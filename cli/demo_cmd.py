@@ -1,11 +1,14 @@
 """`wangjian demo`: the main job on embedded defaults — serve the fixture platforms, crawl
-each with every rule pack into MongoDB (embedded unless MONGO_URI is set), print a summary."""
+each with every rule pack into MongoDB (embedded unless MONGO_URI is set), print a summary and
+the clues read from pictures, and write the monitoring report under $WANGJIAN_VAR/reports."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import time
+from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from cli import CliError
@@ -68,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
                 this_run_filter = {"job_id": {"$regex": f"^{job_prefix}-"}}
                 this_run = clue_counts(store, this_run_filter)
                 samples = sample_clues(store, this_run_filter)
+                pictures = list(store.clues.find({**this_run_filter, "hit.image": {"$ne": None}}).limit(5))
+                report = write_report(store, var_dir() / "reports" / f"{job_prefix}.html")
                 all_time = store.clues.count_documents({})
                 evidence = store.evidence.count_documents({})
                 artifacts = store.db["artifacts.files"].count_documents({})
@@ -77,7 +82,35 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     print_summary(stats, this_run, all_time, evidence, artifacts, time.monotonic() - started)
     print_samples(samples)
+    print_pictures(pictures)
+    print(f"\nMonitoring report (with the picture crops): {report}")
     return 0
+
+
+def write_report(store: Any, path: Path) -> Path:
+    """The monitoring report of the last two days as HTML, for the newcomer to open."""
+    from reports.report import build_report
+    from reports.report_output import render_html
+
+    today = date.today()
+    html = render_html(build_report(store, since=today - timedelta(days=1), until=today + timedelta(days=1)))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+def print_pictures(clues: list[dict[str, Any]]) -> None:
+    """Clues whose words were read from a picture (OCR): the page's text does not have them."""
+    if not clues:
+        return
+    print("\nclues read from pictures (OCR):")
+    for clue in clues:
+        rule, target, image = clue["rule"], clue["target"], clue["hit"]["image"]
+        box = " ".join(f"{x},{y}" for x, y in image["box"])
+        where = f"{target['platform']} {target['kind']} {target.get('item_id') or target.get('shop_id')}"
+        print(f"  [{rule['severity']}] {rule['id']} {rule['title']}  {where}")
+        print(f"       「{image['text']}」 confidence {image['confidence']:.2f} box [{box}]")
+        print(f"       picture {image['url']} sha256={image['sha256'][:16]}… evidence {image['evidence_id']}")
 
 
 SEVERITY_ORDER = {"S1": 0, "S2": 1, "S3": 2, "S4": 3}

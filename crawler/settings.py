@@ -53,10 +53,11 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.FetchTimingMiddleware": 950,
 }
 
-# Item pipelines: normalise -> evidence -> detect -> clues (docs/architecture.md, "The flow").
+# Item pipelines: normalise -> evidence -> ocr -> detect -> clues (docs/architecture.md, "The flow").
 ITEM_PIPELINES = {
     "pipelines.normalise.NormalisePipeline": 100,
     "pipelines.evidence.EvidencePipeline": 200,
+    "pipelines.ocr.OcrPipeline": 250,
     "pipelines.detect.DetectPipeline": 300,
     "pipelines.clues.CluePipeline": 400,
 }
@@ -93,6 +94,18 @@ STORE_WRITER_QUEUE = 8
 SPOOL_DIR = ""
 SPOOL_RETRY_SECONDS = 2.0
 
+# OCR of licence and detail pictures (pipelines.ocr): pictures are fetched through the crawl's
+# downloader (same politeness), read in OCR_WORKERS processes of OCR_THREADS_PER_WORKER threads
+# each, at most OCR_MAX_IMAGES_PER_ITEM per item and OCR_MAX_IMAGES_PER_CRAWL per crawl, and
+# cached by SHA-256 in OCR_CACHE_DIR (default $WANGJIAN_VAR/ocr-cache, or WANGJIAN_OCR_CACHE).
+OCR_ENABLED = True
+OCR_WORKERS = 1
+OCR_THREADS_PER_WORKER = 1
+OCR_MAX_IMAGES_PER_ITEM = 8
+OCR_MAX_IMAGES_PER_CRAWL = 2000
+OCR_MAX_IMAGE_BYTES = 8 * 1024 * 1024
+OCR_CACHE_DIR = os.environ.get("WANGJIAN_OCR_CACHE", "")
+
 # pymongo logs every command at DEBUG; monitoring runs want Scrapy's INFO lines.
 LOG_LEVEL = "INFO"
 
@@ -103,7 +116,10 @@ EXTENSIONS = {
     "crawler.drift.LayoutDrift": 490,  # before the job recorder: its end-of-crawl alarms reach the job
     "crawler.jobs.JobRecorder": 500,
     "crawler.redis_queue.RedisWorker": 510,
+    "crawler.reactor_lag.ReactorLag": 520,
 }
+# How often the reactor's responsiveness is sampled (crawler.reactor_lag); 0 turns it off.
+REACTOR_LAG_INTERVAL = 0.1
 
 # Layout drift (crawler.drift): per platform, the share of product / shop pages where each
 # watched field was found; below its threshold over the last DRIFT_WINDOW pages, or over the

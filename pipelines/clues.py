@@ -86,7 +86,10 @@ def target_of(envelope: Envelope, shops: ShopDirectory | None = None) -> Target:
 def clue_hit(envelope: Envelope, hit: Hit) -> ClueHit:
     text = envelope.document.fields.get(hit.field)
     quoted = snippet(text, hit.start, hit.end) if text and hit.start is not None and hit.end is not None else None
-    return ClueHit(field=hit.field, term=hit.term, snippet=quoted, start=hit.start, end=hit.end)
+    return ClueHit(
+        field=hit.field, term=hit.term, snippet=quoted, start=hit.start, end=hit.end,
+        image=envelope.image_citation(hit.field, hit.start, hit.end),
+    )  # fmt: skip
 
 
 def clue_writes(

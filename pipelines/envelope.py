@@ -11,7 +11,7 @@ from crawler.items import ProductItem, ShopItem
 from rules.category import CategoryGuess
 from rules.document import Document
 from rules.hit import Hit
-from store.models import EvidenceRecord
+from store.models import EvidenceRecord, ImageCitation
 
 
 class Envelope(BaseModel):
@@ -27,3 +27,14 @@ class Envelope(BaseModel):
     hits: list[Hit] = Field(default_factory=list)
     #: the category the rules judged the document under (given, or read from the page)
     category: CategoryGuess | None = None
+    # Text read from pictures: (field, start, end) of each line in the document's text and
+    # the picture it came from, so a hit there can cite the picture and the box.
+    image_lines: list[tuple[str, int, int, ImageCitation]] = Field(default_factory=list)
+
+    def image_citation(self, field: str, start: int | None, end: int | None) -> ImageCitation | None:
+        if start is None:
+            return None
+        for name, a, b, cite in self.image_lines:
+            if name == field and a <= start < b:
+                return cite
+        return None

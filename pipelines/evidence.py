@@ -45,12 +45,14 @@ def build_record(
     task_id: str | None,
     job_id: str | None,
     key: bytes | None = None,
+    extra: list[tuple[str, bytes, str]] | None = None,
 ) -> tuple[EvidenceRecord, dict[str, bytes]]:
     """The evidence record of one capture, sealed (with an HMAC when `key` is given), and
-    its blobs by SHA-256."""
+    its blobs by SHA-256; `extra` adds (kind, bytes, media type) artifacts derived from the
+    capture (the OCR reading of a picture)."""
     blobs: dict[str, bytes] = {}
     artifacts = []
-    for kind, data, media_type in capture_blobs(capture):
+    for kind, data, media_type in capture_blobs(capture) + (extra or []):
         digest = sha256_hex(data)
         blobs[digest] = data
         artifacts.append(

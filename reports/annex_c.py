@@ -23,6 +23,7 @@ ARTIFACT_LABELS = {
     "headers": "HTTP 响应头",
     "rendered": "浏览器渲染后的网页（DOM）",
     "screenshot": "整页截图",
+    "ocr": "图片文字识别结果（逐行文字、位置框与置信度）",
 }
 METHOD_LABELS = {"http": "以 HTTP 协议直接获取网页原始数据", "browser": "以无头浏览器渲染网页并截取整页截图"}
 

@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from reports.annex_c import ARTIFACT_LABELS
+from reports.picture_crop import picture_figure
 from reports.report import department_of
 from review.workflow import STATUS_LABELS, WorkflowError
 from store.database import Store
@@ -149,6 +150,7 @@ def render_annex_d(
         "severity": esc(rule.get("severity")),
         "legal_basis": esc("；".join(rule.get("legal_basis") or [])),
         "hit_text": esc(hit.get("snippet") or hit.get("term") or f"字段 {hit.get('field', '')}"),
+        "hit_picture": picture_figure(store, hit.get("image")),
         "target_text": esc(
             f"{party_text(target)}；属地：{region_label(target.get('region'))}；网址：{target.get('url', '')}"
         ),

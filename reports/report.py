@@ -11,12 +11,14 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from reports.picture_crop import picture_figure
 from store.database import Store
 from store.models import utcnow
 from store.regions import region_label
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 TOP_SHOPS = 15
+PICTURE_CLUES_SHOWN = 50
 TREND_RUNS = 30
 #: A clue's first_seen is written moments after its first capture; a much earlier
 #: first_seen means the run that found it is no longer among the evidence kept.
@@ -38,6 +40,7 @@ FAMILY_LABELS = {
     "consumer.no_return": "拒绝七日无理由退货",
     "marketing.fake": "虚假营销",
     "price.fake_original": "虚构原价",
+    "licence.review": "证照图片需人工复核",
 }
 #: Business department per family (domain rules, rule-pack map) when a rule's own is unknown.
 FAMILY_DEPARTMENTS = {
@@ -103,6 +106,9 @@ class Report:
     #: Per crawl job and platform: pages read and the share where each watched field was found,
     #: with the layout-drift alarms raised (how a platform's markup change shows in a report).
     extraction: list[dict[str, Any]] = field(default_factory=list)
+    #: clues whose words were read from a picture, each with `figure`: the escaped HTML of the
+    #: picture cropped around the box (reports.picture_crop)
+    picture_clues: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _period(since: date, until: date) -> tuple[datetime, datetime]:
@@ -166,6 +172,11 @@ def build_report(
         }
 
     rows = [_row(c) for c in clues]
+    picture_clues = [
+        {**row, "figure": picture_figure(store, clue["hit"]["image"])}
+        for row, clue in zip(rows, clues, strict=True)
+        if (clue.get("hit") or {}).get("image")
+    ][:PICTURE_CLUES_SHOWN]
     axes = {
         axis: _counts([r[axis] for r in rows])
         for axis in ("family", "platform", "severity", "department", "region", "status")
@@ -198,6 +209,7 @@ def build_report(
         clues=sorted(rows, key=lambda r: (r["severity"], r["family"], r["shop"])),
         caveats=completeness_caveats(store),
         extraction=_extraction(store, task_id, window),
+        picture_clues=picture_clues,
     )
 
 

@@ -99,6 +99,13 @@ def render_html(report: Report) -> str:
             '<h2 id="extraction">页面提取率（版式变化监测）</h2>'
             + _table(["批次", "开始时间", "平台", "页面", "页数", "各字段提取率", "版式变化告警"], rows, {4})
         )
+    if report.picture_clues:
+        items = "".join(
+            f'<div class="picture-clue"><p>{escape(c["platform"])} · {escape(c["shop"])} · {escape(c["rule"])}'
+            f"（{escape(c['severity'])}）：<b>{escape(c['term'])}</b></p>{c['figure']}</div>"
+            for c in report.picture_clues
+        )
+        sections.append(f'<h2 id="pictures">图片中发现的线索</h2>{items}')
     values = {
         "title": escape(report.title),
         "scope": escape(report.scope),

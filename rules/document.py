@@ -24,9 +24,13 @@ FIELD_ROLES: tuple[str, ...] = (
     "terms",
     "shop_info",
     "licence_text",
+    "image_text",
 )
 #: A text field name, as rules and checks write it.
 TextField = Literal[FIELD_ROLES]  # type: ignore[valid-type]
+
+#: Facts a certificate picture states (营业执照, 食品/药品经营许可证, 医疗器械经营备案凭证).
+LicenceKey = Literal["name", "uscc", "address", "representative", "scope", "valid_until", "licence_no"]
 
 
 class Option(BaseModel):
@@ -37,6 +41,30 @@ class Option(BaseModel):
     label: str
     checked: bool = False
     price: float | None = None
+
+
+class LicenceFact(BaseModel):
+    """One labelled fact read from a certificate picture. `valid_until` is an ISO date or
+    长期; `start`/`end` locate the value in `fields.licence_text` when it was put there."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    value: str
+    confidence: float | None = Field(default=None, ge=0, le=1, description="OCR confidence of the value")
+    start: int | None = None
+    end: int | None = None
+
+
+class LicenceImage(BaseModel):
+    """A certificate picture read by OCR and parsed into its facts."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str | None = None  # 营业执照 / 食品经营许可证 / 药品经营许可证 / 医疗器械经营备案凭证, None: not recognised
+    image_sha256: str | None = None
+    url: str | None = None
+    confidence: float | None = Field(default=None, ge=0, le=1, description="lowest confidence of all lines read")
+    facts: dict[LicenceKey, LicenceFact] = Field(default_factory=dict)
 
 
 class Attributes(BaseModel):
@@ -55,6 +83,7 @@ class Attributes(BaseModel):
     self_declaration: str | None = None
     drug_approval_no: str | None = None  # 国药准字 on a drug page
     cosmetic_filing_no: str | None = None  # 妆网备字 / 国妆特字 on a cosmetics page
+    licence_images: list[LicenceImage] = Field(default_factory=list)  # certificate pictures read by OCR
 
 
 class Document(BaseModel):

@@ -95,13 +95,22 @@ def _compile(rule: Rule, index: int) -> _Compiled:
     return _Compiled(
         rule=rule,
         index=index,
-        fields=frozenset(rule.fields),
+        fields=_searched_fields(rule),
         categories=frozenset(rule.category_scope) if rule.category_scope is not None else None,
         patterns=[re.compile(p) for p in rule.patterns],
         exclusions=[_Exclusion(re.compile(e.pattern), e.window, e.severity) for e in rule.exclude],
         when=compile_when(rule.when),
         keyword_set=frozenset(normalise_term(k) for k in rule.keywords),
     )
+
+
+def _searched_fields(rule: Rule) -> frozenset[str]:
+    """Text read from detail pictures (image_text) is product description shown as
+    pictures: every rule that searches the description searches it too."""
+    fields = set(rule.fields)
+    if "description" in fields:
+        fields.add("image_text")
+    return frozenset(fields)
 
 
 class RuleSet:

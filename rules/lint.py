@@ -20,6 +20,7 @@ FAMILIES: frozenset[str] = frozenset(
         "licence.missing",
         "licence.invalid",
         "licence.qualification",
+        "licence.review",
         "drug.banned_online",
         "drug.prescription",
         "cosmetic.claim",
@@ -35,6 +36,7 @@ FAMILIES: frozenset[str] = frozenset(
 PREFIXES: dict[str, tuple[str, ...]] = {
     "ad-absolute-terms": ("AD-ABS-",),
     "subject-licence-display": ("SUBJ-LIC-",),
+    "licence-images": ("LIC-IMG-",),
     "drug-online-sales": ("DRUG-",),
     "device-online-sales": ("DEV-",),
     "cosmetics-claims": ("COS-",),

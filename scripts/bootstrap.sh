@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Make this machine able to run wangjian: Debian packages (python3-venv, chromium, a CJK font,
-# redis-server, a C compiler and the Python headers for the compiled normaliser) when
+# libGL/glib for OpenCV, redis-server, a C compiler and the Python headers for the compiled normaliser) when
 # missing, then .venv with the pinned Python packages. Safe to run again: each step is
 # skipped when already done, so a second `make demo` starts at once.
 set -euo pipefail
@@ -24,6 +24,9 @@ command -v cc >/dev/null 2>&1 || APT_PACKAGES+=("gcc" "libc6-dev")
 have_python_headers || APT_PACKAGES+=("python3-dev" "python${pyver}-dev")
 [ -x /usr/bin/chromium ] || APT_PACKAGES+=("chromium")
 have_cjk_font || APT_PACKAGES+=("fonts-wqy-microhei")
+# OpenCV (under the OCR engine) links libGL and glib even when nothing is displayed.
+[ -e /usr/lib/x86_64-linux-gnu/libGL.so.1 ] || ldconfig -p 2>/dev/null | grep -q 'libGL.so.1 ' || APT_PACKAGES+=("libgl1")
+ldconfig -p 2>/dev/null | grep -q 'libgthread-2.0.so.0 ' || APT_PACKAGES+=("libglib2.0-0")
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || APT_PACKAGES+=("redis-server")
 
 if [ ${#APT_PACKAGES[@]} -gt 0 ]; then

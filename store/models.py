@@ -20,11 +20,12 @@ def utcnow() -> datetime:
 
 
 class Artifact(BaseModel):
-    """One stored object of an evidence record (raw body, headers, screenshot)."""
+    """One stored object of an evidence record (raw body, headers, screenshot; for a picture
+    read by OCR, also the reading itself: its lines with boxes and confidences, as JSON)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: Literal["body", "headers", "rendered", "screenshot"]
+    kind: Literal["body", "headers", "rendered", "screenshot", "ocr"]
     file_id: str  # content address in the evidence store: hex SHA-256 of the bytes
     sha256: str
     sm3: str | None = None  # GB/T 32905 SM3 of the same bytes, for government tooling
@@ -143,6 +144,19 @@ class Target(BaseModel):
     category: TargetCategory | None = None
 
 
+class ImageCitation(BaseModel):
+    """The picture a hit's words were read from (OCR): which picture, where in it, how sure."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str
+    sha256: str  # of the picture's bytes, as stored in the evidence record
+    evidence_id: str
+    box: list[tuple[int, int]]  # the text line's quadrilateral, picture pixels, clockwise from top-left
+    confidence: float
+    text: str  # the whole line as read
+
+
 class ClueHit(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -151,6 +165,7 @@ class ClueHit(BaseModel):
     snippet: str | None = None
     start: int | None = None
     end: int | None = None
+    image: ImageCitation | None = None  # set when the words were read from a picture
 
 
 class EvidenceRef(BaseModel):

@@ -55,10 +55,11 @@ def run_crawl(
     tmp_path: Path,
     *extra: str,
     job_id: str | None = None,
-    timeout: float = 240,
+    timeout: float = 600,
 ) -> dict[str, Any]:
     """Run `wangjian crawl` in a subprocess (a Twisted reactor cannot restart in-process)
-    against `store`'s database; return the crawl stats."""
+    against `store`'s database; return the crawl stats. The timeout allows for OCR of the
+    platform's pictures on a busy two-core machine."""
     stats_file = tmp_path / f"stats-{uuid.uuid4().hex[:8]}.json"
     uri = store.client.address
     cmd = [

@@ -121,11 +121,24 @@ def extract_product(html: str, url: str) -> dict[str, Any]:
         "price_text": None if price is None else f"¥{price:.2f}" + (f" 原价¥{original:.2f}" if original else ""),
         "description": first("\n".join(text_of(p) for p in sel.css(".detail_txt p, .pointOfView p"))),
         "terms": first("\n".join(text_of(p) for p in sel.css(".notice_txt p")), "\n".join(_service_tips(sel))),
+        # 商品详情 pictures (lazy-loaded: the address waits in data-src), in page order.
+        "detail_image_urls": _detail_images(sel, url),
         "checkout_url": urljoin(url, checkout) if checkout and not checkout.startswith("javascript") else None,
         "shop_url": urljoin(url, home) if home else None,
     }  # fmt: skip
     out["promo"] = [re.sub(r"^[惠券团]\s*", "", t, count=1) for t in out["promo"]]
     return fill_from_labels(out, params, _PARAM_FIELDS)
+
+
+def _detail_images(sel: Selector, url: str) -> list[str]:
+    """商品详情 pictures in page order; lazy-loaded ones keep their address in data-src while
+    src holds a placeholder."""
+    out = []
+    for img in sel.css(".datacon .detail_txt ~ img"):
+        src = img.attrib.get("data-src") or img.attrib.get("src") or ""
+        if src and not src.startswith("data:"):
+            out.append(urljoin(url, src))
+    return list(dict.fromkeys(out))
 
 
 def extract_checkout(html: str, url: str) -> dict[str, Any]:

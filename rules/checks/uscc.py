@@ -58,8 +58,26 @@ def uscc_findings(check: UsccCheck, view: DocView) -> list[Finding]:
             why = _problem_or_registration(code)
             if why:
                 a, b = n.span(s, e)
+                if field == "licence_text" and _misread_risk(view, a, check.min_ocr_confidence):
+                    continue
                 out.append(Finding(field, f"{why}：{n.original[a:b]}", a, b))
     return out
+
+
+def _misread_risk(view: DocView, start: int, min_confidence: float) -> bool:
+    """The code at `start` of licence_text was read from a picture with low OCR confidence."""
+    for image in view.doc.attributes.licence_images:
+        fact = image.facts.get("uscc")
+        if (
+            fact is not None
+            and fact.start is not None
+            and fact.end is not None
+            and fact.start <= start < fact.end
+            and fact.confidence is not None
+            and fact.confidence < min_confidence
+        ):
+            return True
+    return False
 
 
 def _problem_or_registration(code: str) -> str | None:
@@ -76,6 +94,9 @@ class UsccCheck(Check):
 
     kind: Literal["uscc"]
     fields: list[TextField] = Field(default_factory=lambda: ["shop_info", "licence_text"])
+    min_ocr_confidence: float = Field(
+        default=0.9, ge=0, le=1, description="a code read from a picture below this confidence is left to review"
+    )
 
     def has_input(self, doc: Document) -> bool:
         return bool(doc.attributes.uscc) or any(doc.fields.get(f) for f in self.fields)

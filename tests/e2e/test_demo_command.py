@@ -17,7 +17,7 @@ def _demo(var: Path) -> str:
     env["WANGJIAN_VAR"] = str(var)
     proc = subprocess.run(
         [sys.executable, "-m", "cli", "demo", "--platform", "jd"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-3000:]
     return proc.stdout

@@ -74,5 +74,14 @@ def test_prescription_page_needs_the_warning_sentence(ruleset):
     assert not any(h.family == "drug.prescription" for h in ruleset.scan(warned))
 
 
+DESIGN_FAMILIES = {
+    "ad.absolute", "ad.medical_claim", "ad.drug", "licence.missing", "licence.invalid", "licence.qualification",
+    "drug.banned_online", "drug.prescription", "cosmetic.claim", "clause.default_opt_in", "clause.auto_renew",
+    "clause.unfair_format", "consumer.no_return", "marketing.fake", "price.fake_original",
+}  # fmt: skip
+#: Families added since: certificate pictures read too poorly to judge go to a person.
+ADDED_FAMILIES = {"licence.review"}
+
+
 def test_families_cover_design(ruleset):
-    assert len(ruleset.families) == 15
+    assert set(ruleset.families) == DESIGN_FAMILIES | ADDED_FAMILIES

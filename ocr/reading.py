@@ -1,0 +1,116 @@
+"""What OCR read in one picture: its lines, each with its box and confidence."""
+
+from __future__ import annotations
+
+import hashlib
+
+from pydantic import BaseModel, ConfigDict, Field
+
+#: A text line's quadrilateral in picture pixels, clockwise from top-left, as the detector gives it.
+Box = list[tuple[int, int]]
+
+
+class OcrLine(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str
+    box: Box
+    confidence: float = Field(ge=0, le=1)
+
+    @property
+    def bounds(self) -> tuple[int, int, int, int]:
+        """Axis-aligned (left, top, right, bottom) around the box."""
+        xs = [p[0] for p in self.box]
+        ys = [p[1] for p in self.box]
+        return min(xs), min(ys), max(xs), max(ys)
+
+    @property
+    def middle(self) -> float:
+        """Vertical middle of the box's left edge (where the line starts)."""
+        return (self.box[0][1] + self.box[3][1]) / 2
+
+    @property
+    def height(self) -> int:
+        """Height of the text itself, measured along the left edge (not the bounding box,
+        which grows when the picture is turned)."""
+        return max(1, abs(self.box[3][1] - self.box[0][1]))
+
+    @property
+    def slope(self) -> float:
+        (x0, y0), (x1, y1) = self.box[0], self.box[1]
+        return (y1 - y0) / (x1 - x0) if x1 != x0 else 0.0
+
+    def middle_at(self, x: float) -> float:
+        """Where this line's middle would be at horizontal position x, following its slant."""
+        return self.middle + self.slope * (x - self.box[0][0])
+
+
+class ImageReading(BaseModel):
+    """One picture read once: its content address, size and lines in reading order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sha256: str
+    width: int
+    height: int
+    lines: list[OcrLine] = Field(default_factory=list)
+    engine: str = ""
+    seconds: float = 0.0  # time the engine took (not the time spent waiting for a worker)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(row_texts(self.lines))
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def rows(lines: list[OcrLine]) -> list[list[OcrLine]]:
+    """Group lines into visual rows (a label and its value are separate boxes on the same
+    row of a certificate), top to bottom, each row left to right. Two boxes share a row when
+    their vertical middles are closer than half the smaller box height; works on pictures
+    turned by a few degrees: a box is compared with where the row's slant puts it."""
+    ordered = sorted(lines, key=lambda ln: (ln.middle, ln.bounds[0]))
+    out: list[list[OcrLine]] = []
+    for line in ordered:
+        if out:
+            last = out[-1]
+            ref = min(last, key=lambda ln: abs(ln.box[0][0] - line.box[0][0]))
+            drift = abs(ref.middle_at(line.box[0][0]) - line.middle)
+            if drift < 0.5 * min(ref.height, line.height) and not _overlaps(last, line):
+                last.append(line)
+                continue
+        out.append([line])
+    return [sorted(row, key=lambda ln: ln.bounds[0]) for row in out]
+
+
+def _overlaps(row: list[OcrLine], line: OcrLine) -> bool:
+    left, _, right, _ = line.bounds
+    return any(not (right <= o.bounds[0] or left >= o.bounds[2]) for o in row)
+
+
+def row_texts(lines: list[OcrLine]) -> list[str]:
+    return [" ".join(ln.text for ln in row) for row in rows(lines)]
+
+
+def compose(lines: list[OcrLine]) -> tuple[str, list[tuple[int, int, int]]]:
+    """The picture's text as rule packs see it: one text row per visual row, boxes of a row
+    joined by a space; plus (start, end, line index) of every box in that text, so a hit's
+    offsets lead back to the box it was read from."""
+    index = {id(ln): i for i, ln in enumerate(lines)}
+    parts: list[str] = []
+    spans: list[tuple[int, int, int]] = []
+    pos = 0
+    for r, row in enumerate(rows(lines)):
+        if r:
+            parts.append("\n")
+            pos += 1
+        for k, line in enumerate(row):
+            if k:
+                parts.append(" ")
+                pos += 1
+            spans.append((pos, pos + len(line.text), index[id(line)]))
+            parts.append(line.text)
+            pos += len(line.text)
+    return "".join(parts), spans
