@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import os
+import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from ocr.reading import ImageReading
@@ -18,6 +21,14 @@ def _load(threads: int) -> None:
     from ocr.engine import OcrEngine
 
     _engine = OcrEngine(threads)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose crawl died (killed, or exited without closing the pool) must not live on."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def _read(data: bytes) -> ImageReading:
