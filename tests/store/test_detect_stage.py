@@ -32,11 +32,11 @@ expected = [len(shared_ruleset().scan(e.document)) for e in envelopes]
 crawler = get_crawler(settings_dict={"DETECT_TIME_BUDGET": budget})
 pipe = DetectPipeline.from_crawler(crawler)
 ticks, done, threads = [], [], set()
-scan = pipe.ruleset.scan
+scan = pipe.ruleset.scan_with_category
 def traced(doc, *a):
     threads.add(threading.current_thread().name)
     return scan(doc, *a)
-pipe.ruleset.scan = traced
+pipe.ruleset.scan_with_category = traced
 
 async def run():
     for e in envelopes:
