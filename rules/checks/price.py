@@ -15,16 +15,25 @@ if TYPE_CHECKING:
 
 @register_check
 class PriceCheck(Check):
-    """A structured reference price (attributes.original_price) above the current price
-    with no explanation of what the reference price is."""
+    """A reference price above the current price with no explanation of what the reference
+    price is: the structured one (attributes.original_price), or, with `pair`, two amounts side
+    by side in the price line where the second is the higher (a struck-through price as the
+    page's text layer renders it: 团购售价¥29.9¥296)."""
 
     kind: Literal["price"]
     min_ratio: float = Field(default=1.0, ge=1.0, description="original_price / price must exceed this")
     explanation: str | None = Field(default=None, description="regex; a match in any text field clears it")
+    pair: str | None = Field(
+        default=None,
+        description="regex with groups `now` and `was`, run on the normalised price_text; a match "
+        "whose `was` exceeds `now` by min_ratio is a reference price",
+    )
 
-    regex_fields: ClassVar[tuple[str, ...]] = ("explanation",)
+    regex_fields: ClassVar[tuple[str, ...]] = ("explanation", "pair")
 
     def has_input(self, doc: Document) -> bool:
+        if self.pair is not None:
+            return "price_text" in doc.fields
         return self.shape(doc)
 
     @classmethod
@@ -32,10 +41,9 @@ class PriceCheck(Check):
         return doc.attributes.original_price is not None and doc.attributes.price is not None
 
     def findings(self, view: DocView) -> list[Finding]:
-        attrs = view.doc.attributes
-        if attrs.original_price is None or attrs.price is None or attrs.price <= 0:
-            return []
-        if attrs.original_price <= attrs.price * self.min_ratio:
+        # with `pair` the rule reads the price line only; the structured prices are another rule's
+        found = self._pairs(view) if self.pair is not None else self._structured(view)
+        if not found:
             return []
         explanation = self.regex("explanation")
         if explanation is not None:
@@ -43,4 +51,24 @@ class PriceCheck(Check):
                 n = view.norm(field)
                 if n is not None and explanation.search(n.text):
                     return []
+        return found
+
+    def _structured(self, view: DocView) -> list[Finding]:
+        attrs = view.doc.attributes
+        if attrs.original_price is None or attrs.price is None or attrs.price <= 0:
+            return []
+        if attrs.original_price <= attrs.price * self.min_ratio:
+            return []
         return [Finding("attributes", f"原价{attrs.original_price:g} 现价{attrs.price:g}")]
+
+    def _pairs(self, view: DocView) -> list[Finding]:
+        pair = self.regex("pair")
+        n = view.norm("price_text") if pair is not None else None
+        if n is None:
+            return []
+        found = []
+        for m in pair.finditer(n.text):
+            now, was = float(m.group("now")), float(m.group("was"))
+            if now > 0 and was > now * self.min_ratio:
+                found.append(Finding("price_text", m.group(0)))
+        return found
