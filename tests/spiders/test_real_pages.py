@@ -1,6 +1,6 @@
 """Real captured pages of real platforms, read without being told the platform.
 
-Committed captures (tests/spiders/real_pages, Apache-2.0, see SOURCES.md) always run; the
+Committed captures (tests/spiders/real_pages, Apache-2.0 or MIT, see SOURCES.md) always run; the
 shared reference captures run when that folder is present. The model Tmall and pharmacy pages
 in tests/spiders/pages are written by the project in the shape of real ones (README there)."""
 
@@ -76,6 +76,57 @@ def test_committed_real_item_pages(name: str, capsys: pytest.CaptureFixture[str]
     _check_product(got, PRODUCTS[name])
     assert got["recognised_by"] == "host" and got["detail_image_urls"]
     assert all(u.startswith(("http://", "https://")) for u in got["detail_image_urls"])
+
+
+#: file → (page address, what the page shows); a field the page does not show must stay empty.
+MORE_PRODUCTS: dict[str, tuple[str, dict[str, Any]]] = {
+    "mogujie_item_1kcnxeu_honor8_youth.html": ("http://shop.mogujie.com/detail/1kcnxeu", {
+        "platform": "mogujie", "item_id": "1kcnxeu", "title": "【送礼】华为honor/荣耀 荣耀8青春版全网通智能手机正品",
+        "price": 1099.0, "price_max": 1599.0, "shop_name": "首佳数码专营店", "shop_id": "1172srde"}),
+    "amazon_com_item_B0C1H26C46_huawei_p60_pro.html": ("https://www.amazon.com/dp/B0C1H26C46", {
+        "platform": "amazon", "item_id": "B0C1H26C46",
+        "title": "Huawei P60 Pro Dual SIM 8GB + 256GB Global Model MNA-LX9 Factory Unlocked Mobile Cellphone - Black",
+        "price": None, "shop_name": None}),  # not offered to the visitor's region: no price, no seller shown
+    "amazon_com_item_193435659X_seven_languages_mobile.html": ("https://www.amazon.com/dp/193435659X", {
+        "platform": "amazon", "item_id": "193435659X", "price": 21.11, "currency": "USD", "shop_name": "Amazon.com",
+        "title": "Seven Languages in Seven Weeks: A Pragmatic Guide to Learning Programming Languages "
+                 "(Pragmatic Programmers)"}),
+    "amazon_co_uk_item_1849757097_vegetable_perfection.html": (
+        "https://www.amazon.co.uk/Vegetable-Perfection-tasty-recipes-shoots/dp/1849757097/ref=asap_bc?ie=UTF8", {
+        "platform": "amazon", "item_id": "1849757097", "price": 4.45, "currency": "GBP", "shop_name": "Goldstone-Books",
+        "title": "Vegetable Perfection: 100 delicious recipes for roots, bulbs, shoots and stems"}),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(MORE_PRODUCTS))
+def test_committed_real_item_pages_of_more_platforms(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    url, expected = MORE_PRODUCTS[name]
+    for args, how in (((), "markers"), (("--url", url), "host")):
+        got = extract_cli(COMMITTED / name, capsys, *args)
+        assert (got["page_kind"], got["recognised_by"]) == ("product", how)
+        assert {k: got.get(k) for k in expected} == expected
+        assert got["sources"]["title"].startswith(expected["platform"] + ":")
+        if expected["price"] is not None:
+            assert got["sources"]["price"].startswith(expected["platform"] + ":")
+
+
+def test_committed_real_mogujie_item_page_images(capsys: pytest.CaptureFixture[str]) -> None:
+    got = extract_cli(COMMITTED / "mogujie_item_1kcnxeu_honor8_youth.html", capsys)
+    assert got["price_text"] == "¥1099.00~¥1599.00" and len(got["image_urls"]) == 5
+    assert len(got["detail_image_urls"]) == 17 and got["sources"]["detail_image_urls"] == "mogujie:graphic"
+    assert got["detail_image_urls"][0] == (
+        "http://s3.mogucdn.com/mlcdn/c45406/170523_5k1311kjab02bhd4f54cl055b73ce_790x897.jpg_750x999.jpg"
+    )
+
+
+def test_committed_real_mogujie_category_page_lists_products(capsys: pytest.CaptureFixture[str]) -> None:
+    got = extract_cli(COMMITTED / "mogujie_category_10059513_phones.html", capsys)
+    assert (got["platform"], got["page_kind"], got["recognised_by"]) == ("mogujie", "listing", "markers")
+    products = got["products"]
+    assert len(products) == 40 and all(p["title"] and p["price"] and p["item_id"] for p in products)
+    assert products[0] == {"url": "http://shop.mogujie.com/detail/1kq96y2", "item_id": "1kq96y2",
+                           "title": "【官方正品】oppo r11s全面屏双摄拍照智能手机可分期", "price": 2999.0}  # fmt: skip
+    assert products[2]["price"] == 731.61 and len(set(got["item_urls"])) == 40
 
 
 @SHARED

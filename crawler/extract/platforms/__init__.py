@@ -10,9 +10,11 @@ from typing import Any
 from crawler.charset import decode_html
 from crawler.extract.platforms import (  # noqa: F401 - imported to register
     alibaba1688,
+    amazon,
     dangdang,
     douyin,
     jd,
+    mogujie,
     pharmacy,
     pinduoduo,
     selfshop,
