@@ -242,3 +242,15 @@ def test_in_process_reader_agrees_with_the_command() -> None:
     body = (COMMITTED / "jd_item_1309611252_deli_blades.html").read_bytes()
     ex, how = read_page(body, "https://item.jd.com/1309611252.html")
     assert how == "host" and ex[0].data["shop_name"] == "得力办公官方旗舰店"
+
+
+def test_both_ends_of_a_real_price_range_reach_the_rules_document() -> None:
+    from crawler.items import ProductItem
+    from pipelines.normalise import build_document
+
+    body = (COMMITTED / "mogujie_item_1kcnxeu_honor8_youth.html").read_bytes()
+    [reading], _ = read_page(body, "http://shop.mogujie.com/detail/1kcnxeu")
+    fields = {k: v for k, v in reading.data.items() if k in ProductItem.model_fields}
+    doc = build_document(ProductItem(platform=reading.platform, url=reading.url, **fields))
+    assert (doc.attributes.price, doc.attributes.price_max) == (1099.0, 1599.0)
+    assert doc.fields["price_text"] == "¥1099.00~¥1599.00"
