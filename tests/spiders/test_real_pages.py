@@ -129,6 +129,19 @@ def test_committed_real_mogujie_category_page_lists_products(capsys: pytest.Capt
     assert products[2]["price"] == 731.61 and len(set(got["item_urls"])) == 40
 
 
+def test_committed_real_shopee_search_page_lists_its_structured_products(capsys: pytest.CaptureFixture[str]) -> None:
+    path = COMMITTED / "shopee_th_search_xiaomi_phones.html"
+    for args, how in (((), "markers"), (("--url", "https://shopee.co.th/search?keyword=xiaomi"), "host")):
+        got = extract_cli(path, capsys, *args)
+        assert (got["platform"], got["page_kind"], got["recognised_by"]) == ("shopee", "listing", how)
+        assert got["sources"]["products"] == "structured:products"
+        products = got["products"]
+        assert len(products) == 50 and all(p["title"] and p["price"] and p["item_id"] for p in products)
+        assert (products[0]["item_id"], products[0]["price"]) == ("2672591511", 9599.0)
+        assert products[0]["title"] == "Xiaomi Mi 9T (Redmi K20) 6GB RAM 128GB ROM Global Version【รับประกัน1 ปี"
+        assert products[0]["url"].startswith("https://shopee.co.th/Xiaomi-Mi-9T-") and len(set(got["item_urls"])) == 50
+
+
 @SHARED
 @pytest.mark.parametrize("name", sorted(SHARED_PRODUCTS))
 def test_shared_real_item_pages(name: str, capsys: pytest.CaptureFixture[str]) -> None:

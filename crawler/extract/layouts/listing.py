@@ -1,8 +1,9 @@
 """Search and category pages: the products they list, each with its link, title and price, so
 a monitoring task can start from a keyword search. Known layouts first (JD's ``li.gl-item``
 grid; Taobao/Tmall search data in ``g_page_config`` or, rendered, ``.item.J_MouserOnverReq``
-cards; Mogujie's ``div.goods_item`` cards, whose item ids are alphanumeric), then a generic
-reader: a product link together with the smallest enclosing card that shows a price."""
+cards; Mogujie's ``div.goods_item`` cards, whose item ids are alphanumeric), then products
+the page publishes as structured data (one JSON-LD Product per result, as Shopee does), then a
+generic reader: a product link together with the smallest enclosing card that shows a price."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import json
 import re
 from typing import Any
 
+from crawler.extract import structured
 from crawler.extract.generic import parse, text_of
 from crawler.extract.layouts._dom import css_attr, css_text, json_after
 from crawler.extract.result import Reading, absolute, price_range
@@ -137,6 +139,7 @@ def read(html: str, url: str, platform: str = "generic") -> Reading:
                           ("taobao:page-config", lambda: _taobao_config(html, url)),
                           ("taobao:item-cards", lambda: _taobao_cards(root, url)),
                           ("mogujie:goods-items", lambda: _mogujie(root, url)),
+                          ("structured:products", lambda: structured.listed_products(html, url)),
                           ("generic:product-links", lambda: _generic(root, url))):  # fmt: skip
         found = entries()
         if found:

@@ -18,6 +18,7 @@ from crawler.extract.platforms import (  # noqa: F401 - imported to register
     pharmacy,
     pinduoduo,
     selfshop,
+    shopee,
     taobao,
     tmall,
 )
