@@ -183,13 +183,16 @@ def _when(moment: datetime | None, task: Any) -> str:
 
 def _field_shares(job: dict[str, Any] | None) -> str:
     """Per platform, the share of product pages where title, price and shop were found in the
-    last run (a drop is how a platform's markup change shows), with its drift alarms."""
+    last run, live while it runs (a drop is how a platform's markup change shows), with its
+    drift alarms."""
     from crawler.drift import field_shares, format_shares
+    from crawler.jobs import job_stats
 
     if not job:
         return ""
-    shares = job.get("field_shares") or field_shares(job.get("stats") or {})
-    alarms = int((job.get("stats") or {}).get("wangjian/drift/alerts", 0) or 0)
+    stats = job_stats(job)
+    shares = (job.get("status") != "running" and job.get("field_shares")) or field_shares(stats)
+    alarms = int(stats.get("wangjian/drift/alerts", 0) or 0)
     text = format_shares(shares)
     return text + (f"  ⚠ {alarms} layout drift alarm(s)" if alarms and text else "")
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
 
-from crawler.jobs import COUNTS, counts_of
+from crawler.jobs import COUNTS, counts_of, job_stats
 from reports.summary import clue_counts
 from store.clue_query import ClueFilter
 from store.database import Store
@@ -119,15 +119,8 @@ def job_health(job: dict[str, Any]) -> dict[str, Any]:
     """Headline counts of a job (live from its parts while it runs) and its problem counters:
     malformed pages, failed renders or fetches, per-field extraction coverage when recorded."""
     parts = list((job.get("parts") or {}).values())
-    if job.get("counts") and job.get("status") != "running":
-        counts, stats = dict(job["counts"]), job.get("stats") or {}
-    else:
-        stats = {}
-        for part in parts:
-            for key, value in (part.get("stats") or {}).items():
-                if isinstance(value, (int, float)) and not isinstance(value, bool):
-                    stats[key] = stats.get(key, 0) + value
-        counts = counts_of(stats)
+    stats = job_stats(job)
+    counts = dict(job["counts"]) if job.get("counts") and job.get("status") != "running" else counts_of(stats)
     problems = {
         key.removeprefix("wangjian/"): value
         for key, value in stats.items()

@@ -103,6 +103,14 @@ def _summed(parts: list[dict[str, Any]]) -> dict[str, Any]:
     return total
 
 
+def job_stats(job: dict[str, Any]) -> dict[str, Any]:
+    """A job's crawl stats: the totals recorded when it closed, or, while it runs, the live
+    sum of its parts' stats (so field shares and drift alarms show before the job ends)."""
+    if job.get("stats") and job.get("status") != RUNNING:
+        return job["stats"]
+    return _summed(list((job.get("parts") or {}).values()))
+
+
 class JobLog:
     """Reads and writes `crawl_jobs`."""
 

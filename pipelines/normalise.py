@@ -91,6 +91,7 @@ def build_document(item: ProductItem | ShopItem) -> Document:
             prescription=item.prescription,
             original_price=item.original_price,
             price=item.price,
+            price_max=item.price_max,
             device_licence_no=item.device_licence_no,
             drug_approval_no=item.drug_approval_no,
             cosmetic_filing_no=item.cosmetic_filing_no,

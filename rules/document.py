@@ -79,7 +79,8 @@ class Attributes(BaseModel):
     internet_drug_info_cert: str | None = None
     prescription: bool | None = None
     original_price: float | None = None
-    price: float | None = None
+    price: float | None = None  # the lowest price shown (a range's lower end)
+    price_max: float | None = None  # a price range's upper end, when the page shows a range
     self_declaration: str | None = None
     drug_approval_no: str | None = None  # 国药准字 on a drug page
     cosmetic_filing_no: str | None = None  # 妆网备字 / 国妆特字 on a cosmetics page

@@ -87,19 +87,42 @@ def _product_fields(product: dict[str, Any], url: str) -> dict[str, Any]:
     }
 
 
+def _extract(html: str, url: str, syntaxes: list[str]) -> dict[str, Any]:
+    try:
+        return extruct.extract(html, base_url=url, syntaxes=syntaxes, uniform=True, errors="ignore")
+    except Exception as exc:  # extruct raises whatever its parsers raise on broken markup
+        log.warning("structured data unreadable on %s: %s", url, exc)
+        return {}
+
+
+def _products(data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [(_SOURCE[syntax], node) for syntax in ("json-ld", "microdata") for node in _walk(data.get(syntax) or [])
+            if _types(node) & {"Product", "IndividualProduct", "ProductModel", "Drug"}]  # fmt: skip
+
+
+def listed_products(html: str, url: str) -> list[dict[str, Any]]:
+    """The products a listing page describes in JSON-LD or microdata, each with its own page
+    address (search pages of some platforms publish one Product per result): url, item_id,
+    title, price and price_max. Fewer than two such products: not a listing, []."""
+    if "ld+json" not in html and "itemtype" not in html:
+        return []
+    out: dict[str, dict[str, Any]] = {}
+    for _, node in _products(_extract(html, url, ["json-ld", "microdata"])):
+        link = _text(node.get("url"))
+        if not link or absolute(url, link) == url:
+            continue
+        fields = _product_fields(node, url)
+        entry = {"url": absolute(url, link), "item_id": fields["item_id"], "title": fields["title"],
+                 "price": fields["price"], "price_max": fields["price_max"]}  # fmt: skip
+        out.setdefault(entry["url"], {k: v for k, v in entry.items() if v is not None or k in ("title", "price")})
+    return list(out.values()) if len(out) > 1 else []
+
+
 def read(html: str, url: str) -> list[tuple[str, dict[str, Any]]]:
     """[(strategy, fields)] in order of trust: JSON-LD Product, microdata Product, OpenGraph.
     A page whose structured data cannot be parsed yields [] (logged), never an error."""
-    try:
-        data = extruct.extract(html, base_url=url, syntaxes=SYNTAXES, uniform=True, errors="ignore")
-    except Exception as exc:  # extruct raises whatever its parsers raise on broken markup
-        log.warning("structured data unreadable on %s: %s", url, exc)
-        return []
-    out: list[tuple[str, dict[str, Any]]] = []
-    for syntax in ("json-ld", "microdata"):
-        for node in _walk(data.get(syntax) or []):
-            if _types(node) & {"Product", "IndividualProduct", "ProductModel", "Drug"}:
-                out.append((_SOURCE[syntax], _product_fields(node, url)))
+    data = _extract(html, url, SYNTAXES)
+    out = [(source, _product_fields(node, url)) for source, node in _products(data)]
     for og in data.get("opengraph") or []:
         props = {k: v for k, v in og.items() if isinstance(k, str)}
         amount = props.get("product:price:amount") or props.get("og:price:amount")

@@ -24,7 +24,15 @@ from crawler import browser
 from crawler.items import ProductItem, ShopItem
 from crawler.middlewares import count_malformed
 from crawler.settings import PLAYWRIGHT_DOWNLOAD_HANDLERS
-from crawler.spiders._common import clean, fill_from_labels, first, listing_links, parse_price, text_of
+from crawler.spiders._common import (
+    LAZY_IMAGE_ATTRS,
+    clean,
+    fill_from_labels,
+    first,
+    listing_links,
+    parse_price,
+    text_of,
+)
 from crawler.spiders._platform import Extraction, PlatformSpider, build_product_item, build_shop_item, saved_item
 from rules.document import Option
 
@@ -60,6 +68,16 @@ def _texts(sel: SelectorList) -> list[str]:
     return [t for t in (text_of(s) for s in sel) if t]
 
 
+def _detail_images(pdp: SelectorList, url: str) -> list[str]:
+    """商品详情 pictures in page order (the rendered DOM; lazy-load attributes first)."""
+    out = []
+    for img in pdp.css(".pdp-detail img"):
+        src = next((v for a in LAZY_IMAGE_ATTRS if (v := (img.attrib.get(a) or "").strip())), "")
+        if src and not src.startswith("data:"):
+            out.append(urljoin(url, src))
+    return list(dict.fromkeys(out))
+
+
 def extract_product(html: str, url: str) -> dict[str, Any]:
     sel = Selector(text=html)
     pdp = sel.css(".pdp")
@@ -90,6 +108,7 @@ def extract_product(html: str, url: str) -> dict[str, Any]:
         "description": first("\n".join(_texts(pdp.css(".detail-text p")))),
         "terms": first("\n".join(_texts(pdp.css(".after-sale-desc p")))),
         "options": options, "option_inputs": inputs,
+        "detail_image_urls": _detail_images(pdp, url),
         "shop_url": urljoin(url, shop_href) if shop_href else None,
     }  # fmt: skip
     return fill_from_labels(out, params, _PARAM_FIELDS)

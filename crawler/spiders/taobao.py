@@ -94,6 +94,18 @@ def _description(doc: Doc) -> str | None:
     return first_of(lambda: doc.id_text("J_DivItemDesc", "\n"))
 
 
+def _detail_images(doc: Doc, url: str) -> list[str]:
+    """宝贝详情 pictures, in page order, also when their markup still waits in the lazy-load
+    textarea."""
+    box = doc.ids.get("J_DivItemDesc")
+    if box is None:
+        return []
+    areas = "".join(a.text or "" for a in box.iter("textarea"))
+    if areas:
+        return Doc(f'<div id="J_DivItemDesc">{areas}</div>').images("J_DivItemDesc", url)
+    return doc.images("J_DivItemDesc", url)
+
+
 def _prices(doc: Doc, config: str) -> tuple[float | None, float | None]:
     listed = parse_price(doc.text(".tb-rmb-num", "J_StrPrice"))
     promo = parse_price(doc.text(".tb-rmb-num", "J_PromoPrice"))
@@ -135,6 +147,7 @@ def extract_product(html: str, url: str) -> dict[str, Any]:
         "price_text": None if price is None else f"¥{price:.2f}" + (f" 原价¥{original:.2f}" if original else ""),
         "terms": first_of(lambda: doc.text("p", "J_AfterSale", "\n"), lambda: doc.text(".after-sale-bd", sep="\n")),
         "options": _options(doc),
+        "detail_image_urls": _detail_images(doc, url),
         "shop_url": urljoin(url, shop_href) if shop_href else None,
     }  # fmt: skip
     return fill_from_labels(out, attrs, _ATTR_FIELDS, overwrite=False)

@@ -113,3 +113,15 @@ def test_keyword_search_follows_rendered_pagination(crawl: Any, tmp_path) -> Non
     _, products = split_items(items)
     assert set(products) == expected
     assert_no_page_leak(stats)
+
+
+def test_detail_pictures_of_a_rendered_product_page() -> None:
+    """商品详情 pictures in page order, the lazy-load address before a placeholder `src`."""
+    html = (
+        '<div class="pdp" data-product-id="3600001"><h1 class="product-title">某某 面霜</h1>'
+        '<div class="pdp-detail"><div class="detail-text"><p>说明</p>'
+        '<img data-src="//p3.douyinpic.com/d1.jpg" src="data:image/gif;base64,R0lGOD">'
+        '<img src="https://p3.douyinpic.com/d2.jpg"><img src="https://p3.douyinpic.com/d1.jpg"></div></div></div>'
+    )
+    (got,) = extract_page(html, "https://haohuo.jinritemai.com/views/product/detail?id=3600001")
+    assert got["detail_image_urls"] == ["https://p3.douyinpic.com/d1.jpg", "https://p3.douyinpic.com/d2.jpg"]

@@ -47,6 +47,9 @@ def test_saved_item_page_gives_the_product(platform: str, fixture_server: Fixtur
     assert got["shop_id"] == p.shop_id and "pages" not in got
     if platform != "jd":  # the JD-style page loads its price from a JSON endpoint
         assert got["price"] == p.price
+    if platform == "taobao":  # 宝贝详情 pictures, from the lazy-load textarea
+        prefix = url.split("/item.htm")[0]
+        assert got["detail_image_urls"] == [f"{prefix}/img/desc/{p.item_id}/{i}.jpg" for i in range(6)]
 
 
 def test_page_type_found_without_a_url(fixture_server: FixtureServer, tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """Real captured pages of real platforms, read without being told the platform.
 
-Committed captures (tests/spiders/real_pages, Apache-2.0, see SOURCES.md) always run; the
+Committed captures (tests/spiders/real_pages, Apache-2.0 or MIT, see SOURCES.md) always run; the
 shared reference captures run when that folder is present. The model Tmall and pharmacy pages
 in tests/spiders/pages are written by the project in the shape of real ones (README there)."""
 
@@ -76,6 +76,70 @@ def test_committed_real_item_pages(name: str, capsys: pytest.CaptureFixture[str]
     _check_product(got, PRODUCTS[name])
     assert got["recognised_by"] == "host" and got["detail_image_urls"]
     assert all(u.startswith(("http://", "https://")) for u in got["detail_image_urls"])
+
+
+#: file → (page address, what the page shows); a field the page does not show must stay empty.
+MORE_PRODUCTS: dict[str, tuple[str, dict[str, Any]]] = {
+    "mogujie_item_1kcnxeu_honor8_youth.html": ("http://shop.mogujie.com/detail/1kcnxeu", {
+        "platform": "mogujie", "item_id": "1kcnxeu", "title": "【送礼】华为honor/荣耀 荣耀8青春版全网通智能手机正品",
+        "price": 1099.0, "price_max": 1599.0, "shop_name": "首佳数码专营店", "shop_id": "1172srde"}),
+    "amazon_com_item_B0C1H26C46_huawei_p60_pro.html": ("https://www.amazon.com/dp/B0C1H26C46", {
+        "platform": "amazon", "item_id": "B0C1H26C46",
+        "title": "Huawei P60 Pro Dual SIM 8GB + 256GB Global Model MNA-LX9 Factory Unlocked Mobile Cellphone - Black",
+        "price": None, "shop_name": None}),  # not offered to the visitor's region: no price, no seller shown
+    "amazon_com_item_193435659X_seven_languages_mobile.html": ("https://www.amazon.com/dp/193435659X", {
+        "platform": "amazon", "item_id": "193435659X", "price": 21.11, "currency": "USD", "shop_name": "Amazon.com",
+        "title": "Seven Languages in Seven Weeks: A Pragmatic Guide to Learning Programming Languages "
+                 "(Pragmatic Programmers)"}),
+    "amazon_co_uk_item_1849757097_vegetable_perfection.html": (
+        "https://www.amazon.co.uk/Vegetable-Perfection-tasty-recipes-shoots/dp/1849757097/ref=asap_bc?ie=UTF8", {
+        "platform": "amazon", "item_id": "1849757097", "price": 4.45, "currency": "GBP", "shop_name": "Goldstone-Books",
+        "title": "Vegetable Perfection: 100 delicious recipes for roots, bulbs, shoots and stems"}),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(MORE_PRODUCTS))
+def test_committed_real_item_pages_of_more_platforms(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    url, expected = MORE_PRODUCTS[name]
+    for args, how in (((), "markers"), (("--url", url), "host")):
+        got = extract_cli(COMMITTED / name, capsys, *args)
+        assert (got["page_kind"], got["recognised_by"]) == ("product", how)
+        assert {k: got.get(k) for k in expected} == expected
+        assert got["sources"]["title"].startswith(expected["platform"] + ":")
+        if expected["price"] is not None:
+            assert got["sources"]["price"].startswith(expected["platform"] + ":")
+
+
+def test_committed_real_mogujie_item_page_images(capsys: pytest.CaptureFixture[str]) -> None:
+    got = extract_cli(COMMITTED / "mogujie_item_1kcnxeu_honor8_youth.html", capsys)
+    assert got["price_text"] == "¥1099.00~¥1599.00" and len(got["image_urls"]) == 5
+    assert len(got["detail_image_urls"]) == 17 and got["sources"]["detail_image_urls"] == "mogujie:graphic"
+    assert got["detail_image_urls"][0] == (
+        "http://s3.mogucdn.com/mlcdn/c45406/170523_5k1311kjab02bhd4f54cl055b73ce_790x897.jpg_750x999.jpg"
+    )
+
+
+def test_committed_real_mogujie_category_page_lists_products(capsys: pytest.CaptureFixture[str]) -> None:
+    got = extract_cli(COMMITTED / "mogujie_category_10059513_phones.html", capsys)
+    assert (got["platform"], got["page_kind"], got["recognised_by"]) == ("mogujie", "listing", "markers")
+    products = got["products"]
+    assert len(products) == 40 and all(p["title"] and p["price"] and p["item_id"] for p in products)
+    assert products[0] == {"url": "http://shop.mogujie.com/detail/1kq96y2", "item_id": "1kq96y2",
+                           "title": "【官方正品】oppo r11s全面屏双摄拍照智能手机可分期", "price": 2999.0}  # fmt: skip
+    assert products[2]["price"] == 731.61 and len(set(got["item_urls"])) == 40
+
+
+def test_committed_real_shopee_search_page_lists_its_structured_products(capsys: pytest.CaptureFixture[str]) -> None:
+    path = COMMITTED / "shopee_th_search_xiaomi_phones.html"
+    for args, how in (((), "markers"), (("--url", "https://shopee.co.th/search?keyword=xiaomi"), "host")):
+        got = extract_cli(path, capsys, *args)
+        assert (got["platform"], got["page_kind"], got["recognised_by"]) == ("shopee", "listing", how)
+        assert got["sources"]["products"] == "structured:products"
+        products = got["products"]
+        assert len(products) == 50 and all(p["title"] and p["price"] and p["item_id"] for p in products)
+        assert (products[0]["item_id"], products[0]["price"]) == ("2672591511", 9599.0)
+        assert products[0]["title"] == "Xiaomi Mi 9T (Redmi K20) 6GB RAM 128GB ROM Global Version【รับประกัน1 ปี"
+        assert products[0]["url"].startswith("https://shopee.co.th/Xiaomi-Mi-9T-") and len(set(got["item_urls"])) == 50
 
 
 @SHARED
@@ -191,3 +255,15 @@ def test_in_process_reader_agrees_with_the_command() -> None:
     body = (COMMITTED / "jd_item_1309611252_deli_blades.html").read_bytes()
     ex, how = read_page(body, "https://item.jd.com/1309611252.html")
     assert how == "host" and ex[0].data["shop_name"] == "得力办公官方旗舰店"
+
+
+def test_both_ends_of_a_real_price_range_reach_the_rules_document() -> None:
+    from crawler.items import ProductItem
+    from pipelines.normalise import build_document
+
+    body = (COMMITTED / "mogujie_item_1kcnxeu_honor8_youth.html").read_bytes()
+    [reading], _ = read_page(body, "http://shop.mogujie.com/detail/1kcnxeu")
+    fields = {k: v for k, v in reading.data.items() if k in ProductItem.model_fields}
+    doc = build_document(ProductItem(platform=reading.platform, url=reading.url, **fields))
+    assert (doc.attributes.price, doc.attributes.price_max) == (1099.0, 1599.0)
+    assert doc.fields["price_text"] == "¥1099.00~¥1599.00"

@@ -12,6 +12,7 @@ import pytest
 
 from cli.task_cmd import _field_shares as task_list_fields
 from crawler.drift import alert_id, field_shares
+from crawler.jobs import job_stats
 from fixtures.server import FixtureServer
 from reports.report import build_report
 from reports.report_output import render_html
@@ -72,3 +73,20 @@ def test_an_unchanged_platform_raises_nothing(fixture_server: Any, drift_store: 
     shares = field_shares(stats)["pharmacy"]
     assert shares["product"]["price"] == 1.0 and shares["shop"]["shop_name"] == 1.0
     assert "wangjian/drift/alerts" not in stats and drift_store.db["alerts"].count_documents({}) == 0
+
+
+def test_task_list_shows_the_shares_of_a_job_still_running() -> None:
+    """While a job runs it has no totals yet: the line is summed live from its parts."""
+    part = {"wangjian/fields/jd/product/pages": 10, "wangjian/fields/jd/product/title": 10,
+            "wangjian/fields/jd/product/price": 3, "wangjian/fields/jd/product/shop_name": 10}  # fmt: skip
+    job = {
+        "status": "running",
+        "parts": {"jd-1": {"stats": part}, "jd-2": {"stats": {**part, "wangjian/drift/alerts": 1}}},
+    }
+    assert job_stats(job)["wangjian/fields/jd/product/pages"] == 20
+    listed = task_list_fields(job)
+    assert listed.startswith("jd price 30% shop_name 100% title 100% (n=20)") and listed.endswith(
+        "1 layout drift alarm(s)"
+    )
+    closed = {**job, "status": "finished", "stats": {**part, "wangjian/fields/jd/product/price": 10}}
+    assert task_list_fields(closed).startswith("jd price 100%")  # the recorded totals once closed

@@ -1,8 +1,9 @@
 """Search and category pages: the products they list, each with its link, title and price, so
 a monitoring task can start from a keyword search. Known layouts first (JD's ``li.gl-item``
 grid; Taobao/Tmall search data in ``g_page_config`` or, rendered, ``.item.J_MouserOnverReq``
-cards), then a generic reader: a product link together with the smallest enclosing card
-that shows a price."""
+cards; Mogujie's ``div.goods_item`` cards, whose item ids are alphanumeric), then products
+the page publishes as structured data (one JSON-LD Product per result, as Shopee does), then a
+generic reader: a product link together with the smallest enclosing card that shows a price."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import json
 import re
 from typing import Any
 
+from crawler.extract import structured
 from crawler.extract.generic import parse, text_of
 from crawler.extract.layouts._dom import css_attr, css_text, json_after
 from crawler.extract.result import Reading, absolute, price_range
@@ -86,6 +88,18 @@ def _taobao_cards(root: Any, url: str) -> list[dict[str, Any]]:
     return out
 
 
+def _mogujie(root: Any, url: str) -> list[dict[str, Any]]:
+    out = []
+    for card in root.cssselect("div.goods_item[data-tradeitemid]"):
+        href = css_attr(card, "a.goods_info_container", "href") or css_attr(card, "a.img", "href")
+        if not href:
+            continue
+        entry = _entry(absolute(url, href.split("?")[0]), css_text(card, "p.title"), css_text(card, ".price_info"))
+        entry["item_id"] = card.get("data-tradeitemid")
+        out.append(entry)
+    return out
+
+
 def _generic(root: Any, url: str) -> list[dict[str, Any]]:
     seen: dict[str, dict[str, Any]] = {}
     for a in root.iter("a"):
@@ -124,6 +138,8 @@ def read(html: str, url: str, platform: str = "generic") -> Reading:
     for name, entries in (("jd:goods-list", lambda: _jd(root, url)),
                           ("taobao:page-config", lambda: _taobao_config(html, url)),
                           ("taobao:item-cards", lambda: _taobao_cards(root, url)),
+                          ("mogujie:goods-items", lambda: _mogujie(root, url)),
+                          ("structured:products", lambda: structured.listed_products(html, url)),
                           ("generic:product-links", lambda: _generic(root, url))):  # fmt: skip
         found = entries()
         if found:

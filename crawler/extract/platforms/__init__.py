@@ -10,12 +10,15 @@ from typing import Any
 from crawler.charset import decode_html
 from crawler.extract.platforms import (  # noqa: F401 - imported to register
     alibaba1688,
+    amazon,
     dangdang,
     douyin,
     jd,
+    mogujie,
     pharmacy,
     pinduoduo,
     selfshop,
+    shopee,
     taobao,
     tmall,
 )
