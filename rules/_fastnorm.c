@@ -93,16 +93,20 @@ static PyObject *normalise(PyObject *self, PyObject *arg) {
         stage[i] = folded;
     }
 
-    /* "(" right after a Han character, then up to 7 characters holding a tone mark or a tone
-     * digit before ")": possibly a pinyin annotation, which normalise.py judges. */
+    /* "(" right after a Han character (of the original text, as rules/ruby.py reads it: some
+     * fold to characters outside the Han ranges), then up to 7 characters holding a tone mark
+     * or a tone digit after a letter (ü included) before ")": possibly a pinyin annotation,
+     * which normalise.py judges. Every annotation ruby.py removes is declined here, so a
+     * text this function normalises has none. */
     for (Py_ssize_t i = 1; i + 2 < n; i++) {
-        if (stage[i] != '(' || !(class_of(classes, stage[i - 1]) & HAN)) continue;
+        if (stage[i] != '(' || !(class_of(classes, PyUnicode_READ(kind, data, i - 1)) & HAN)) continue;
         for (Py_ssize_t j = i + 1; j < n && j <= i + 8; j++) {
             uint32_t c = stage[j];
             if (c == ')') break;
             int toned = class_of(classes, c) & TONE;
-            int tone_digit = c >= '1' && c <= '5' && j + 1 < n && stage[j + 1] == ')' && stage[j - 1] >= 'a' &&
-                             stage[j - 1] <= 'z';
+            uint32_t before = stage[j - 1];
+            int letter = (before >= 'a' && before <= 'z') || before == 0xFC || before == 0xDC; /* ü Ü */
+            int tone_digit = c >= '1' && c <= '5' && j + 1 < n && stage[j + 1] == ')' && letter;
             if (toned || tone_digit) {
                 PyMem_Free(stage);
                 PyMem_Free(out);

@@ -74,7 +74,9 @@ _ALPHABET = (
     + list(" \t\n*#。，,.、!！?？:：-_()（）【】…")
     + ["\u200b", "\u200d", "\ufeff", "\u00ad", "\u3000", "\u0301", "\uf900", "\ue000", "\x00"]
     + ["\U0001d400", "\U00020000", "\U0002f800", "\U00030001"]
-    + ["(zuì)", "（jiā）", "(guo2)", "(xl)", "(otc)", "(ā", "ǎ)", "(Zhōng)", "(lǜ)", "(qx3)"]
+    + ["(zuì)", "（jiā）", "(guo2)", "(xl)", "(otc)", "(ā", "ǎ)", "(Zhōng)", "(lǜ)", "(qx3)", "(lü3)", "(LÜ4)"]
+    # Chinese characters whose simplified form lies outside the ranges the noise rule reads
+    + ["\u346e", "\u3493"]
 )
 
 
