@@ -17,6 +17,7 @@ from pathlib import Path
 
 from rules import budget
 from rules import cache as rules_cache
+from rules import normalise as normaliser
 from rules.boundary import on_boundaries
 from rules.category import GENERIC, SIGNALS_FILE, CategoryGuess, CategoryInference, given_category
 from rules.checks import Finding
@@ -370,6 +371,17 @@ class RuleSet:
         gates: dict[str, set[int]] = {}
         if not found:
             return cands, anchored, gates
+        compiled = _compiled_locate()
+        if compiled is not None:
+            tables = (self._pattern_gates, self._pattern_keywords, self._pattern_anchors)
+            return compiled(found, fields.starts, *tables, names)
+        return self._locate_python(found, fields, names)
+
+    def _locate_python(self, found: list[tuple[int, int, int]], fields: NormalisedFields, names: list[str]) -> _Located:
+        """`stage_locate` as written here (rules/_fastnorm.c does the same where it was built)."""
+        cands: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        anchored: set[tuple[int, int]] = set()
+        gates: dict[str, set[int]] = {}
         pattern_gates, pattern_keywords, pattern_anchors = (
             self._pattern_gates,
             self._pattern_keywords,
@@ -588,6 +600,13 @@ def _may_apply(c: _Compiled, kind: str, category: str) -> bool:
         if cc.spec.category is not None and category not in cc.spec.category:
             return False
     return True
+
+
+def _compiled_locate() -> Callable[..., _Located] | None:
+    """The compiled locate stage (rules/_fastnorm.c), where the compiled normaliser is in use
+    and was built with it."""
+    fast = normaliser._compiled()
+    return getattr(fast, "locate", None) if fast is not None else None
 
 
 def load_ruleset(packs_dir: Path | None = None) -> RuleSet:

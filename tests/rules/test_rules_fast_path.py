@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from rules import RuleSet
+from rules import RuleSet, engine
 from rules.document import Document
 
 CORPORA = Path(__file__).parent / "corpus"
@@ -57,9 +57,38 @@ def _fast(ruleset: RuleSet, doc: Document) -> tuple[list[dict], dict]:
     return [h.model_dump() for h in hits], guess.as_dict()
 
 
-def test_fast_and_traced_scans_give_the_same_hits(ruleset: RuleSet) -> None:
+def test_fast_and_traced_scans_give_the_same_hits(ruleset: RuleSet, path: str) -> None:
+    """With the compiled normaliser and locate stage, then with the Python ones."""
     different = [d.id for d in DOCUMENTS if _fast(ruleset, d) != _traced(ruleset, d)]
     assert not different, different[:20]
+
+
+def test_compiled_and_python_locate_agree(ruleset: RuleSet) -> None:
+    compiled = engine._compiled_locate()
+    assert compiled is not None, "rules._fastnorm is not built"
+    tables = (ruleset._pattern_gates, ruleset._pattern_keywords, ruleset._pattern_anchors)
+    located = 0
+    for doc in DOCUMENTS:
+        names, fields = ruleset.stage_normalise(doc)
+        if fields is None:
+            continue
+        found = ruleset.stage_automaton(fields)
+        expected = ruleset._locate_python(found, fields, names)
+        assert compiled(found, fields.starts, *tables, names) == expected, doc.id
+        located += bool(found)
+    assert located > 1000
+
+
+def test_compiled_locate_refuses_bad_input(ruleset: RuleSet) -> None:
+    compiled = engine._compiled_locate()
+    assert compiled is not None, "rules._fastnorm is not built"
+    tables = (ruleset._pattern_gates, ruleset._pattern_keywords, ruleset._pattern_anchors)
+    with pytest.raises(IndexError):
+        compiled([(len(tables[0]), 0, 1)], [0], *tables, ["title"])
+    with pytest.raises(TypeError):
+        compiled([(0, 1)], [0], *tables, ["title"])
+    with pytest.raises(ValueError):
+        compiled([], [0, 5], *tables, ["title"])
 
 
 def test_the_comparison_sees_hits(ruleset: RuleSet) -> None:

@@ -100,16 +100,6 @@ def _check(text: str, n) -> None:  # noqa: ANN001 - Normalised
     assert n.span(0, len(expected)) == ((index[0], index[-1] + 1) if index else (n.to_original(0),) * 2)
 
 
-@pytest.fixture(params=["compiled", "python"])
-def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run a test with the compiled normaliser, then with the Python steps alone."""
-    if request.param == "python":
-        monkeypatch.setattr(normaliser, "_compiled", lambda: None)
-    elif normaliser._compiled() is None:
-        pytest.fail("rules._fastnorm is not built: `make test` installs a C compiler and builds it")
-    return request.param
-
-
 @pytest.mark.parametrize("expanding", [True, False])
 @pytest.mark.parametrize(("seed", "longest", "spaces"), [(1, 12, 0), (2, 40, 4), (3, 80, 40)])
 def test_normaliser_matches_the_reference(path: str, seed: int, longest: int, spaces: int, expanding: bool) -> None:
