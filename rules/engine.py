@@ -97,6 +97,18 @@ class _Compiled:
     #: gate ids of `all_of` field patterns: a structural rule cannot fire on a document
     #: where one of them was not seen (filled in with the gates)
     required_gates: frozenset[int] = frozenset()
+    #: per pattern, the gate id of the literals it needs, or None (filled in with the gates)
+    pattern_gates: list[int | None] = field(default_factory=list)
+
+    def pattern_spans(self, text: str, gates: set[int] | frozenset[int]) -> list[tuple[int, int]]:
+        """The matches of the rule's patterns in `text`, a field where the automaton saw one
+        of its anchors and the gate ids `gates` (a pattern whose gate was not seen cannot match)."""
+        return [
+            (m.start(), m.end())
+            for p, gate in zip(self.patterns, self.pattern_gates, strict=True)
+            if gate is None or gate in gates
+            for m in p.finditer(text)
+        ]
 
 
 def _compile(rule: Rule, index: int) -> _Compiled:
@@ -164,18 +176,29 @@ class RuleSet:
         go into the automaton so the regex runs only on fields where one occurred."""
         gates: dict[frozenset[str], int] = {}
         keywords = set(self._keywords)
+
+        def worth_a_gate(literals: frozenset[str] | None) -> bool:
+            # A gate makes every occurrence of its literals a match to handle, which costs
+            # more than it saves for short everyday words (颜色, 保证), unless they are
+            # keywords or anchors already (most are).
+            return bool(literals) and all(len(w) >= 3 or w in keywords for w in literals)
+
         for c in self._compiled:
             for cc in all_conditions(c.when):
                 literals = required_literals(cc.spec.pattern) if cc.spec.pattern else None
                 if literals:
                     cc.gate = gates.setdefault(literals, len(gates))
             for ex in c.exclusions:
-                # Exclusions run only around candidates; a gate makes every occurrence of
-                # its literals a match to handle, which costs more than it saves for short
-                # everyday words (颜色, 保证), unless they are keywords already.
+                # Exclusions run only around candidates, so not all are worth a gate.
                 literals = required_literals(ex.regex.pattern)
-                if literals and all(len(w) >= 3 or w in keywords for w in literals):
+                if literals and worth_a_gate(literals):
                     ex.gate = gates.setdefault(literals, len(gates))
+            # A rule's anchors gate all its patterns at once; each pattern worth it gets
+            # a gate of its own literals as well.
+            c.pattern_gates = [
+                gates.setdefault(literals, len(gates)) if literals and worth_a_gate(literals) else None
+                for literals in (required_literals(p.pattern) for p in c.patterns)
+            ]
             c.required_gates = frozenset(
                 cc.gate for cc in (c.when.all_of if c.when else []) if cc.gate is not None and cc.spec.attribute is None
             )
@@ -327,7 +350,7 @@ class RuleSet:
                     continue
                 cands = keyword_cands.get(idx, [])
                 if idx in anchored:
-                    cands = cands + [(m.start(), m.end()) for p in c.patterns for m in p.finditer(n.text)]
+                    cands = cands + c.pattern_spans(n.text, gates.get(fname, _NONE))
                 if cands:
                     hits += self._resolve(c, fname, n, cands, view.category, gates.get(fname, _NONE), trace)
         structural = self._structural_rules(doc, view, trace, names)
@@ -449,7 +472,7 @@ class RuleSet:
                 n = fields[f]
                 spans = cands.get(key, [])
                 if key in anchored:
-                    spans = spans + [(m.start(), m.end()) for p in c.patterns for m in p.finditer(n.text)]
+                    spans = spans + c.pattern_spans(n.text, gates.get(fname, _NONE))
                 if spans:
                     hits += self._resolve(c, fname, n, spans, category, gates.get(fname, _NONE), None)
         structural = self._structural_rules(doc, view, None, names)
