@@ -7,6 +7,15 @@ pyahocorasick `iter()`, with ahocorasick_rs (default build, and the DFA build th
 uses), and a Python `re` alternation of the same literals (timed on a slice: it is slow).
 Raw scans see the raw text; the engine also normalises it, resolves candidates and runs
 the structural rules. MB are UTF-8 megabytes of field text per CPU second of this process.
+The engine and the ahocorasick_rs scans run --repeat times (default 5), taking turns, and
+each figure is the median of its runs, as the machine may be shared.
+
+The engine's scan is timed stage by stage too (rules/engine.py, the untraced scan):
+normalise (every field of a document at once), automaton (one ahocorasick_rs pass over the
+joined fields), locate (matches to fields, keyword spans, anchors and gates) and judge
+(scope, conditions, word boundaries, exclusions, offsets back to the original text, the
+structural rules). The ratio without normalisation compares the scan less its normalise
+stage with the raw scan, which sees the text as it is.
 
 The corpus mixes listing vocabulary with full-width punctuation, spaces, Latin model codes,
 sizes and prices, a share of traditional-character pages, and planted terms (violations,
@@ -35,6 +44,7 @@ import gc
 import os
 import random
 import re
+import statistics
 import tempfile
 import time
 from collections.abc import Callable
@@ -198,34 +208,84 @@ def scaled_ruleset(total: int, first_chars: int, seed: int = 7) -> RuleSet:
     return RuleSet([*infos, info], [*rules, extra])
 
 
-def measure(rs: RuleSet, docs: list[Document], re_fraction: float) -> dict[str, float]:
-    """MB/s of the engine and of the raw scans of its keyword set, over the same texts."""
+def measure(rs: RuleSet, docs: list[Document], re_fraction: float, repeat: int) -> dict[str, float]:
+    """MB/s of the engine and of the raw scans of its keyword set, over the same texts, and
+    the CPU seconds of each stage of the engine's scan. The engine, the ahocorasick_rs scans
+    and the stages run `repeat` times, taking turns; each figure is the median of its runs."""
     texts = [t for d in docs for t in d.fields.values()]
     mb = sum(len(t.encode("utf-8")) for t in texts) / 1_000_000
     keywords = sorted(set(rs.keywords), key=len, reverse=True)
     rs.scan(Document(id="warm", fields={"title": "这真是个大麻烦"}))  # load jieba outside the timing
     out = {"mb": mb, "keywords": len(keywords), "first_chars": len({k[0] for k in keywords})}
-    out["engine"] = mb / _timed(lambda: [rs.scan(d) for d in docs])
+    rs_default = ahocorasick_rs.AhoCorasick(keywords)
+    rs_dfa = build_automaton(keywords)
+
+    def raw(automaton: ahocorasick_rs.AhoCorasick) -> float:
+        return _timed(lambda: [automaton.find_matches_as_indexes(t, overlapping=True) for t in texts])
+
+    runs: dict[str, list[float]] = {}
+    for _ in range(repeat):
+        for label, seconds in (
+            ("engine", _timed(lambda: [rs.scan(d) for d in docs])),
+            ("ahocorasick_rs", raw(rs_default)),
+            ("ahocorasick_rs_dfa", raw(rs_dfa)),
+            *stage_times(rs, docs).items(),
+        ):
+            runs.setdefault(label, []).append(seconds)
+    for label, seconds in runs.items():
+        out[f"{label}_s"] = statistics.median(seconds)
+        out[label] = mb / out[f"{label}_s"]
 
     auto = ahocorasick.Automaton()
     for i, k in enumerate(keywords):
         auto.add_word(k, i)
     auto.make_automaton()
     out["pyahocorasick"] = mb / _timed(lambda: [list(auto.iter(t)) for t in texts])
-    rs_default = ahocorasick_rs.AhoCorasick(keywords)
-    out["ahocorasick_rs"] = mb / _timed(
-        lambda: [rs_default.find_matches_as_indexes(t, overlapping=True) for t in texts]
-    )
-    rs_dfa = build_automaton(keywords)
-    out["ahocorasick_rs_dfa"] = mb / _timed(
-        lambda: [rs_dfa.find_matches_as_indexes(t, overlapping=True) for t in texts]
-    )
 
     alternation = re.compile("|".join(re.escape(k) for k in keywords))
     sample = texts[: max(1, int(len(texts) * re_fraction))]
     out["re_mb"] = sum(len(t.encode("utf-8")) for t in sample) / 1_000_000
     out["re"] = out["re_mb"] / _timed(lambda: [list(alternation.finditer(t)) for t in sample])
     return out
+
+
+#: The stages of the engine's untraced scan (rules/engine.py, `_scan_fast`), in order.
+STAGES = ("normalise", "automaton", "locate", "judge")
+
+
+def stage_times(rs: RuleSet, docs: list[Document]) -> dict[str, float]:
+    """CPU seconds of each stage of the scan over `docs`: the scan is run cut off after
+    each stage in turn, and a stage costs the difference to the run cut off before it (so
+    each stage runs on the data the previous one just made, as in a whole scan)."""
+
+    def upto(last: int) -> Callable[[], None]:
+        def run() -> None:
+            for d in docs:
+                names, fields = rs.stage_normalise(d)
+                if last == 0 or fields is None:
+                    continue
+                found = rs.stage_automaton(fields)
+                if last == 1:
+                    continue
+                located = rs.stage_locate(found, fields, names)
+                if last == 2:
+                    continue
+                rs.stage_judge(d, names, fields, located, [])
+
+        return run
+
+    cumulative = [0.0] + [_timed(upto(i)) for i in range(len(STAGES))]
+    return {name: cumulative[i + 1] - cumulative[i] for i, name in enumerate(STAGES)}
+
+
+def _stage_line(r: dict[str, float]) -> str:
+    total = sum(r[f"{s}_s"] for s in STAGES)
+    parts = ", ".join(f"{s} {r[f'{s}_s'] * 1000:.0f} ms ({r[f'{s}_s'] / total:.0%})" for s in STAGES)
+    bare = r["ahocorasick_rs_s"] / (r["engine_s"] - r["normalise_s"])
+    return (
+        f"engine stages (CPU, medians): {parts}; whole scan {r['engine_s'] * 1000:.0f} ms, raw ahocorasick_rs "
+        f"{r['ahocorasick_rs_s'] * 1000:.0f} ms; ratio without normalisation={bare:.3f}"
+    )
 
 
 def load_times(repeat: int = 3) -> dict[str, float]:
@@ -255,6 +315,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--mb", type=float, default=20.0, help="corpus size in MB (default 20)")
     parser.add_argument("--re-fraction", type=float, default=0.05, help="share of texts timed for re")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of the engine and its baselines (median)")
     parser.add_argument("--scale-keywords", type=int, default=5000, help="keyword count of the scale run (0: skip)")
     args = parser.parse_args()
 
@@ -262,13 +323,14 @@ def main() -> None:
     docs = generate(int(args.mb * 1_000_000))
     gc.freeze()  # the corpus lives through every timing: keep the collector off it
     if args.scale_keywords:
-        big = measure(scaled_ruleset(args.scale_keywords, 2601), docs, args.re_fraction / 20)
+        big = measure(scaled_ruleset(args.scale_keywords, 2601), docs, args.re_fraction / 20, args.repeat)
         print(
             f"scale: {big['keywords']} keywords, {big['first_chars']} first characters (shipped packs + generated "
             f"terms): engine {big['engine']:.2f} MB/s; ahocorasick_rs raw {big['ahocorasick_rs']:.2f} MB/s "
             f"(default build), {big['ahocorasick_rs_dfa']:.2f} MB/s (DFA build); pyahocorasick raw "
             f"{big['pyahocorasick']:.2f} MB/s; re alternation {big['re']:.3f} MB/s (on {big['re_mb']:.2f} MB)"
         )
+        print(f"scale {_stage_line(big)}")
         print(
             f"bench rules_scale_re: engine_mbps={big['engine']:.2f} ratio={big['engine'] / big['re']:.1f} "
             f"vs re_alternation_{big['keywords']}_keywords"
@@ -277,7 +339,7 @@ def main() -> None:
             f"bench rules_scale: engine_mbps={big['engine']:.2f} ratio={big['engine'] / big['ahocorasick_rs']:.3f} "
             f"vs ahocorasick_rs_{big['keywords']}_keywords"
         )
-    r = measure(load_ruleset(), docs, args.re_fraction)
+    r = measure(load_ruleset(), docs, args.re_fraction, args.repeat)
     engine = r["engine"]
     print(f"corpus: {r['mb']:.1f} MB in {len(docs)} documents, {r['keywords']} keywords and anchors")
     print(
@@ -289,6 +351,7 @@ def main() -> None:
         f"engine vs pyahocorasick raw: ratio={engine / r['pyahocorasick']:.2f}; engine vs ahocorasick_rs DFA build "
         f"(the engine's own automaton): ratio={engine / r['ahocorasick_rs_dfa']:.3f}"
     )
+    print(_stage_line(r))
     loads = load_times()
     print(
         f"pack load (CPU): {loads['uncached'] * 1000:.0f} ms from YAML (validate, expand lexicons, compile), "

@@ -1,6 +1,7 @@
 /* Normalisation of one text in a single pass, with the original index of every output
  * character: the compiled path of rules/normalise.py, which stays the definition (and the
- * fallback where no C compiler was available at install time).
+ * fallback where no C compiler was available at install time). Also the locate stage of the
+ * engine's scan (`locate`, at the end), for the same reason: it runs on every page.
  *
  * configure(table, classes) takes the tables normalise.py builds from unicodedata and the
  * OpenCC data: `table` maps each code point below TABLE_SIZE to its folded code point (NFKC,
@@ -93,16 +94,20 @@ static PyObject *normalise(PyObject *self, PyObject *arg) {
         stage[i] = folded;
     }
 
-    /* "(" right after a Han character, then up to 7 characters holding a tone mark or a tone
-     * digit before ")": possibly a pinyin annotation, which normalise.py judges. */
+    /* "(" right after a Han character (of the original text, as rules/ruby.py reads it: some
+     * fold to characters outside the Han ranges), then up to 7 characters holding a tone mark
+     * or a tone digit after a letter (ü included) before ")": possibly a pinyin annotation,
+     * which normalise.py judges. Every annotation ruby.py removes is declined here, so a
+     * text this function normalises has none. */
     for (Py_ssize_t i = 1; i + 2 < n; i++) {
-        if (stage[i] != '(' || !(class_of(classes, stage[i - 1]) & HAN)) continue;
+        if (stage[i] != '(' || !(class_of(classes, PyUnicode_READ(kind, data, i - 1)) & HAN)) continue;
         for (Py_ssize_t j = i + 1; j < n && j <= i + 8; j++) {
             uint32_t c = stage[j];
             if (c == ')') break;
             int toned = class_of(classes, c) & TONE;
-            int tone_digit = c >= '1' && c <= '5' && j + 1 < n && stage[j + 1] == ')' && stage[j - 1] >= 'a' &&
-                             stage[j - 1] <= 'z';
+            uint32_t before = stage[j - 1];
+            int letter = (before >= 'a' && before <= 'z') || before == 0xFC || before == 0xDC; /* ü Ü */
+            int tone_digit = c >= '1' && c <= '5' && j + 1 < n && stage[j + 1] == ')' && letter;
             if (toned || tone_digit) {
                 PyMem_Free(stage);
                 PyMem_Free(out);
@@ -161,9 +166,152 @@ static PyObject *normalise(PyObject *self, PyObject *arg) {
     return result;
 }
 
+/* locate(found, starts, pattern_gates, pattern_keywords, pattern_anchors, names): the locate
+ * stage of rules/engine.py (`RuleSet.stage_locate`, which stays the definition and the
+ * fallback), over the automaton's (pattern index, start, end) matches in the joined fields.
+ * `starts` are where the fields start; the three tuples give per pattern index a tuple of
+ * gate ids, of keyword rule indexes and of anchor rule indexes, or None. Returns
+ * (cands, anchored, gates): {(field, rule): [(start, end) in the field]} in match order,
+ * {(field, rule)} anchored, {field name: {gate ids}}. */
+static int add_pair(PyObject *container, int is_set, PyObject *field, PyObject *rule, PyObject *span) {
+    PyObject *key = PyTuple_Pack(2, field, rule);
+    if (!key) return -1;
+    int rc;
+    if (is_set) {
+        rc = PySet_Add(container, key);
+    } else {
+        PyObject *spans = PyDict_GetItemWithError(container, key);
+        if (spans) {
+            rc = PyList_Append(spans, span);
+        } else if (PyErr_Occurred()) {
+            rc = -1;
+        } else {
+            spans = PyList_New(1);
+            if (!spans) {
+                Py_DECREF(key);
+                return -1;
+            }
+            Py_INCREF(span);
+            PyList_SET_ITEM(spans, 0, span);
+            rc = PyDict_SetItem(container, key, spans);
+            Py_DECREF(spans);
+        }
+    }
+    Py_DECREF(key);
+    return rc;
+}
+
+static PyObject *locate(PyObject *self, PyObject *args) {
+    PyObject *found, *starts, *pattern_gates, *pattern_keywords, *pattern_anchors, *names;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!", &PyList_Type, &found, &PyList_Type, &starts, &PyTuple_Type,
+                          &pattern_gates, &PyTuple_Type, &pattern_keywords, &PyTuple_Type, &pattern_anchors,
+                          &PyList_Type, &names))
+        return NULL;
+    Py_ssize_t fields = PyList_GET_SIZE(starts);
+    Py_ssize_t patterns = PyTuple_GET_SIZE(pattern_gates);
+    if (fields < 1 || PyList_GET_SIZE(names) != fields || PyTuple_GET_SIZE(pattern_keywords) != patterns ||
+        PyTuple_GET_SIZE(pattern_anchors) != patterns) {
+        PyErr_SetString(PyExc_ValueError, "starts, names and the pattern tables disagree in length");
+        return NULL;
+    }
+    Py_ssize_t *at = PyMem_Malloc(fields * sizeof(Py_ssize_t));
+    if (!at) return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < fields; i++) {
+        at[i] = PyLong_AsSsize_t(PyList_GET_ITEM(starts, i));
+        if (at[i] == -1 && PyErr_Occurred()) {
+            PyMem_Free(at);
+            return NULL;
+        }
+    }
+    PyObject *cands = PyDict_New(), *anchored = PySet_New(NULL), *gates = PyDict_New();
+    if (!cands || !anchored || !gates) goto fail;
+    Py_ssize_t count = PyList_GET_SIZE(found);
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *match = PyList_GET_ITEM(found, k);
+        if (!PyTuple_Check(match) || PyTuple_GET_SIZE(match) != 3) {
+            PyErr_SetString(PyExc_TypeError, "matches are (pattern, start, end) tuples");
+            goto fail;
+        }
+        Py_ssize_t p = PyLong_AsSsize_t(PyTuple_GET_ITEM(match, 0));
+        Py_ssize_t start = PyLong_AsSsize_t(PyTuple_GET_ITEM(match, 1));
+        Py_ssize_t end = PyLong_AsSsize_t(PyTuple_GET_ITEM(match, 2));
+        if (PyErr_Occurred()) goto fail;
+        if (p < 0 || p >= patterns) {
+            PyErr_SetString(PyExc_IndexError, "pattern index out of range");
+            goto fail;
+        }
+        Py_ssize_t lo = 0, hi = fields; /* the last field starting at or before `start` */
+        while (hi - lo > 1) {
+            Py_ssize_t mid = (lo + hi) / 2;
+            if (at[mid] <= start) lo = mid;
+            else hi = mid;
+        }
+        PyObject *field = PyLong_FromSsize_t(lo);
+        if (!field) goto fail;
+        PyObject *g = PyTuple_GET_ITEM(pattern_gates, p);
+        if (g != Py_None) {
+            PyObject *name = PyList_GET_ITEM(names, lo);
+            PyObject *seen = PyDict_GetItemWithError(gates, name);
+            if (!seen) {
+                if (PyErr_Occurred() || !(seen = PySet_New(NULL)) || PyDict_SetItem(gates, name, seen) < 0) {
+                    Py_XDECREF(seen);
+                    Py_DECREF(field);
+                    goto fail;
+                }
+                Py_DECREF(seen); /* the dict holds it */
+            }
+            for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(g); i++) {
+                if (PySet_Add(seen, PyTuple_GET_ITEM(g, i)) < 0) {
+                    Py_DECREF(field);
+                    goto fail;
+                }
+            }
+        }
+        PyObject *rules = PyTuple_GET_ITEM(pattern_keywords, p);
+        if (rules != Py_None) {
+            PyObject *span = Py_BuildValue("(nn)", start - at[lo], end - at[lo]);
+            if (!span) {
+                Py_DECREF(field);
+                goto fail;
+            }
+            for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(rules); i++) {
+                if (add_pair(cands, 0, field, PyTuple_GET_ITEM(rules, i), span) < 0) {
+                    Py_DECREF(span);
+                    Py_DECREF(field);
+                    goto fail;
+                }
+            }
+            Py_DECREF(span);
+        }
+        rules = PyTuple_GET_ITEM(pattern_anchors, p);
+        if (rules != Py_None) {
+            for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(rules); i++) {
+                if (add_pair(anchored, 1, field, PyTuple_GET_ITEM(rules, i), NULL) < 0) {
+                    Py_DECREF(field);
+                    goto fail;
+                }
+            }
+        }
+        Py_DECREF(field);
+    }
+    PyMem_Free(at);
+    PyObject *result = PyTuple_Pack(3, cands, anchored, gates);
+    Py_DECREF(cands);
+    Py_DECREF(anchored);
+    Py_DECREF(gates);
+    return result;
+fail:
+    PyMem_Free(at);
+    Py_XDECREF(cands);
+    Py_XDECREF(anchored);
+    Py_XDECREF(gates);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS, "configure(table, classes): the tables normalise.py builds"},
     {"normalise", normalise, METH_O, "normalise(text) -> (text, original indexes as uint32 bytes) or None"},
+    {"locate", locate, METH_VARARGS, "locate(found, starts, gates, keywords, anchors, names) -> (cands, anchored, gates)"},
     {NULL, NULL, 0, NULL},
 };
 

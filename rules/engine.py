@@ -17,6 +17,7 @@ from pathlib import Path
 
 from rules import budget
 from rules import cache as rules_cache
+from rules import normalise as normaliser
 from rules.boundary import on_boundaries
 from rules.category import GENERIC, SIGNALS_FILE, CategoryGuess, CategoryInference, given_category
 from rules.checks import Finding
@@ -36,6 +37,11 @@ _CONTEXT = 40
 #: An exclusion context never reaches across a sentence: "质量问题包退换。……概不退换" is still
 #: a blanket refusal, while "概不退换（质量问题除外）" is a lawful limit.
 _SENTENCE_BREAK = re.compile(r"[。！？!?；;\n]")
+
+
+def _longest_first(span: tuple[int, int]) -> tuple[int, int]:
+    """Sort key of candidate spans: by start, the longest first."""
+    return span[0], span[0] - span[1]
 
 
 def _same_sentence(n: Normalised, start: int, end: int, m_start: int, m_end: int) -> bool:
@@ -60,6 +66,10 @@ Trace = Callable[[str, str, str, str, str], None]
 _NONE: frozenset[int] = frozenset()
 #: Document shapes (kind, category, which inputs are present) whose structural rules are kept.
 _SHAPES_CACHED = 4096
+
+#: What `stage_locate` hands `stage_judge`: keyword spans per (field index, rule index),
+#: anchored (field index, rule index) pairs, gate ids per field name.
+_Located = tuple[dict[tuple[int, int], list[tuple[int, int]]], set[tuple[int, int]], dict[str, set[int]]]
 
 #: Matcher payload kinds: (rule index, _KEYWORD | _ANCHOR) or (gate id, _GATE).
 _KEYWORD, _ANCHOR, _GATE = 0, 1, 2
@@ -87,6 +97,18 @@ class _Compiled:
     #: gate ids of `all_of` field patterns: a structural rule cannot fire on a document
     #: where one of them was not seen (filled in with the gates)
     required_gates: frozenset[int] = frozenset()
+    #: per pattern, the gate id of the literals it needs, or None (filled in with the gates)
+    pattern_gates: list[int | None] = field(default_factory=list)
+
+    def pattern_spans(self, text: str, gates: set[int] | frozenset[int]) -> list[tuple[int, int]]:
+        """The matches of the rule's patterns in `text`, a field where the automaton saw one
+        of its anchors and the gate ids `gates` (a pattern whose gate was not seen cannot match)."""
+        return [
+            (m.start(), m.end())
+            for p, gate in zip(self.patterns, self.pattern_gates, strict=True)
+            if gate is None or gate in gates
+            for m in p.finditer(text)
+        ]
 
 
 def _compile(rule: Rule, index: int) -> _Compiled:
@@ -127,6 +149,12 @@ class RuleSet:
         self._by_id = {r.id: r for r in rules}
         active = [r for r in rules if r.status != "deprecated"]
         self._compiled = [_compile(r, i) for i, r in enumerate(active)]
+        # Rules with the same conditions share one compiled `when`, which the untraced scan
+        # evaluates once per document.
+        whens: dict[str, CompiledWhen] = {}
+        for c in self._compiled:
+            if c.when is not None:
+                c.when = whens.setdefault(c.rule.when.model_dump_json(), c.when)
         entries: list[tuple[str, tuple[int, int]]] = []
         for c in self._compiled:
             entries += [(k, (c.index, _KEYWORD)) for k in c.keyword_set]
@@ -134,6 +162,7 @@ class RuleSet:
         self._keywords = list(dict.fromkeys(w for w, _ in entries if w))
         entries += self._gate_entries()
         self._matcher: KeywordMatcher[tuple[int, int]] = KeywordMatcher(entries)
+        self._flatten_patterns()
         self._structural = [c for c in self._compiled if c.rule.structural]
         #: what decides which structural rules a document can fire, besides kind, category
         #: and field names: the shape of each check kind in use
@@ -147,18 +176,29 @@ class RuleSet:
         go into the automaton so the regex runs only on fields where one occurred."""
         gates: dict[frozenset[str], int] = {}
         keywords = set(self._keywords)
+
+        def worth_a_gate(literals: frozenset[str] | None) -> bool:
+            # A gate makes every occurrence of its literals a match to handle, which costs
+            # more than it saves for short everyday words (颜色, 保证), unless they are
+            # keywords or anchors already (most are).
+            return bool(literals) and all(len(w) >= 3 or w in keywords for w in literals)
+
         for c in self._compiled:
             for cc in all_conditions(c.when):
                 literals = required_literals(cc.spec.pattern) if cc.spec.pattern else None
                 if literals:
                     cc.gate = gates.setdefault(literals, len(gates))
             for ex in c.exclusions:
-                # Exclusions run only around candidates; a gate makes every occurrence of
-                # its literals a match to handle, which costs more than it saves for short
-                # everyday words (颜色, 保证), unless they are keywords already.
+                # Exclusions run only around candidates, so not all are worth a gate.
                 literals = required_literals(ex.regex.pattern)
-                if literals and all(len(w) >= 3 or w in keywords for w in literals):
+                if literals and worth_a_gate(literals):
                     ex.gate = gates.setdefault(literals, len(gates))
+            # A rule's anchors gate all its patterns at once; each pattern worth it gets
+            # a gate of its own literals as well.
+            c.pattern_gates = [
+                gates.setdefault(literals, len(gates)) if literals and worth_a_gate(literals) else None
+                for literals in (required_literals(p.pattern) for p in c.patterns)
+            ]
             c.required_gates = frozenset(
                 cc.gate for cc in (c.when.all_of if c.when else []) if cc.gate is not None and cc.spec.attribute is None
             )
@@ -168,6 +208,23 @@ class RuleSet:
                 if literals:
                     signal.gate = gates.setdefault(literals, len(gates))
         return [(lit, (gate, _GATE)) for literals, gate in gates.items() for lit in literals]
+
+    def _flatten_patterns(self) -> None:
+        """Per automaton pattern, what the untraced scan needs from its payloads, as flat
+        tuples indexed by pattern: the gate ids it opens (a tuple, or None), the rules it is a
+        keyword of, the rules it is an anchor of (tuples, or None)."""
+        gates: list[tuple[int, ...] | None] = []
+        keywords: list[tuple[int, ...] | None] = []
+        anchors: list[tuple[int, ...] | None] = []
+        for payloads in self._matcher.payloads:
+            gates.append(tuple(sorted({i for i, kind in payloads if kind == _GATE})) or None)
+            keywords.append(tuple(sorted({i for i, kind in payloads if kind == _KEYWORD})) or None)
+            anchors.append(tuple(sorted({i for i, kind in payloads if kind == _ANCHOR})) or None)
+        self._pattern_gates = tuple(gates)
+        self._pattern_keywords = tuple(keywords)
+        self._pattern_anchors = tuple(anchors)
+        #: rule index → (its fields, its category scope or None, its `when` or None)
+        self._scope = tuple((c.fields, c.categories, c.when) for c in self._compiled)
 
     @property
     def families(self) -> set[str]:
@@ -241,7 +298,7 @@ class RuleSet:
         """Every hit on `doc`, and the category they were judged under (see `scan` on budgets)."""
         hits: list[Hit] = []
         try:
-            return self._scan(doc, trace, hits)
+            return self._scan(doc, trace, hits) if trace is not None else self._scan_fast(doc, hits)
         except budget.DetectionTimeout as exc:
             exc.hits = hits
             raise
@@ -293,7 +350,7 @@ class RuleSet:
                     continue
                 cands = keyword_cands.get(idx, [])
                 if idx in anchored:
-                    cands = cands + [(m.start(), m.end()) for p in c.patterns for m in p.finditer(n.text)]
+                    cands = cands + c.pattern_spans(n.text, gates.get(fname, _NONE))
                 if cands:
                     hits += self._resolve(c, fname, n, cands, view.category, gates.get(fname, _NONE), trace)
         structural = self._structural_rules(doc, view, trace, names)
@@ -303,6 +360,128 @@ class RuleSet:
         for c in structural:
             budget.check()
             hits += self._structural_hits(c, view, trace)
+        return hits, guess
+
+    # -- the untraced scan, in stages (bench/bench_rules.py times each one) ------------
+    #
+    # `_scan` with a trace is the reference: it reports why each candidate was dropped.
+    # Without one, the same hits come from four stages that do the per-match work on flat
+    # tuples: normalise every field at once, one automaton pass over them all (pattern
+    # indexes, no payload lists), locate the matches in their fields, judge the candidates.
+    # tests/rules/test_rules_fast_path.py holds the two paths to the same hits.
+
+    def _scan_fast(self, doc: Document, hits: list[Hit]) -> tuple[list[Hit], CategoryGuess]:
+        names, fields = self.stage_normalise(doc)
+        if fields is None:
+            return self._scan(doc, None, hits)
+        located = self.stage_locate(self.stage_automaton(fields), fields, names)
+        return self.stage_judge(doc, names, fields, located, hits)
+
+    def stage_normalise(self, doc: Document) -> tuple[list[str], NormalisedFields | None]:
+        """The names of the non-empty fields and their text normalised in one pass."""
+        names = [f for f, text in doc.fields.items() if text]
+        return names, normalise_all([doc.fields[f] for f in names]) if names else None
+
+    def stage_automaton(self, fields: NormalisedFields) -> list[tuple[int, int, int]]:
+        """One automaton pass over every field: (pattern index, start, end) in the joined text."""
+        return self._matcher.find_indexes(fields.joined)
+
+    def stage_locate(self, found: list[tuple[int, int, int]], fields: NormalisedFields, names: list[str]) -> _Located:
+        """The matches in their fields: keyword spans (field offsets) per (field index, rule
+        index), the anchored (field index, rule index) pairs, the gate ids seen per field."""
+        cands: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        anchored: set[tuple[int, int]] = set()
+        gates: dict[str, set[int]] = {}
+        if not found:
+            return cands, anchored, gates
+        compiled = _compiled_locate()
+        if compiled is not None:
+            tables = (self._pattern_gates, self._pattern_keywords, self._pattern_anchors)
+            return compiled(found, fields.starts, *tables, names)
+        return self._locate_python(found, fields, names)
+
+    def _locate_python(self, found: list[tuple[int, int, int]], fields: NormalisedFields, names: list[str]) -> _Located:
+        """`stage_locate` as written here (rules/_fastnorm.c does the same where it was built)."""
+        cands: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        anchored: set[tuple[int, int]] = set()
+        gates: dict[str, set[int]] = {}
+        pattern_gates, pattern_keywords, pattern_anchors = (
+            self._pattern_gates,
+            self._pattern_keywords,
+            self._pattern_anchors,
+        )
+        starts = fields.starts
+        opened: set[tuple[int, tuple[int, ...]]] = set()
+        for p, s, e in found:
+            f = bisect_right(starts, s) - 1
+            g = pattern_gates[p]
+            if g is not None:
+                opened.add((f, g))
+            rules = pattern_keywords[p]
+            if rules is not None:
+                at = starts[f]
+                span = (s - at, e - at)
+                for idx in rules:
+                    spans = cands.get((f, idx))
+                    if spans is None:
+                        cands[f, idx] = [span]
+                    else:
+                        spans.append(span)
+            rules = pattern_anchors[p]
+            if rules is not None:
+                anchored.update([(f, idx) for idx in rules])
+        for f, g in opened:
+            seen = gates.get(names[f])
+            if seen is None:
+                gates[names[f]] = set(g)
+            else:
+                seen.update(g)
+        return cands, anchored, gates
+
+    def stage_judge(
+        self,
+        doc: Document,
+        names: list[str],
+        fields: NormalisedFields,
+        located: _Located,
+        hits: list[Hit],
+    ) -> tuple[list[Hit], CategoryGuess]:
+        """Scope, conditions, boundaries and exclusions of every candidate, then the
+        structural rules: the hits (appended to `hits`) and the category they were judged under."""
+        cands, anchored, gates = located
+        guess = self._category(doc, names, fields, gates)
+        view = DocView(doc, fields, names, gates, category=guess.name)
+        category = view.category
+        if cands or anchored:
+            scope = self._scope
+            held: dict[int, bool] = {}  # id of a compiled `when` → whether it holds on `doc`
+            for key in sorted(cands.keys() | anchored if anchored else cands):
+                f, idx = key
+                rule_fields, categories, when = scope[idx]
+                fname = names[f]
+                if fname not in rule_fields or (categories is not None and category not in categories):
+                    continue
+                budget.check()
+                if when is not None:
+                    ok = held.get(id(when))
+                    if ok is None:
+                        ok = held[id(when)] = bool(evaluate(when, view))
+                    if not ok:
+                        continue
+                c = self._compiled[idx]
+                n = fields[f]
+                spans = cands.get(key, [])
+                if key in anchored:
+                    spans = spans + c.pattern_spans(n.text, gates.get(fname, _NONE))
+                if spans:
+                    hits += self._resolve(c, fname, n, spans, category, gates.get(fname, _NONE), None)
+        structural = self._structural_rules(doc, view, None, names)
+        if structural:
+            seen = set().union(*gates.values())
+            for c in structural:
+                if c.required_gates <= seen:
+                    budget.check()
+                    hits += self._structural_hits(c, view, None)
         return hits, guess
 
     def _structural_rules(
@@ -348,19 +527,21 @@ class RuleSet:
     ) -> list[Hit]:
         """The candidates of rule `c` in one field that survive its word-boundary and
         exclusion tests (`gates`: the gate ids seen in the field), as hits."""
-        exclusions = [ex for ex in c.exclusions if ex.gate is None or ex.gate in gates]
+        rule = c.rule
+        exclusions = [ex for ex in c.exclusions if ex.gate is None or ex.gate in gates] if c.exclusions else ()
+        rule_severity = rule.category_severity.get(category, rule.severity)
+        text = n.text
         kept: list[tuple[int, int, str]] = []
-        for start, end in sorted(set(cands), key=lambda se: (se[0], se[0] - se[1])):
-            term = n.text[start:end]
-            severity = c.rule.category_severity.get(category, c.rule.severity)
-            if c.rule.word_boundary and not on_boundaries(n.text, start, end):
+        for start, end in sorted(set(cands), key=_longest_first) if len(cands) > 1 else cands:
+            severity = rule_severity
+            if rule.word_boundary and not on_boundaries(text, start, end):
                 if trace:
-                    trace(c.rule.id, fname, term, "dropped", "not on a word boundary (jieba)")
+                    trace(rule.id, fname, text[start:end], "dropped", "not on a word boundary (jieba)")
                 continue
             excluded = None
             for ex in exclusions:
-                lo, hi = max(0, start - ex.window - _CONTEXT), min(len(n.text), end + ex.window + _CONTEXT)
-                for m in ex.regex.finditer(n.text, lo, hi):
+                lo, hi = max(0, start - ex.window - _CONTEXT), min(len(text), end + ex.window + _CONTEXT)
+                for m in ex.regex.finditer(text, lo, hi):
                     if (
                         m.start() < end + ex.window
                         and m.end() > start - ex.window
@@ -375,30 +556,25 @@ class RuleSet:
                 ex, what = excluded
                 if ex.severity is None:
                     if trace:
-                        trace(c.rule.id, fname, term, "dropped", f"exclusion {ex.regex.pattern!r} matched {what!r}")
+                        reason = f"exclusion {ex.regex.pattern!r} matched {what!r}"
+                        trace(rule.id, fname, text[start:end], "dropped", reason)
                     continue
                 severity = ex.severity
             if kept and start < kept[-1][1] and kept[-1][0] <= start:
                 if trace:
-                    trace(c.rule.id, fname, term, "dropped", "overlaps a longer hit of the same rule")
+                    trace(rule.id, fname, text[start:end], "dropped", "overlaps a longer hit of the same rule")
                 continue
             kept.append((start, end, severity))
             if trace:
-                trace(c.rule.id, fname, term, "kept", f"severity {severity}")
+                trace(rule.id, fname, text[start:end], "kept", f"severity {severity}")
         out = []
+        original = n.original
         for start, end, severity in kept:
             a, b = n.span(start, end)
-            out.append(
-                Hit.model_construct(
-                    rule_id=c.rule.id,
-                    family=c.rule.family,
-                    field=fname,
-                    term=n.original[a:b],
-                    start=a,
-                    end=b,
-                    severity=severity,
-                )
+            hit = Hit(
+                rule_id=rule.id, family=rule.family, field=fname, term=original[a:b], start=a, end=b, severity=severity
             )
+            out.append(hit)
         return out
 
     def _structural_hits(self, c: _Compiled, view: DocView, trace: Trace | None) -> list[Hit]:
@@ -447,6 +623,13 @@ def _may_apply(c: _Compiled, kind: str, category: str) -> bool:
         if cc.spec.category is not None and category not in cc.spec.category:
             return False
     return True
+
+
+def _compiled_locate() -> Callable[..., _Located] | None:
+    """The compiled locate stage (rules/_fastnorm.c), where the compiled normaliser is in use
+    and was built with it."""
+    fast = normaliser._compiled()
+    return getattr(fast, "locate", None) if fast is not None else None
 
 
 def load_ruleset(packs_dir: Path | None = None) -> RuleSet:

@@ -47,3 +47,15 @@ class KeywordMatcher(Generic[P]):
             return []
         payloads = self._payloads
         return [(s, e, payloads[i]) for i, s, e in self._automaton.find_matches_as_indexes(text, overlapping=True)]
+
+    @property
+    def payloads(self) -> list[list[P]]:
+        """The payloads of each keyword, in the order of `words` (pattern indexes of `find_indexes`)."""
+        return self._payloads
+
+    def find_indexes(self, text: str) -> list[tuple[int, int, int]]:
+        """Every occurrence as (keyword index, start, end), overlapping ones included: no
+        payload lists built, for callers that look payloads up by index themselves."""
+        if self._automaton is None:
+            return []
+        return self._automaton.find_matches_as_indexes(text, overlapping=True)

@@ -471,9 +471,18 @@ class NormalisedFields:
 def normalise_all(texts: list[str]) -> NormalisedFields:
     """`normalise` of each text, computed in one pass over them all (per-call overhead is a
     large share of short fields)."""
-    t = _tables()
     joined = _SEPARATOR.join(texts)
-    if joined.count(_SEPARATOR) != len(texts) - 1 or _annotated(joined):
+    separated = joined.count(_SEPARATOR) == len(texts) - 1
+    fast = _compiled()
+    # The compiled path declines every text with pinyin annotations, so what it normalises
+    # needs no look for them.
+    done = fast.normalise(joined) if fast is not None and separated else None
+    if done is not None:
+        out, positions = done
+        if len(out) == len(joined):
+            return NormalisedFields(texts, out, None, False)
+        return NormalisedFields(texts, out, None, False, memoryview(positions).cast("I"))
+    if not separated or _annotated(joined):
         # a text holds the separator itself, or pinyin annotations (rules/ruby.py), which
         # change lengths: normalise one by one, join what came out
         norms = [normalise(x) for x in texts]
@@ -481,14 +490,7 @@ def normalise_all(texts: list[str]) -> NormalisedFields:
         fields._norms = list(norms)
         fields._starts = list(accumulate((len(n.text) + 1 for n in norms[:-1]), initial=0))
         return fields
-    fast = _compiled()
-    if fast is not None:
-        done = fast.normalise(joined)
-        if done is not None:
-            out, positions = done
-            if len(out) == len(joined):
-                return NormalisedFields(texts, out, None, False)
-            return NormalisedFields(texts, out, None, False, memoryview(positions).cast("I"))
+    t = _tables()
     stage = _fold(joined, t)
     expanded = not unicodedata.is_normalized("NFKC", stage) and t.slow.search(joined) is not None
     if expanded:
