@@ -36,20 +36,20 @@ DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 #: (recall floor, precision floor) per family, measured on the current engine.
 FLOORS: dict[str, tuple[float, float]] = {
-    "ad.absolute": (0.91, 0.88),  # tp=22 fp=3 fn=2
-    "ad.drug": (0.66, 1.00),  # tp=34 fp=0 fn=17
-    "ad.medical_claim": (0.90, 0.96),  # tp=85 fp=3 fn=9
-    "clause.auto_renew": (0.00, 1.00),  # tp=0 fp=0 fn=1
-    "clause.unfair_format": (0.78, 1.00),  # tp=18 fp=0 fn=5
-    "consumer.no_return": (1.00, 0.50),  # tp=3 fp=3 fn=0
-    "cosmetic.claim": (0.88, 0.96),  # tp=32 fp=1 fn=4
+    "ad.absolute": (1.00, 0.91),  # tp=33 fp=3 fn=0
+    "ad.drug": (0.77, 1.00),  # tp=51 fp=0 fn=15
+    "ad.medical_claim": (0.94, 1.00),  # tp=100 fp=0 fn=6
+    "clause.auto_renew": (1.00, 1.00),  # tp=2 fp=0 fn=0
+    "clause.unfair_format": (0.96, 1.00),  # tp=27 fp=0 fn=1
+    "consumer.no_return": (1.00, 1.00),  # tp=4 fp=0 fn=0
+    "cosmetic.claim": (0.92, 0.97),  # tp=35 fp=1 fn=3
     "drug.prescription": (1.00, 1.00),  # tp=5 fp=0 fn=0
-    "marketing.fake": (0.60, 1.00),  # tp=3 fp=0 fn=2
-    "price.fake_original": (0.68, 1.00),  # tp=22 fp=0 fn=10
+    "marketing.fake": (0.71, 1.00),  # tp=5 fp=0 fn=2
+    "price.fake_original": (0.94, 1.00),  # tp=47 fp=0 fn=3
 }
 
 #: Micro-averaged floors over all families, measured on the current engine.
-MICRO_FLOOR = (0.81, 0.95)
+MICRO_FLOOR = (0.91, 0.98)
 
 
 def _rows(path: Path) -> list[tuple[int, dict]]:
@@ -118,7 +118,12 @@ def test_real_corpus_keeps_its_floors(ruleset):
     assert total.precision >= MICRO_FLOOR[1] - 1e-9, f"micro precision {total}\n{report}"
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: the real-text target is not reached yet")
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: ad.drug recall 0.77 (drug and device claims beyond the registered indication,"
+    " health-food claims beyond the approved function), marketing.fake 0.71 (sales counts need the"
+    " order history), ad.absolute precision 0.92",
+)
 def test_real_corpus_target(ruleset):
     scores, report = _judged_scores(ruleset)
     for family, score in scores.items():
