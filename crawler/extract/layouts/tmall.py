@@ -68,7 +68,8 @@ def _pc(root: Any, html: str, url: str, ex: Reading) -> None:
     ex.put("shop_name", shop, "tmall:shop-header")
     ex.put("shop_name", css_attr(root, "input[name=seller_nickname]", "value"), "tmall:seller-nick")
     ex.put("shop_id", str(setup.get("rstShopId") or dig(setup, "itemDO", "shopId") or "") or None, "tmall:setup")
-    ex.put("item_id", query_id(url) or str(dig(setup, "itemDO", "itemId") or "") or None, "tmall:url")
+    ex.put("item_id", query_id(url), "tmall:url")
+    ex.put("item_id", str(dig(setup, "itemDO", "itemId") or "") or None, "tmall:setup")
     shop_href = css_attr(root, ".slogo-shopname", "href") or css_attr(root, "#side-shop-info .shopLink", "href")
     ex.put("shop_url", absolute(url, shop_href) if shop_href else None, "tmall:shop-header")
     if dig(setup, "detail", "isPrescriptionDrug") is True:
