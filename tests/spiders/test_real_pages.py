@@ -85,7 +85,8 @@ MORE_PRODUCTS: dict[str, tuple[str, dict[str, Any]]] = {
         "price": 1099.0, "price_max": 1599.0, "shop_name": "首佳数码专营店", "shop_id": "1172srde"}),
     "tmall_item_44089553661_clarks_shoes.html": ("https://detail.tmall.com/item.htm?id=44089553661", {
         "platform": "tmall", "item_id": "44089553661",
-        "title": "【聚】clarks休闲女鞋Un Halsie简洁轻便舒适大方平跟英伦 妈妈", "price": 1499.0, "price_max": None, "shop_name": "clarks官方旗舰店", "shop_id": "104748017"}),
+        "title": "【聚】clarks休闲女鞋Un Halsie简洁轻便舒适大方平跟英伦 妈妈", "price": 1499.0, "price_max": None,
+        "shop_name": "clarks官方旗舰店", "shop_id": "104748017"}),
     "amazon_com_item_B0C1H26C46_huawei_p60_pro.html": ("https://www.amazon.com/dp/B0C1H26C46", {
         "platform": "amazon", "item_id": "B0C1H26C46",
         "title": "Huawei P60 Pro Dual SIM 8GB + 256GB Global Model MNA-LX9 Factory Unlocked Mobile Cellphone - Black",
