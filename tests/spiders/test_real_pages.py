@@ -146,6 +146,30 @@ def test_committed_real_shopee_search_page_lists_its_structured_products(capsys:
         assert products[0]["url"].startswith("https://shopee.co.th/Xiaomi-Mi-9T-") and len(set(got["item_urls"])) == 50
 
 
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("taobao_detail_569936522789_leather_bucket_bag.json", {
+            "item_id": "569936522789", "title": "IUBALLET芭蕾因雾福利秒杀欧洲站水桶真皮女包手提包单肩斜挎小包",
+            "price": 100.0, "price_max": 290.0, "shop_name": "IUBALLET芭蕾因雾 studio", "shop_id": "128548716"}),
+        ("taobao_detail_538323791950_vegetable_tanned_bag.json", {
+            "item_id": "538323791950", "title": "荣轻复古原创手工牛皮水桶包植鞣皮斜挎包时尚文艺手提包单肩女包",
+            "price": 399.5, "price_max": None, "shop_name": "「荣」轻复古皮具", "shop_id": "102738814"}),
+    ],
+)  # fmt: skip
+def test_committed_real_taobao_detail_responses(
+    name: str, expected: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The PC detail interface's JSON (what today's Taobao item pages are drawn from)."""
+    url = f"https://item.taobao.com/item.htm?id={expected['item_id']}"
+    for args, how in (((), "markers"), (("--url", url), "host")):
+        got = extract_cli(COMMITTED / name, capsys, *args)
+        assert (got["platform"], got["page_kind"], got["recognised_by"]) == ("taobao", "product", how)
+        assert {k: got.get(k) for k in expected} == expected
+        assert got["sources"]["price"] == "taobao:detail-json" and got["image_urls"][0].startswith("https://")
+        assert got["promo"][0].startswith("券后¥") and got["attributes"]["品牌"]
+
+
 @SHARED
 @pytest.mark.parametrize("name", sorted(SHARED_PRODUCTS))
 def test_shared_real_item_pages(name: str, capsys: pytest.CaptureFixture[str]) -> None:
