@@ -254,6 +254,38 @@ def test_tmall_pc_page_saved_as_utf8_whose_meta_says_gbk(capsys: pytest.CaptureF
     assert (got["price"], got["price_max"], got["price_text"]) == (29.9, 89.9, "29.90-89.90")
 
 
+def test_tmall_pc_page_of_the_2024_layout_selling_a_prescription_drug(capsys: pytest.CaptureFixture[str]) -> None:
+    got = extract_cli(MODELS / "tmall_pc_2025_rx_item.html", capsys)
+    assert (got["platform"], got["recognised_by"], got["item_id"]) == ("tmall", "markers", "700000000004")
+    assert got["title"] == "某某 缬沙坦胶囊 80mg*14粒/盒 原发性高血压" and got["shop_name"] == "某某大药房旗舰店"
+    assert (got["price"], got["original_price"]) == (26.8, 39.9)
+    assert got["sources"]["price"] == "tmall:highlight-price"
+    assert (got["drug_approval_no"], got["prescription"]) == ("国药准字H20990004", True)
+    assert got["attributes"]["品牌"] == "某某" and got["attributes"]["药品类型"] == "处方药"
+    assert got["internet_drug_info_cert"] == "(浙)-经营性-2099-0004"
+    assert got["drug_online_sale_filing"] == "浙药网备字2099000004号"
+
+
+def test_tmall_pc_page_of_the_2023_layout_keeps_both_ends_of_the_coupon_price(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    got = extract_cli(MODELS / "tmall_pc_2023_item.html", capsys)
+    assert (got["platform"], got["shop_name"]) == ("tmall", "某某个护旗舰店")
+    assert got["title"] == "某某 电动牙刷成人款 声波软毛 情侣套装"
+    assert (got["price"], got["price_max"], got["original_price"]) == (139.0, 279.0, 159.0)
+    assert got["attributes"] == {"品牌": "某某", "型号": "MM-300"}
+
+
+def test_tmall_shop_name_behind_a_build_prefix() -> None:
+    page = (
+        "<html><head><title>某某 保温杯-tmall.com天猫</title></head><body>"
+        '<span class="_4nNipe17pV--shopName--ccf81bdd">某某家居旗舰店</span>'
+        '<div class="_4nNipe17pV--highlightPrice--fea17cf4"><span>￥</span><span>45.00</span></div></body></html>'
+    )
+    [got], how = read_page(page.encode(), "https://detail.tmall.com/item.htm?id=700000000005")
+    assert (how, got.data["shop_name"], got.data["price"]) == ("host", "某某家居旗舰店", 45.0)
+
+
 def test_tmall_h5_page(capsys: pytest.CaptureFixture[str]) -> None:
     got = extract_cli(MODELS / "tmall_h5_item.html", capsys)
     assert (got["platform"], got["item_id"], got["shop_name"]) == ("tmall", "600000000003", "某某健康旗舰店")
