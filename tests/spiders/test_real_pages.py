@@ -293,6 +293,15 @@ def test_tmall_h5_page(capsys: pytest.CaptureFixture[str]) -> None:
     assert got["drug_approval_no"] == "国药准字H00000000" and got["sources"]["title"] == "tmall:h5-data"
 
 
+def test_tmall_h5_page_of_2017_in_gbk_prices_every_sku(capsys: pytest.CaptureFixture[str]) -> None:
+    path = MODELS / "tmall_h5_2017_item_gbk.html"
+    assert b"charset" not in path.read_bytes()
+    got = extract_cli(path, capsys)
+    assert (got["platform"], got["item_id"], got["shop_id"]) == ("tmall", "600000000006", "62000006")
+    assert got["title"] == "某某 复方板蓝根颗粒 15g*20袋 清热解毒"
+    assert (got["price"], got["price_max"], got["original_price"]) == (19.9, 36.8, 24.0)
+
+
 def test_pharmacy_prescription_drug_page(capsys: pytest.CaptureFixture[str]) -> None:
     got = extract_cli(
         MODELS / "pharmacy_rx_item.html", capsys, "--url", "https://www.yaofang.cn/c/product/2099001.html"

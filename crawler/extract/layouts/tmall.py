@@ -17,7 +17,10 @@
   in ``subPrice--``; attributes in ``generalParamsInfoItemTitle--`` (name) /
   ``…SubTitle--`` (value) pairs and ``emphasisParamsInfoItem…`` pairs the other way round.
 * H5 (``detail.m.tmall.com``): the data in ``var _DATA_Detail = {...}`` (item, seller) and
-  ``_DATA_Mdskip`` (prices), the DOM drawn from them by script.
+  ``_DATA_Mdskip`` (prices), the DOM drawn from them by script. Until about 2017 (GBK pages)
+  the same scripts held the PC shapes instead: ``itemDO`` and ``rstShopId`` in the detail,
+  per-SKU prices in ``defaultModel.itemPriceResultDO.priceInfo`` (``price``, and the price
+  paid in ``promotionList``), the title in ``#s-title h1``.
 
 A price range ("99.00-199.00") keeps both ends."""
 
@@ -138,20 +141,49 @@ def _pc(root: Any, html: str, url: str, ex: Reading) -> None:
         ex.put("detail_image_urls", srcs, "tmall:description")
 
 
-def _h5(html: str, url: str, ex: Reading) -> None:
+def _sku_prices(mdskip: Any) -> tuple[str | None, str | None]:
+    """(price paid, price before promotions) over the SKUs of the 2016–2017 H5 data, each a
+    range text when the SKUs differ."""
+    infos = dig(mdskip, "defaultModel", "itemPriceResultDO", "priceInfo")
+    paid: list[float] = []
+    listed: list[float] = []
+    for info in infos.values() if isinstance(infos, dict) else ():
+        if not isinstance(info, dict):
+            continue
+        before, _ = price_range(str(info.get("price") or info.get("tagPrice") or ""))
+        promos = [
+            price_range(str(p.get("price") or ""))[0] for p in info.get("promotionList") or [] if isinstance(p, dict)
+        ]
+        promos = [p for p in promos if p is not None]
+        paid += [min(promos)] if promos else [before] if before is not None else []
+        listed += [before] if before is not None else []
+
+    def span(values: list[float]) -> str | None:
+        if not values:
+            return None
+        low, high = min(values), max(values)
+        return f"{low:.2f}-{high:.2f}" if high > low else f"{low:.2f}"
+
+    return span(paid), span(listed)
+
+
+def _h5(root: Any, html: str, url: str, ex: Reading) -> None:
     detail = json_after(html, "_DATA_Detail =") or json_after(html, "_DATA_Detail=") or {}
     mdskip = json_after(html, "_DATA_Mdskip =") or json_after(html, "_DATA_Mdskip=") or {}
-    ex.put("title", dig(detail, "item", "title"), "tmall:h5-data")
-    ex.put("item_id", str(dig(detail, "item", "itemId") or "") or query_id(url), "tmall:h5-data")
+    ex.put("title", dig(detail, "item", "title") or dig(detail, "itemDO", "title"), "tmall:h5-data")
+    ex.put("title", css_text(root, "#s-title h1"), "tmall:h5-title")
+    item_id = dig(detail, "item", "itemId") or dig(detail, "itemDO", "itemId")
+    ex.put("item_id", str(item_id or "") or query_id(url), "tmall:h5-data")
     ex.put("shop_name", dig(detail, "seller", "shopName"), "tmall:h5-data")
-    ex.put("shop_id", str(dig(detail, "seller", "shopId") or "") or None, "tmall:h5-data")
-    text = dig(mdskip, "price", "price", "priceText") or dig(detail, "price", "price", "priceText")
+    ex.put("shop_id", str(dig(detail, "seller", "shopId") or detail.get("rstShopId") or "") or None, "tmall:h5-data")
+    paid, listed = _sku_prices(mdskip)
+    text = dig(mdskip, "price", "price", "priceText") or dig(detail, "price", "price", "priceText") or paid
     low, high = price_range(text)
     if ex.put("price", low, "tmall:h5-data"):
         ex.put("price_max", high, "tmall:h5-data")
         ex.put("price_text", text, "tmall:h5-data")
     extra = dig(mdskip, "price", "extraPrices", 0, "priceText") or dig(detail, "price", "extraPrices", 0, "priceText")
-    original, _ = price_range(extra)
+    original, _ = price_range(extra or listed)
     if original is not None and low is not None and original > low:
         ex.put("original_price", original, "tmall:h5-data")
     images = dig(detail, "item", "images") or []
@@ -166,6 +198,6 @@ def read(html: str, url: str) -> Reading:
     ex = Reading(platform=NAME, kind="product", url=url)
     root = parse(html)
     if "_DATA_Detail" in html:
-        _h5(html, url, ex)
+        _h5(root, html, url, ex)
     _pc(root, html, url, ex)
     return ex
