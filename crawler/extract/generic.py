@@ -260,7 +260,7 @@ def drug_facts(text: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if m := _APPROVAL_RE.search(text):
         out["drug_approval_no"] = re.sub(r"\s+", "", m[0])
-    for m in re.finditer(r"互联网药品信息服务[^：:\n]{0,12}[：:]?\s*", text):
+    for m in re.finditer(r"互联网药品信息服务[^：:\n(（]{0,12}[：:]?\s*", text):
         if c := _CERT_RE.match(text, m.end()) or _CERT_RE.search(text, m.end(), m.end() + 40):
             out["internet_drug_info_cert"] = re.sub(r"\s+", "", c[0])
             break

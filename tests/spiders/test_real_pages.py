@@ -320,6 +320,16 @@ def test_pharmacy_prescription_drug_page(capsys: pytest.CaptureFixture[str]) -> 
     assert got["sources"]["prescription"] == "pharmacy:rx-badge" and got["sources"]["spec"] == "label"
 
 
+def test_jd_pharmacy_prescription_drug_page_in_gbk(capsys: pytest.CaptureFixture[str]) -> None:
+    got = extract_cli(MODELS / "jd_pharmacy_rx_item_gbk.html", capsys)
+    assert (got["platform"], got["item_id"], got["shop_name"]) == ("jd", "100000000007", "某某大药房京东自营旗舰店")
+    assert (got["title"], got["price"]) == ("某某 厄贝沙坦片 0.15g*7片/盒 原发性高血压", 23.5)
+    assert (got["drug_approval_no"], got["prescription"], got["spec"]) == ("国药准字H20990007", True, "0.15g*7片")
+    assert got["sources"]["drug_approval_no"] == "spider:jd" and got["manufacturer"] == "某某制药有限公司"
+    assert got["internet_drug_info_cert"] == "(京)-经营性-2099-0007"
+    assert got["drug_online_sale_filing"] == "京药网备字2099000007号"
+
+
 def test_in_process_reader_agrees_with_the_command() -> None:
     body = (COMMITTED / "jd_item_1309611252_deli_blades.html").read_bytes()
     ex, how = read_page(body, "https://item.jd.com/1309611252.html")
