@@ -276,6 +276,16 @@ def test_tmall_pc_page_of_the_2023_layout_keeps_both_ends_of_the_coupon_price(
     assert got["attributes"] == {"品牌": "某某", "型号": "MM-300"}
 
 
+def test_tmall_pc_page_with_its_detail_document_inline_keeps_the_range_of_all_skus(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    got = extract_cli(MODELS / "tmall_pc_2025_item_inline_data.html", capsys)
+    assert (got["platform"], got["item_id"], got["shop_name"]) == ("tmall", "700000000008", "某某健康大药房旗舰店")
+    assert (got["price"], got["price_max"]) == (29.8, 79.8) and got["sources"]["price"] == "taobao:detail-json"
+    assert got["promo"] == ["券后¥25.80起"] and got["shop_url"] == "https://moumoujk.tmall.com"
+    assert (got["drug_approval_no"], got["prescription"]) == ("国药准字H20990008", True)
+
+
 def test_tmall_shop_name_behind_a_build_prefix() -> None:
     page = (
         "<html><head><title>某某 保温杯-tmall.com天猫</title></head><body>"

@@ -4,14 +4,18 @@ whose ``data`` holds the ``item`` (id, title, pictures), the ``seller`` (shop na
 ``sellerType`` C for a Taobao shop, B for a Tmall one), ``skuCore.sku2info`` (entry ``"0"``: the
 item's whole price range, "100-290") and ``componentsVO`` (``priceVO``: the price shown and, in
 ``extraPrice``, the coupon price "券后"; ``extensionInfoVO``: coupons, guarantees and the
-``BASE_PROPS`` parameter table). Price ranges keep both ends."""
+``BASE_PROPS`` parameter table). Price ranges keep both ends.
+
+Item pages of 2024 on carry the same document inline, server-rendered into
+``window.__ICE_APP_CONTEXT__`` at ``loaderData.home.data.res``; a page saved from a browser
+keeps it (`page_data`)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from crawler.extract.layouts._dom import dig
+from crawler.extract.layouts._dom import dig, json_after
 from crawler.extract.result import Reading, absolute, price_range
 
 SOURCE = "taobao:detail-json"
@@ -26,12 +30,24 @@ def _infos(comps: dict[str, Any]) -> list[dict[str, Any]]:
     return [i for i in dig(comps, "extensionInfoVO", "infos") or [] if isinstance(i, dict)]
 
 
+def page_data(html: str) -> dict[str, Any] | None:
+    """The detail document an item page of 2024 on carries in ``__ICE_APP_CONTEXT__``."""
+    if "__ICE_APP_CONTEXT__" not in html:
+        return None
+    res = dig(json_after(html, "__ICE_APP_CONTEXT__"), "loaderData", "home", "data", "res")
+    return res if isinstance(res, dict) and (res.get("item") or res.get("componentsVO")) else None
+
+
 def read(text: str, url: str) -> Reading:
     try:
         doc = json.loads(text)
     except ValueError:
         return Reading(platform="taobao", kind="product", url=url)
-    data = doc.get("data") if isinstance(doc.get("data"), dict) else doc
+    return read_data(doc.get("data") if isinstance(doc.get("data"), dict) else doc, url)
+
+
+def read_data(data: dict[str, Any], url: str) -> Reading:
+    """A reading of the detail document (the interface's ``data``, or a page's inline copy)."""
     seller, item, comps = data.get("seller") or {}, data.get("item") or {}, data.get("componentsVO") or {}
     ex = Reading(platform="tmall" if seller.get("sellerType") == "B" else "taobao", kind="product", url=url)
     ex.put("title", item.get("title") or dig(comps, "titleVO", "title", "title"), SOURCE)

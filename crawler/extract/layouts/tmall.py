@@ -16,6 +16,8 @@
   price paid in ``highlightPrice--`` (``text--`` holds the number), the price before discounts
   in ``subPrice--``; attributes in ``generalParamsInfoItemTitle--`` (name) /
   ``…SubTitle--`` (value) pairs and ``emphasisParamsInfoItem…`` pairs the other way round.
+  The page also carries the detail document inline (``__ICE_APP_CONTEXT__``, read by
+  `crawler.extract.layouts.taobao`), which is read first: its price keeps the range of all SKUs.
 * H5 (``detail.m.tmall.com``): the data in ``var _DATA_Detail = {...}`` (item, seller) and
   ``_DATA_Mdskip`` (prices), the DOM drawn from them by script. Until about 2017 (GBK pages)
   the same scripts held the PC shapes instead: ``itemDO`` and ``rstShopId`` in the detail,
@@ -30,6 +32,7 @@ import re
 from typing import Any
 
 from crawler.extract.generic import parse, text_of
+from crawler.extract.layouts import taobao as detail_json
 from crawler.extract.layouts._dom import (
     by_class_part,
     by_id,
@@ -129,8 +132,8 @@ def _pc(root: Any, html: str, url: str, ex: Reading) -> None:
     ex.put("shop_url", absolute(url, shop_href) if shop_href else None, "tmall:shop-header")
     if dig(setup, "detail", "isPrescriptionDrug") is True:
         ex.put("prescription", True, "tmall:setup")
-    attrs = _attributes(root)
-    ex.put("attributes", attrs or None, "tmall:attributes")
+    ex.put("attributes", _attributes(root) or None, "tmall:attributes")
+    attrs = ex.data.get("attributes") or {}
     for label, name in (("批准文号", "drug_approval_no"), ("注册证号", "device_licence_no"),
                         ("医疗器械注册证编号", "device_licence_no"), ("备案编号", "cosmetic_filing_no")):  # fmt: skip
         ex.put(name, attrs.get(label), "tmall:attributes")
@@ -196,6 +199,10 @@ def _h5(root: Any, html: str, url: str, ex: Reading) -> None:
 
 def read(html: str, url: str) -> Reading:
     ex = Reading(platform=NAME, kind="product", url=url)
+    if (data := detail_json.page_data(html)) is not None:
+        inline = detail_json.read_data(data, url)
+        for field, value in inline.data.items():
+            ex.put(field, value, inline.sources.get(field, detail_json.SOURCE))
     root = parse(html)
     if "_DATA_Detail" in html:
         _h5(root, html, url, ex)

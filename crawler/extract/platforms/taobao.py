@@ -1,6 +1,7 @@
 """淘宝 Taobao: item pages as the taobao spider reads them (its layout covers the real C-shop
 page and the fixture platform), with price ranges kept whole; item details from the PC detail
-interface (JSON, `crawler.extract.layouts.taobao`); search pages as listings."""
+interface (JSON, `crawler.extract.layouts.taobao`), also inline in item pages of 2024 on;
+search pages as listings."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ class Taobao(Platform):
     def read(self, text: str, url: str) -> list[Reading]:
         if detail_json.is_detail_json(text):
             return [detail_json.read(text, url)]
+        if (data := detail_json.page_data(text)) is not None:  # item pages of 2024 on
+            return [self.fill(detail_json.read_data(data, url), text)]
         out = self.read_with_spider(text, url)
         for ex in out:
             if ex.kind == "product":
