@@ -340,6 +340,15 @@ def test_jd_pharmacy_prescription_drug_page_in_gbk(capsys: pytest.CaptureFixture
     assert got["drug_online_sale_filing"] == "京药网备字2099000007号"
 
 
+def test_jianke_mobile_prescription_drug_page(capsys: pytest.CaptureFixture[str]) -> None:
+    got = extract_cli(MODELS / "jianke_m_rx_item.html", capsys)
+    assert (got["platform"], got["title"], got["spec"]) == ("pharmacy", "缬沙坦氨氯地平片(I)", "7片")
+    assert (got["price"], got["original_price"]) == (58.0, 76.0) and got["sources"]["price"] == "label"
+    assert (got["drug_approval_no"], got["prescription"]) == ("国药准字H20990009", True)
+    assert got["internet_drug_info_cert"] == "(粤)-经营性-2099-0009"
+    assert got["drug_online_sale_filing"] == "粤药网备字2099000009号"
+
+
 def test_in_process_reader_agrees_with_the_command() -> None:
     body = (COMMITTED / "jd_item_1309611252_deli_blades.html").read_bytes()
     ex, how = read_page(body, "https://item.jd.com/1309611252.html")
