@@ -54,6 +54,9 @@ _USCC_RE = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUW
 _PRICE_RE = re.compile(r"[¥￥]\s*\d+(?:,\d{3})*(?:\.\d+)?(?:\s*[-~～]\s*[¥￥]?\s*\d+(?:\.\d+)?)?|\d+(?:\.\d{1,2})\s*元")
 _RX_WARNING = re.compile(r"处方药须凭处方|凭处方(?:购买|在药师)|本品为处方药|需凭处方|需要处方|上传处方|问诊开方")
 _TITLE_SPLIT = re.compile(r"\s*(?:[-_|–—]|【)\s*")
+_OWN_PRICE_RE = re.compile(r"[\u4e00-\u9fa5\dA-Za-z]{2,3}价")
+_NOT_PRICE_RE = re.compile(r"[评降差比报估议调涨物定]价$")
+_TITLE_TAIL = re.compile(r"\s*(?:价格|多少钱|报价|说明书|作用|功效|怎么样)+$")
 _DETAIL_HINT = re.compile(r"desc|detail|intro|content|J_DivItemDesc|description|spxq|goods-?info", re.I)
 _LICENCE_HINT = re.compile(r"营业执照|许可证|资格证|资质|执照|证照|备案凭证|licen[cs]e|cert|zizhi|zhizhao", re.I)
 _TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]")
@@ -121,9 +124,22 @@ def page_text(root: Any) -> str:
 
 
 def _label(text: str) -> str | None:
-    """The label a text is, spaces inside ignored ("会  员  价：" → 会员价), else None."""
+    """The label a text is, spaces inside ignored ("会  员  价：" → 会员价), else None. A shop's
+    own price name ("健客价", "京东价") is a price label."""
     key = re.sub(r"\s+", "", text).rstrip("：:")
-    return key if key in LABELS else None
+    if key in LABELS:
+        return key
+    return "价格" if _OWN_PRICE_RE.fullmatch(key) and not _NOT_PRICE_RE.search(key) else None
+
+
+def _value_beside(label: Any) -> str:
+    """The value in the element after a label element; a lone currency sign there takes the
+    number after it along ("健客价" "￥" "58.00")."""
+    nxt = label.getnext()
+    value = text_of(nxt) if nxt is not None else ""
+    if value in ("¥", "￥") and nxt.getnext() is not None:
+        value += text_of(nxt.getnext())
+    return value
 
 
 def labelled_values(root: Any) -> dict[str, str]:
@@ -133,6 +149,8 @@ def labelled_values(root: Any) -> dict[str, str]:
 
     def found(field: str, value: str) -> None:
         value = clean(value).split("\n")[0].strip(" /")
+        if field.endswith("price_label") and not re.match(r"[¥￥]?\s*\d", value):
+            return  # a price label's value starts with the price ("满79送79" is an offer)
         if value and len(value) <= 80 and field not in out:
             out[field] = value
 
@@ -144,9 +162,7 @@ def labelled_values(root: Any) -> dict[str, str]:
             continue
         lines = own.split("\n")
         if len(lines) == 1 and (label := _label(own)):
-            nxt = el.getnext()
-            if nxt is not None:
-                found(LABELS[label], text_of(nxt))
+            found(LABELS[label], _value_beside(el))
             continue
         for i, line in enumerate(lines):
             head, sep, value = line.partition("：") if "：" in line else line.partition(":")
@@ -188,11 +204,17 @@ def _headings(root: Any) -> list[tuple[Any, str]]:
 
 
 def _title_tag(root: Any) -> str | None:
+    """The product name in the <title>: its first part, or the bracketed name that leads it
+    ("【氯沙坦钾片 50mg】价格_说明书"); a leading brand or store in brackets is dropped
+    ("【某某】缬沙坦片 7片 价格_说明书_健客网")."""
     el = root.find(".//title")
     text = clean(el.text_content()) if el is not None else ""
-    text = text.strip("【】 ")
-    parts = [p for p in _TITLE_SPLIT.split(text) if p]
-    return parts[0] if parts else None
+    bracket, rest = "", text
+    if m := re.match(r"\s*【([^】]*)】\s*(.*)", text, re.S):
+        bracket, rest = m[1].strip(), m[2]
+    parts = [p for p in _TITLE_SPLIT.split(rest) if p]
+    first = _TITLE_TAIL.sub("", parts[0]) if parts else ""
+    return first if first and (len(first) > len(bracket) or not bracket) else bracket or None
 
 
 _FOLLOWING = etree.XPath("following::*[position() <= $n]")
@@ -260,7 +282,7 @@ def drug_facts(text: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if m := _APPROVAL_RE.search(text):
         out["drug_approval_no"] = re.sub(r"\s+", "", m[0])
-    for m in re.finditer(r"互联网药品信息服务[^：:\n]{0,12}[：:]?\s*", text):
+    for m in re.finditer(r"互联网药品信息服务[^：:\n(（]{0,12}[：:]?\s*", text):
         if c := _CERT_RE.match(text, m.end()) or _CERT_RE.search(text, m.end(), m.end() + 40):
             out["internet_drug_info_cert"] = re.sub(r"\s+", "", c[0])
             break

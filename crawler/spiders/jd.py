@@ -102,6 +102,11 @@ def _crumbs(doc: Doc) -> str | None:
     return ">".join(n for n in names if n) or None
 
 
+def _parameters(doc: Doc) -> list[Any]:
+    """The item's parameter lines: ``ul#parameter2`` until about 2016, ``ul.parameter2`` after."""
+    return doc.css("li", "parameter2") or doc.root.cssselect("ul.parameter2 > li")
+
+
 def _label(li: Any) -> str:
     names = [el for el in li.iter() if "name" in (el.get("class") or "").split()]
     return clean("".join((names[0] if names else li).itertext()))
@@ -127,13 +132,13 @@ def extract_product(html: str, url: str) -> dict[str, Any]:
         lambda: doc.attr(".seller-infor a.name", "title", "extInfo"), lambda: doc.text(".seller-infor a.name"),
         lambda: doc.text(".J-hove-wrap .name a"), lambda: doc.text(".popbox-inner .mt h3 a"),
         lambda: doc.text(".shopName strong span a"),
-        lambda: clean("".join(t for li in doc.css("li", "parameter2") if "店铺" in "".join(li.itertext())
+        lambda: clean("".join(t for li in _parameters(doc) if "店铺" in "".join(li.itertext())
                               for a in li.iter("a") for t in a.itertext())),
         lambda: "京东自营" if doc.css(".u-jd", "extInfo") or doc.css(".seller-infor .u-jd") else None,
     )  # fmt: skip
     shop_id = re.search(r"\bshopId\s*:\s*['\"]?(\d+)", config)
     params: dict[str, str] = {}
-    for li in doc.css("li", "parameter2"):
+    for li in _parameters(doc):
         key, _, value = clean("".join(li.itertext())).partition("：")
         params[key.strip()] = value.strip()
     api = re.search(r"""api\s*:\s*['"]([^'"]*prices/mgets)""", html) or re.search(

@@ -106,3 +106,38 @@ def test_platform_recognised_without_spider(
     shop = next(s for s in fixture_server.world.shops[platform] if s.name)
     got = _ok(str(_save(fixture_server.shop_url(shop), tmp_path / "shop.html")), "--url", fixture_server.shop_url(shop))
     assert (got["platform"], got["page_kind"], got["shop_name"]) == (platform, "shop", shop.name)
+
+
+@pytest.mark.browser
+def test_saved_rendered_douyin_pages_recognised_without_spider(
+    fixture_server: FixtureServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Douyin page as a browser saves it (the DOM its script drew; the served bytes are an
+    empty shell), read without naming the platform or giving its address."""
+    from playwright.sync_api import sync_playwright
+
+    from cli import main as wangjian
+    from reports.documents import CHROMIUM, CHROMIUM_ARGS
+
+    p = next(iter(fixture_server.world.products("douyin")))
+    shop = next(s for s in fixture_server.world.shops["douyin"] if s.shop_id == p.shop_id)
+    saved = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            for name, url, ready in (("item", fixture_server.item_url(p), ".pdp .product-title"),
+                                     ("shop", fixture_server.shop_url(shop), ".store-page .store-name")):  # fmt: skip
+                page.goto(url)
+                page.wait_for_selector(ready)
+                saved[name] = tmp_path / f"{name}.html"
+                saved[name].write_text(page.content(), encoding="utf-8")
+        finally:
+            browser.close()
+    assert wangjian(["extract", str(saved["item"])]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert (got["platform"], got["page_kind"], got["recognised_by"]) == ("douyin", "product", "markers")
+    assert (got["item_id"], got["title"], got["price"], got["shop_id"]) == (p.item_id, p.title, p.price, p.shop_id)
+    assert wangjian(["extract", str(saved["shop"])]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert (got["platform"], got["page_kind"], got["shop_name"]) == ("douyin", "shop", shop.name)

@@ -83,6 +83,10 @@ MORE_PRODUCTS: dict[str, tuple[str, dict[str, Any]]] = {
     "mogujie_item_1kcnxeu_honor8_youth.html": ("http://shop.mogujie.com/detail/1kcnxeu", {
         "platform": "mogujie", "item_id": "1kcnxeu", "title": "【送礼】华为honor/荣耀 荣耀8青春版全网通智能手机正品",
         "price": 1099.0, "price_max": 1599.0, "shop_name": "首佳数码专营店", "shop_id": "1172srde"}),
+    "tmall_item_44089553661_clarks_shoes.html": ("https://detail.tmall.com/item.htm?id=44089553661", {
+        "platform": "tmall", "item_id": "44089553661",
+        "title": "【聚】clarks休闲女鞋Un Halsie简洁轻便舒适大方平跟英伦 妈妈", "price": 1499.0, "price_max": None,
+        "shop_name": "clarks官方旗舰店", "shop_id": "104748017"}),
     "amazon_com_item_B0C1H26C46_huawei_p60_pro.html": ("https://www.amazon.com/dp/B0C1H26C46", {
         "platform": "amazon", "item_id": "B0C1H26C46",
         "title": "Huawei P60 Pro Dual SIM 8GB + 256GB Global Model MNA-LX9 Factory Unlocked Mobile Cellphone - Black",
@@ -140,6 +144,30 @@ def test_committed_real_shopee_search_page_lists_its_structured_products(capsys:
         assert (products[0]["item_id"], products[0]["price"]) == ("2672591511", 9599.0)
         assert products[0]["title"] == "Xiaomi Mi 9T (Redmi K20) 6GB RAM 128GB ROM Global Version【รับประกัน1 ปี"
         assert products[0]["url"].startswith("https://shopee.co.th/Xiaomi-Mi-9T-") and len(set(got["item_urls"])) == 50
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("taobao_detail_569936522789_leather_bucket_bag.json", {
+            "item_id": "569936522789", "title": "IUBALLET芭蕾因雾福利秒杀欧洲站水桶真皮女包手提包单肩斜挎小包",
+            "price": 100.0, "price_max": 290.0, "shop_name": "IUBALLET芭蕾因雾 studio", "shop_id": "128548716"}),
+        ("taobao_detail_538323791950_vegetable_tanned_bag.json", {
+            "item_id": "538323791950", "title": "荣轻复古原创手工牛皮水桶包植鞣皮斜挎包时尚文艺手提包单肩女包",
+            "price": 399.5, "price_max": None, "shop_name": "「荣」轻复古皮具", "shop_id": "102738814"}),
+    ],
+)  # fmt: skip
+def test_committed_real_taobao_detail_responses(
+    name: str, expected: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The PC detail interface's JSON (what today's Taobao item pages are drawn from)."""
+    url = f"https://item.taobao.com/item.htm?id={expected['item_id']}"
+    for args, how in (((), "markers"), (("--url", url), "host")):
+        got = extract_cli(COMMITTED / name, capsys, *args)
+        assert (got["platform"], got["page_kind"], got["recognised_by"]) == ("taobao", "product", how)
+        assert {k: got.get(k) for k in expected} == expected
+        assert got["sources"]["price"] == "taobao:detail-json" and got["image_urls"][0].startswith("https://")
+        assert got["promo"][0].startswith("券后¥") and got["attributes"]["品牌"]
 
 
 @SHARED
@@ -226,11 +254,62 @@ def test_tmall_pc_page_saved_as_utf8_whose_meta_says_gbk(capsys: pytest.CaptureF
     assert (got["price"], got["price_max"], got["price_text"]) == (29.9, 89.9, "29.90-89.90")
 
 
+def test_tmall_pc_page_of_the_2024_layout_selling_a_prescription_drug(capsys: pytest.CaptureFixture[str]) -> None:
+    got = extract_cli(MODELS / "tmall_pc_2025_rx_item.html", capsys)
+    assert (got["platform"], got["recognised_by"], got["item_id"]) == ("tmall", "markers", "700000000004")
+    assert got["title"] == "某某 缬沙坦胶囊 80mg*14粒/盒 原发性高血压" and got["shop_name"] == "某某大药房旗舰店"
+    assert (got["price"], got["original_price"]) == (26.8, 39.9)
+    assert got["sources"]["price"] == "tmall:highlight-price"
+    assert (got["drug_approval_no"], got["prescription"]) == ("国药准字H20990004", True)
+    assert got["attributes"]["品牌"] == "某某" and got["attributes"]["药品类型"] == "处方药"
+    assert got["internet_drug_info_cert"] == "(浙)-经营性-2099-0004"
+    assert got["drug_online_sale_filing"] == "浙药网备字2099000004号"
+
+
+def test_tmall_pc_page_of_the_2023_layout_keeps_both_ends_of_the_coupon_price(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    got = extract_cli(MODELS / "tmall_pc_2023_item.html", capsys)
+    assert (got["platform"], got["shop_name"]) == ("tmall", "某某个护旗舰店")
+    assert got["title"] == "某某 电动牙刷成人款 声波软毛 情侣套装"
+    assert (got["price"], got["price_max"], got["original_price"]) == (139.0, 279.0, 159.0)
+    assert got["attributes"] == {"品牌": "某某", "型号": "MM-300"}
+
+
+def test_tmall_pc_page_with_its_detail_document_inline_keeps_the_range_of_all_skus(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    got = extract_cli(MODELS / "tmall_pc_2025_item_inline_data.html", capsys)
+    assert (got["platform"], got["item_id"], got["shop_name"]) == ("tmall", "700000000008", "某某健康大药房旗舰店")
+    assert (got["price"], got["price_max"]) == (29.8, 79.8) and got["sources"]["price"] == "taobao:detail-json"
+    assert got["promo"] == ["券后¥25.80起"] and got["shop_url"] == "https://moumoujk.tmall.com"
+    assert (got["drug_approval_no"], got["prescription"]) == ("国药准字H20990008", True)
+
+
+def test_tmall_shop_name_behind_a_build_prefix() -> None:
+    page = (
+        "<html><head><title>某某 保温杯-tmall.com天猫</title></head><body>"
+        '<span class="_4nNipe17pV--shopName--ccf81bdd">某某家居旗舰店</span>'
+        '<div class="_4nNipe17pV--highlightPrice--fea17cf4"><span>￥</span><span>45.00</span></div></body></html>'
+    )
+    [got], how = read_page(page.encode(), "https://detail.tmall.com/item.htm?id=700000000005")
+    assert (how, got.data["shop_name"], got.data["price"]) == ("host", "某某家居旗舰店", 45.0)
+
+
 def test_tmall_h5_page(capsys: pytest.CaptureFixture[str]) -> None:
     got = extract_cli(MODELS / "tmall_h5_item.html", capsys)
     assert (got["platform"], got["item_id"], got["shop_name"]) == ("tmall", "600000000003", "某某健康旗舰店")
     assert (got["price"], got["price_max"], got["original_price"]) == (39.9, 59.9, 79.0)
     assert got["drug_approval_no"] == "国药准字H00000000" and got["sources"]["title"] == "tmall:h5-data"
+
+
+def test_tmall_h5_page_of_2017_in_gbk_prices_every_sku(capsys: pytest.CaptureFixture[str]) -> None:
+    path = MODELS / "tmall_h5_2017_item_gbk.html"
+    assert b"charset" not in path.read_bytes()
+    got = extract_cli(path, capsys)
+    assert (got["platform"], got["item_id"], got["shop_id"]) == ("tmall", "600000000006", "62000006")
+    assert got["title"] == "某某 复方板蓝根颗粒 15g*20袋 清热解毒"
+    assert (got["price"], got["price_max"], got["original_price"]) == (19.9, 36.8, 24.0)
 
 
 def test_pharmacy_prescription_drug_page(capsys: pytest.CaptureFixture[str]) -> None:
@@ -249,6 +328,25 @@ def test_pharmacy_prescription_drug_page(capsys: pytest.CaptureFixture[str]) -> 
     ]
     assert got["detail_image_urls"][0] == "https://img.example-pharmacy.cn/images/spxq_2099001_1.jpg"
     assert got["sources"]["prescription"] == "pharmacy:rx-badge" and got["sources"]["spec"] == "label"
+
+
+def test_jd_pharmacy_prescription_drug_page_in_gbk(capsys: pytest.CaptureFixture[str]) -> None:
+    got = extract_cli(MODELS / "jd_pharmacy_rx_item_gbk.html", capsys)
+    assert (got["platform"], got["item_id"], got["shop_name"]) == ("jd", "100000000007", "某某大药房京东自营旗舰店")
+    assert (got["title"], got["price"]) == ("某某 厄贝沙坦片 0.15g*7片/盒 原发性高血压", 23.5)
+    assert (got["drug_approval_no"], got["prescription"], got["spec"]) == ("国药准字H20990007", True, "0.15g*7片")
+    assert got["sources"]["drug_approval_no"] == "spider:jd" and got["manufacturer"] == "某某制药有限公司"
+    assert got["internet_drug_info_cert"] == "(京)-经营性-2099-0007"
+    assert got["drug_online_sale_filing"] == "京药网备字2099000007号"
+
+
+def test_jianke_mobile_prescription_drug_page(capsys: pytest.CaptureFixture[str]) -> None:
+    got = extract_cli(MODELS / "jianke_m_rx_item.html", capsys)
+    assert (got["platform"], got["title"], got["spec"]) == ("pharmacy", "缬沙坦氨氯地平片(I)", "7片")
+    assert (got["price"], got["original_price"]) == (58.0, 76.0) and got["sources"]["price"] == "label"
+    assert (got["drug_approval_no"], got["prescription"]) == ("国药准字H20990009", True)
+    assert got["internet_drug_info_cert"] == "(粤)-经营性-2099-0009"
+    assert got["drug_online_sale_filing"] == "粤药网备字2099000009号"
 
 
 def test_in_process_reader_agrees_with_the_command() -> None:

@@ -29,13 +29,31 @@ def css_attr(root: Any, css: str, attr: str) -> str:
     return ""
 
 
-def class_prefix_text(root: Any, prefix: str) -> str:
-    """Text of the first element whose class starts with `prefix` (hashed CSS-module class
-    names such as ``ItemHeader--mainTitle--3CIjqW5`` keep a stable prefix)."""
-    for el in root.xpath(f'//*[contains(concat(" ", @class), " {prefix}")]'):
-        text = text_of(el)
-        if text:
-            return text
+def _has_class_part(el: Any, part: str) -> bool:
+    """Whether a class of `el` is the CSS-module name `part` with its hash: it starts with
+    `part` (``mainTitle--O1XCl8e2``), or carries it after a module or build prefix
+    (``ItemHeader--mainTitle--3CIjqW5``, ``_4nNipe17pV--shopName--ccf81bdd``,
+    ``SecurityPrice--priceText--…`` for a module-qualified `part` such as ``Price--priceText--``)."""
+    qualified = part[:1].isupper()
+    return any(
+        token.startswith(part) or f"--{part}" in token or (qualified and part in token)
+        for token in (el.get("class") or "").split()
+    )
+
+
+def by_class_part(root: Any, part: str) -> list[Any]:
+    """Elements whose class is the CSS-module name `part` with any hash (see `_has_class_part`)."""
+    return [el for el in root.xpath(f'.//*[contains(@class, "{part}")]') if _has_class_part(el, part)]
+
+
+def class_prefix_text(root: Any, *parts: str) -> str:
+    """Text of the first element with one of the hashed CSS-module class names `parts`, tried
+    in order (only the name before the hash is stable)."""
+    for part in parts:
+        for el in by_class_part(root, part):
+            text = text_of(el)
+            if text:
+                return text
     return ""
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from crawler.extract.generic import parse
 from crawler.extract.layouts._dom import css_attr, css_text
@@ -40,7 +41,7 @@ def _currency(text: str, url: str) -> str | None:
     return _CURRENCY.get(symbol) if symbol else None
 
 
-def _main_image(root: object, url: str) -> list[str]:
+def _main_image(root: Any, url: str) -> list[str]:
     hires = css_attr(root, "#landingImage", "data-old-hires")
     if hires:
         return [absolute(url, hires)]

@@ -6,10 +6,23 @@
   ``.slogo-shopname``; item facts in the ``TShop.Setup({...})`` script (``itemDO``, the
   ``detail.defaultItemPrice``, ``rstShopId``); attributes in ``#J_AttrUL``; the description
   images in ``#description`` after lazy loading.
-* PC, 2022 on: CSS-module class names with hashed suffixes (``ItemHeader--mainTitle--…``,
-  ``Price--priceText--…``, ``ShopHeader--shopName--…``); only their prefixes are stable.
+* PC, 2022–2023: CSS-module class names with hashed suffixes (``ItemHeader--mainTitle--…``,
+  ``Price--priceText--…`` in ``Price--originPrice--``, the coupon price in
+  ``Price--extraPriceText--``, ``ShopHeader--shopName--…``, attributes as
+  ``InfoItem--infoItemTitle--`` / ``InfoItem--infoItemContent--`` pairs); only the names
+  before the hash are stable.
+* PC, 2024 on (Taobao and Tmall share it): bare hashed names (``mainTitle--O1XCl8e2``,
+  ``shopName--mTDZGIPO``, sometimes behind a build prefix ``_4nNipe17pV--shopName--…``); the
+  price paid in ``highlightPrice--`` (``text--`` holds the number), the price before discounts
+  in ``subPrice--``; attributes in ``generalParamsInfoItemTitle--`` (name) /
+  ``…SubTitle--`` (value) pairs and ``emphasisParamsInfoItem…`` pairs the other way round.
+  The page also carries the detail document inline (``__ICE_APP_CONTEXT__``, read by
+  `crawler.extract.layouts.taobao`), which is read first: its price keeps the range of all SKUs.
 * H5 (``detail.m.tmall.com``): the data in ``var _DATA_Detail = {...}`` (item, seller) and
-  ``_DATA_Mdskip`` (prices), the DOM drawn from them by script.
+  ``_DATA_Mdskip`` (prices), the DOM drawn from them by script. Until about 2017 (GBK pages)
+  the same scripts held the PC shapes instead: ``itemDO`` and ``rstShopId`` in the detail,
+  per-SKU prices in ``defaultModel.itemPriceResultDO.priceInfo`` (``price``, and the price
+  paid in ``promotionList``), the title in ``#s-title h1``.
 
 A price range ("99.00-199.00") keeps both ends."""
 
@@ -19,11 +32,29 @@ import re
 from typing import Any
 
 from crawler.extract.generic import parse, text_of
-from crawler.extract.layouts._dom import by_id, class_prefix_text, css_attr, css_text, dig, json_after, query_id
+from crawler.extract.layouts import taobao as detail_json
+from crawler.extract.layouts._dom import (
+    by_class_part,
+    by_id,
+    class_prefix_text,
+    css_attr,
+    css_text,
+    dig,
+    json_after,
+    query_id,
+)
 from crawler.extract.result import Reading, absolute, price_range
 
 NAME = "tmall"
 _TITLE_TAIL = re.compile(r"\s*-\s*tmall\.com天猫\s*$|\s*-\s*天猫Tmall\.com\s*$|\s*-\s*天猫\s*$", re.I)
+
+
+#: Attribute pairs of the CSS-module layouts: (class of the name, class of the value beside it).
+_ATTR_PAIRS = (
+    ("generalParamsInfoItemTitle--", "generalParamsInfoItemSubTitle--"),
+    ("emphasisParamsInfoItemSubTitle--", "emphasisParamsInfoItemTitle--"),
+    ("infoItemTitle--", "infoItemContent--"),
+)
 
 
 def _attributes(root: Any) -> dict[str, str]:
@@ -34,7 +65,30 @@ def _attributes(root: Any) -> dict[str, str]:
             key, sep, value = text_of(li).partition(":")
         if sep and key.strip() and value.strip():
             out.setdefault(key.strip(), value.strip())
+    for name_part, value_part in _ATTR_PAIRS:
+        for name in by_class_part(root, name_part):
+            key = text_of(name).strip("：: ")
+            value = class_prefix_text(name.getparent(), value_part)
+            if key and value:
+                out.setdefault(key, value)
     return out
+
+
+def _modern_prices(root: Any) -> tuple[tuple[str, str, str], ...]:
+    """(price text, price-before-discount text, source) of the CSS-module layouts, newest first."""
+    paid = by_class_part(root, "highlightPrice--")
+    paid_text = (class_prefix_text(paid[0], "text--") or text_of(paid[0])) if paid else ""
+    coupon = class_prefix_text(root, "extraPriceText--")
+    plain = next(
+        (text_of(el) for el in by_class_part(root, "priceText--")
+         if text_of(el) and "extraPriceText--" not in (el.get("class") or "")),
+        "",
+    )  # fmt: skip
+    return (
+        (paid_text, class_prefix_text(root, "subPrice--"), "tmall:highlight-price"),
+        (coupon, plain, "tmall:promo-price"),
+        (plain, "", "tmall:price"),
+    )
 
 
 def _pc(root: Any, html: str, url: str, ex: Reading) -> None:
@@ -42,39 +96,44 @@ def _pc(root: Any, html: str, url: str, ex: Reading) -> None:
     meta = by_id(root, "J_DetailMeta")
     title_tag = root.findtext(".//title") or ""
     ex.put("title", css_text(meta, ".tb-detail-hd h1") if meta is not None else "", "tmall:detail-meta")
-    ex.put("title", class_prefix_text(root, "ItemHeader--mainTitle--"), "tmall:item-header")
+    ex.put("title", class_prefix_text(root, "mainTitle--"), "tmall:item-header")
     ex.put("title", dig(setup, "itemDO", "title"), "tmall:setup")
     ex.put("title", _TITLE_TAIL.sub("", title_tag).strip() if _TITLE_TAIL.search(title_tag) else None, "title-tag")
     listed = css_text(root, "#J_StrPriceModBox .tm-price") or css_text(root, "#J_StrPriceModBox")
     promo = css_text(root, "#J_PromoPrice .tm-price")
-    newer = class_prefix_text(root, "Price--priceText--") or class_prefix_text(root, "highlightPrice--")
-    for text, source in ((promo, "tmall:promo-price"), (newer, "tmall:price"), (listed, "tmall:price"),
-                         (dig(setup, "detail", "defaultItemPrice"), "tmall:setup")):  # fmt: skip
+    candidates = (
+        (promo, listed, "tmall:promo-price"),
+        *_modern_prices(root),
+        (listed, "", "tmall:price"),
+        (dig(setup, "detail", "defaultItemPrice"), "", "tmall:setup"),
+    )
+    for text, before, source in candidates:
         low, high = price_range(text)
         if low is not None:
             ex.put("price", low, source)
             ex.put("price_max", high, source)
             ex.put("price_text", text.strip(), source)
+            original, _ = price_range(before)
+            if original is not None and original > low:
+                ex.put("original_price", original, source)
             break
-    if promo and listed:
-        low, _ = price_range(listed)
-        if low is not None and ex.data.get("price") is not None and low > ex.data["price"]:
-            ex.put("original_price", low, "tmall:price")
     shop = (
         css_text(root, ".slogo-shopname strong") or css_text(root, ".slogo-shopname")
         or css_text(root, "#side-shop-info .shopLink") or css_text(root, ".shop-name .shopLink")
-        or class_prefix_text(root, "ShopHeader--shopName--") or class_prefix_text(root, "shopName--")
+        or class_prefix_text(root, "shopName--", "ShopHeader--title--")
     )  # fmt: skip
     ex.put("shop_name", shop, "tmall:shop-header")
     ex.put("shop_name", css_attr(root, "input[name=seller_nickname]", "value"), "tmall:seller-nick")
     ex.put("shop_id", str(setup.get("rstShopId") or dig(setup, "itemDO", "shopId") or "") or None, "tmall:setup")
-    ex.put("item_id", query_id(url) or str(dig(setup, "itemDO", "itemId") or "") or None, "tmall:url")
+    ex.put("item_id", query_id(url), "tmall:url")
+    ex.put("item_id", query_id(css_attr(root, "link[rel=canonical]", "href")), "tmall:canonical")
+    ex.put("item_id", str(dig(setup, "itemDO", "itemId") or "") or None, "tmall:setup")
     shop_href = css_attr(root, ".slogo-shopname", "href") or css_attr(root, "#side-shop-info .shopLink", "href")
     ex.put("shop_url", absolute(url, shop_href) if shop_href else None, "tmall:shop-header")
     if dig(setup, "detail", "isPrescriptionDrug") is True:
         ex.put("prescription", True, "tmall:setup")
-    attrs = _attributes(root)
-    ex.put("attributes", attrs or None, "tmall:attributes")
+    ex.put("attributes", _attributes(root) or None, "tmall:attributes")
+    attrs = ex.data.get("attributes") or {}
     for label, name in (("批准文号", "drug_approval_no"), ("注册证号", "device_licence_no"),
                         ("医疗器械注册证编号", "device_licence_no"), ("备案编号", "cosmetic_filing_no")):  # fmt: skip
         ex.put(name, attrs.get(label), "tmall:attributes")
@@ -85,20 +144,49 @@ def _pc(root: Any, html: str, url: str, ex: Reading) -> None:
         ex.put("detail_image_urls", srcs, "tmall:description")
 
 
-def _h5(html: str, url: str, ex: Reading) -> None:
+def _sku_prices(mdskip: Any) -> tuple[str | None, str | None]:
+    """(price paid, price before promotions) over the SKUs of the 2016–2017 H5 data, each a
+    range text when the SKUs differ."""
+    infos = dig(mdskip, "defaultModel", "itemPriceResultDO", "priceInfo")
+    paid: list[float] = []
+    listed: list[float] = []
+    for info in infos.values() if isinstance(infos, dict) else ():
+        if not isinstance(info, dict):
+            continue
+        before, _ = price_range(str(info.get("price") or info.get("tagPrice") or ""))
+        promos = [
+            price_range(str(p.get("price") or ""))[0] for p in info.get("promotionList") or [] if isinstance(p, dict)
+        ]
+        promos = [p for p in promos if p is not None]
+        paid += [min(promos)] if promos else [before] if before is not None else []
+        listed += [before] if before is not None else []
+
+    def span(values: list[float]) -> str | None:
+        if not values:
+            return None
+        low, high = min(values), max(values)
+        return f"{low:.2f}-{high:.2f}" if high > low else f"{low:.2f}"
+
+    return span(paid), span(listed)
+
+
+def _h5(root: Any, html: str, url: str, ex: Reading) -> None:
     detail = json_after(html, "_DATA_Detail =") or json_after(html, "_DATA_Detail=") or {}
     mdskip = json_after(html, "_DATA_Mdskip =") or json_after(html, "_DATA_Mdskip=") or {}
-    ex.put("title", dig(detail, "item", "title"), "tmall:h5-data")
-    ex.put("item_id", str(dig(detail, "item", "itemId") or "") or query_id(url), "tmall:h5-data")
+    ex.put("title", dig(detail, "item", "title") or dig(detail, "itemDO", "title"), "tmall:h5-data")
+    ex.put("title", css_text(root, "#s-title h1"), "tmall:h5-title")
+    item_id = dig(detail, "item", "itemId") or dig(detail, "itemDO", "itemId")
+    ex.put("item_id", str(item_id or "") or query_id(url), "tmall:h5-data")
     ex.put("shop_name", dig(detail, "seller", "shopName"), "tmall:h5-data")
-    ex.put("shop_id", str(dig(detail, "seller", "shopId") or "") or None, "tmall:h5-data")
-    text = dig(mdskip, "price", "price", "priceText") or dig(detail, "price", "price", "priceText")
+    ex.put("shop_id", str(dig(detail, "seller", "shopId") or detail.get("rstShopId") or "") or None, "tmall:h5-data")
+    paid, listed = _sku_prices(mdskip)
+    text = dig(mdskip, "price", "price", "priceText") or dig(detail, "price", "price", "priceText") or paid
     low, high = price_range(text)
     if ex.put("price", low, "tmall:h5-data"):
         ex.put("price_max", high, "tmall:h5-data")
         ex.put("price_text", text, "tmall:h5-data")
     extra = dig(mdskip, "price", "extraPrices", 0, "priceText") or dig(detail, "price", "extraPrices", 0, "priceText")
-    original, _ = price_range(extra)
+    original, _ = price_range(extra or listed)
     if original is not None and low is not None and original > low:
         ex.put("original_price", original, "tmall:h5-data")
     images = dig(detail, "item", "images") or []
@@ -111,8 +199,12 @@ def _h5(html: str, url: str, ex: Reading) -> None:
 
 def read(html: str, url: str) -> Reading:
     ex = Reading(platform=NAME, kind="product", url=url)
+    if (data := detail_json.page_data(html)) is not None:
+        inline = detail_json.read_data(data, url)
+        for field, value in inline.data.items():
+            ex.put(field, value, inline.sources.get(field, detail_json.SOURCE))
     root = parse(html)
     if "_DATA_Detail" in html:
-        _h5(html, url, ex)
+        _h5(root, html, url, ex)
     _pc(root, html, url, ex)
     return ex

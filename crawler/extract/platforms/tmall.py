@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from crawler.extract.layouts import taobao as detail_json
 from crawler.extract.layouts import tmall
 from crawler.extract.platforms.base import Platform, register
 from crawler.extract.result import Reading
@@ -23,6 +24,11 @@ class Tmall(Platform):
         "tm-price",
         "mdskip.taobao.com",
     )
+
+    def read(self, text: str, url: str) -> list[Reading]:
+        if detail_json.is_detail_json(text):  # the detail interface Taobao and Tmall share
+            return [detail_json.read(text, url)]
+        return super().read(text, url)
 
     def product(self, text: str, url: str) -> Reading:
         return tmall.read(text, url)
