@@ -170,6 +170,8 @@ class RuleSet:
             kind.shape for kind in dict.fromkeys(type(c.rule.check) for c in self._structural if c.rule.check)
         ]
         self._structural_for: dict[tuple[object, ...], list[_Compiled]] = {}
+        #: (field name, category) → indexes of the rules searching that field under it
+        self._scope: dict[tuple[str, str], frozenset[int]] = {}
 
     def _gate_entries(self) -> list[tuple[str, tuple[int, int]]]:
         """Give every condition regex with known required literals a gate id; the literals
@@ -223,8 +225,6 @@ class RuleSet:
         self._pattern_gates = tuple(gates)
         self._pattern_keywords = tuple(keywords)
         self._pattern_anchors = tuple(anchors)
-        #: rule index → (its fields, its category scope or None, its `when` or None)
-        self._scope = tuple((c.fields, c.categories, c.when) for c in self._compiled)
 
     @property
     def families(self) -> set[str]:
@@ -453,14 +453,14 @@ class RuleSet:
         view = DocView(doc, fields, names, gates, category=guess.name)
         category = view.category
         if cands or anchored:
-            scope = self._scope
+            in_scope = [self._rules_in_scope(name, category) for name in names]
+            keys = [k for k in (cands.keys() | anchored if anchored else cands) if k[1] in in_scope[k[0]]]
+            keys.sort()
             held: dict[int, bool] = {}  # id of a compiled `when` → whether it holds on `doc`
-            for key in sorted(cands.keys() | anchored if anchored else cands):
+            for key in keys:
                 f, idx = key
-                rule_fields, categories, when = scope[idx]
-                fname = names[f]
-                if fname not in rule_fields or (categories is not None and category not in categories):
-                    continue
+                c = self._compiled[idx]
+                when = c.when
                 budget.check()
                 if when is not None:
                     ok = held.get(id(when))
@@ -468,9 +468,9 @@ class RuleSet:
                         ok = held[id(when)] = bool(evaluate(when, view))
                     if not ok:
                         continue
-                c = self._compiled[idx]
                 n = fields[f]
                 spans = cands.get(key, [])
+                fname = names[f]
                 if key in anchored:
                     spans = spans + c.pattern_spans(n.text, gates.get(fname, _NONE))
                 if spans:
@@ -483,6 +483,20 @@ class RuleSet:
                     budget.check()
                     hits += self._structural_hits(c, view, None)
         return hits, guess
+
+    def _rules_in_scope(self, fname: str, category: str) -> frozenset[int]:
+        """Indexes of the rules that search field `fname` under `category` (what `_in_scope`
+        tests before the conditions), cached per pair."""
+        rules = self._scope.get((fname, category))
+        if rules is None:
+            if len(self._scope) >= _SHAPES_CACHED:
+                self._scope.clear()
+            rules = self._scope[fname, category] = frozenset(
+                c.index
+                for c in self._compiled
+                if fname in c.fields and (c.categories is None or category in c.categories)
+            )
+        return rules
 
     def _structural_rules(
         self, doc: Document, view: DocView, trace: Trace | None, names: list[str] | None = None
@@ -629,7 +643,7 @@ def _compiled_locate() -> Callable[..., _Located] | None:
     """The compiled locate stage (rules/_fastnorm.c), where the compiled normaliser is in use
     and was built with it."""
     fast = normaliser._compiled()
-    return getattr(fast, "locate", None) if fast is not None else None
+    return fast.locate if fast is not None else None
 
 
 def load_ruleset(packs_dir: Path | None = None) -> RuleSet:

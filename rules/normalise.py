@@ -322,13 +322,15 @@ def _expansion_map(text: str, t: _Tables) -> tuple[list[int], list[int]]:
 @lru_cache(maxsize=1)
 def _compiled() -> Any | None:
     """rules._fastnorm configured with this module's tables, or None where it was not built
-    (no C compiler at install time) or WANGJIAN_PYTHON_NORMALISER is set: the steps below
-    then run as written here."""
+    (no C compiler at install time), was built from an older source (it lacks `locate`)
+    or WANGJIAN_PYTHON_NORMALISER is set: the steps below then run as written here."""
     if os.environ.get("WANGJIAN_PYTHON_NORMALISER"):
         return None
     try:
         from rules import _fastnorm
     except ImportError:
+        return None
+    if not hasattr(_fastnorm, "locate"):
         return None
     t = _tables()
     table = array("I", range(_TABLE_SIZE))
@@ -375,7 +377,7 @@ def _normalise_compiled(text: str) -> Normalised | None:
     if done is None:
         return None
     out, positions = done
-    if len(out) == len(text):
+    if not positions:
         return Normalised(out, text)  # nothing deleted: positions are the original ones
     return Normalised(out, text, positions=memoryview(positions).cast("I"))
 
@@ -471,18 +473,17 @@ class NormalisedFields:
 def normalise_all(texts: list[str]) -> NormalisedFields:
     """`normalise` of each text, computed in one pass over them all (per-call overhead is a
     large share of short fields)."""
-    joined = _SEPARATOR.join(texts)
-    separated = joined.count(_SEPARATOR) == len(texts) - 1
     fast = _compiled()
-    # The compiled path declines every text with pinyin annotations, so what it normalises
-    # needs no look for them.
-    done = fast.normalise(joined) if fast is not None and separated else None
+    # The compiled path declines every text with pinyin annotations or the separator, so
+    # what it normalises needs no look for them.
+    done = fast.normalise_fields(texts) if fast is not None and texts else None
     if done is not None:
-        out, positions = done
-        if len(out) == len(joined):
-            return NormalisedFields(texts, out, None, False)
-        return NormalisedFields(texts, out, None, False, memoryview(positions).cast("I"))
-    if not separated or _annotated(joined):
+        out, positions, starts = done
+        fields = NormalisedFields(texts, out, None, False, memoryview(positions).cast("I") if positions else None)
+        fields._starts = starts
+        return fields
+    joined = _SEPARATOR.join(texts)
+    if joined.count(_SEPARATOR) != len(texts) - 1 or _annotated(joined):
         # a text holds the separator itself, or pinyin annotations (rules/ruby.py), which
         # change lengths: normalise one by one, join what came out
         norms = [normalise(x) for x in texts]
