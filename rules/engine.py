@@ -379,8 +379,13 @@ class RuleSet:
 
     def stage_normalise(self, doc: Document) -> tuple[list[str], NormalisedFields | None]:
         """The names of the non-empty fields and their text normalised in one pass."""
-        names = [f for f, text in doc.fields.items() if text]
-        return names, normalise_all([doc.fields[f] for f in names]) if names else None
+        texts = list(doc.fields.values())
+        if all(texts):
+            names = list(doc.fields)
+        else:
+            names = [f for f, text in doc.fields.items() if text]
+            texts = [doc.fields[f] for f in names]
+        return names, normalise_all(texts) if names else None
 
     def stage_automaton(self, fields: NormalisedFields) -> list[tuple[int, int, int]]:
         """One automaton pass over every field: (pattern index, start, end) in the joined text."""
@@ -545,6 +550,7 @@ class RuleSet:
         exclusions = [ex for ex in c.exclusions if ex.gate is None or ex.gate in gates] if c.exclusions else ()
         rule_severity = rule.category_severity.get(category, rule.severity)
         text = n.text
+        length = len(text)
         kept: list[tuple[int, int, str]] = []
         for start, end in sorted(set(cands), key=_longest_first) if len(cands) > 1 else cands:
             severity = rule_severity
@@ -554,7 +560,7 @@ class RuleSet:
                 continue
             excluded = None
             for ex in exclusions:
-                lo, hi = max(0, start - ex.window - _CONTEXT), min(len(text), end + ex.window + _CONTEXT)
+                lo, hi = max(0, start - ex.window - _CONTEXT), min(length, end + ex.window + _CONTEXT)
                 for m in ex.regex.finditer(text, lo, hi):
                     if (
                         m.start() < end + ex.window
@@ -585,10 +591,7 @@ class RuleSet:
         original = n.original
         for start, end, severity in kept:
             a, b = n.span(start, end)
-            hit = Hit(
-                rule_id=rule.id, family=rule.family, field=fname, term=original[a:b], start=a, end=b, severity=severity
-            )
-            out.append(hit)
+            out.append(_hit(rule.id, rule.family, fname, original[a:b], a, b, severity))
         return out
 
     def _structural_hits(self, c: _Compiled, view: DocView, trace: Trace | None) -> list[Hit]:
@@ -620,6 +623,31 @@ class RuleSet:
             )
             for f in findings
         ]
+
+
+_HIT_FIELDS = frozenset(Hit.model_fields)
+_new_object = object.__new__
+_set_attribute = object.__setattr__
+
+
+def _hit(rule_id: str, family: str, fname: str, term: str, start: int, end: int, severity: str) -> Hit:
+    """A keyword hit, from values that have the types `Hit` declares: what
+    `Hit.model_construct` makes, without its per-field generic work (one per kept candidate)."""
+    hit = _new_object(Hit)
+    values = {
+        "rule_id": rule_id,
+        "family": family,
+        "field": fname,
+        "term": term,
+        "start": start,
+        "end": end,
+        "severity": severity,
+    }
+    _set_attribute(hit, "__dict__", values)
+    _set_attribute(hit, "__pydantic_fields_set__", set(_HIT_FIELDS))
+    _set_attribute(hit, "__pydantic_extra__", None)
+    _set_attribute(hit, "__pydantic_private__", None)
+    return hit
 
 
 def _has_input(c: _Compiled, doc: Document) -> bool:
