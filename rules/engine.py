@@ -170,8 +170,8 @@ class RuleSet:
             kind.shape for kind in dict.fromkeys(type(c.rule.check) for c in self._structural if c.rule.check)
         ]
         self._structural_for: dict[tuple[object, ...], list[_Compiled]] = {}
-        #: (field name, category) → indexes of the rules searching that field under it
-        self._scope: dict[tuple[str, str], frozenset[int]] = {}
+        #: (field names..., category) → per field, indexes of the rules searching it under that category
+        self._scope: dict[tuple[str, ...], list[frozenset[int]]] = {}
 
     def _gate_entries(self) -> list[tuple[str, tuple[int, int]]]:
         """Give every condition regex with known required literals a gate id; the literals
@@ -458,7 +458,7 @@ class RuleSet:
         view = DocView(doc, fields, names, gates, category=guess.name)
         category = view.category
         if cands or anchored:
-            in_scope = [self._rules_in_scope(name, category) for name in names]
+            in_scope = self._rules_in_scope(names, category)
             keys = [k for k in (cands.keys() | anchored if anchored else cands) if k[1] in in_scope[k[0]]]
             keys.sort()
             held: dict[int, bool] = {}  # id of a compiled `when` → whether it holds on `doc`
@@ -489,18 +489,23 @@ class RuleSet:
                     hits += self._structural_hits(c, view, None)
         return hits, guess
 
-    def _rules_in_scope(self, fname: str, category: str) -> frozenset[int]:
-        """Indexes of the rules that search field `fname` under `category` (what `_in_scope`
-        tests before the conditions), cached per pair."""
-        rules = self._scope.get((fname, category))
+    def _rules_in_scope(self, names: list[str], category: str) -> list[frozenset[int]]:
+        """Per field of `names`, the indexes of the rules that search it under `category`
+        (what `_in_scope` tests before the conditions), cached: documents from one spider
+        share their field names."""
+        key = (*names, category)
+        rules = self._scope.get(key)
         if rules is None:
             if len(self._scope) >= _SHAPES_CACHED:
                 self._scope.clear()
-            rules = self._scope[fname, category] = frozenset(
-                c.index
-                for c in self._compiled
-                if fname in c.fields and (c.categories is None or category in c.categories)
-            )
+            rules = self._scope[key] = [
+                frozenset(
+                    c.index
+                    for c in self._compiled
+                    if fname in c.fields and (c.categories is None or category in c.categories)
+                )
+                for fname in names
+            ]
         return rules
 
     def _structural_rules(

@@ -405,7 +405,7 @@ class NormalisedFields:
     them separated by a character no keyword contains, for one matcher pass; each field's
     own `Normalised` (with its offset map) is built only when asked for."""
 
-    __slots__ = ("joined", "_texts", "_stage", "_expanded", "_positions", "_norms", "_starts")
+    __slots__ = ("joined", "_texts", "_stage", "_expanded", "_positions", "_norms", "_starts", "_original_starts")
 
     def __init__(
         self,
@@ -425,6 +425,8 @@ class NormalisedFields:
         self._positions = positions
         self._norms: list[Normalised | None] = [None] * len(texts)
         self._starts: list[int] | None = None
+        #: where each field starts in the joined original texts (built on first use)
+        self._original_starts: list[int] | None = None
 
     def __len__(self) -> int:
         return len(self._texts)
@@ -446,17 +448,22 @@ class NormalisedFields:
             n = self._norms[i] = self._build(i)
         return n
 
+    def _original_at(self, i: int) -> int:
+        """Where field `i` starts in the original texts joined."""
+        if self._original_starts is None:
+            self._original_starts = list(accumulate((len(x) + 1 for x in self._texts[:-1]), initial=0))
+        return self._original_starts[i]
+
     def _build(self, i: int) -> Normalised:
         original = self._texts[i]
-        starts = self.starts
+        starts = self._starts if self._starts is not None else self.starts
         start = starts[i]
         end = len(self.joined) if i == len(starts) - 1 else starts[i + 1] - 1
         piece = self.joined[start:end]
         if self._positions is not None:
             if len(piece) == len(original):
                 return Normalised(piece, original)  # the fold keeps lengths: nothing deleted here
-            original_at = sum(len(x) + 1 for x in self._texts[:i])
-            return Normalised(piece, original, positions=self._positions, shift=(start, original_at))
+            return Normalised(piece, original, positions=self._positions, shift=(start, self._original_at(i)))
         stage = self._stage
         if stage is None:
             return Normalised(piece, original)
@@ -464,7 +471,7 @@ class NormalisedFields:
             # the fold keeps lengths, so a field lost characters only if it was shortened
             if len(piece) == len(original):
                 return Normalised(piece, original)
-            return Normalised(piece, original, stage, False, sum(len(x) + 1 for x in self._texts[:i]))
+            return Normalised(piece, original, stage, False, self._original_at(i))
         field_stage = stage.split(_SEPARATOR)[i]
         expanded = len(field_stage) != len(original)
         return Normalised(piece, original, field_stage if len(piece) != len(field_stage) else None, expanded)
