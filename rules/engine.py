@@ -565,7 +565,10 @@ class RuleSet:
                 continue
             excluded = None
             for ex in exclusions:
-                lo, hi = max(0, start - ex.window - _CONTEXT), min(length, end + ex.window + _CONTEXT)
+                lo, hi = start - ex.window - _CONTEXT, end + ex.window + _CONTEXT
+                lo, hi = lo if lo > 0 else 0, hi if hi < length else length
+                if ex.regex.search(text, lo, hi) is None:
+                    continue  # the usual case: no need for the iterator below
                 for m in ex.regex.finditer(text, lo, hi):
                     if (
                         m.start() < end + ex.window
