@@ -33,7 +33,13 @@ static Py_buffer table_view;
 static Py_buffer classes_view;
 static int configured = 0;
 
+/* The main CJK block, whose characters are of class HAN alone (configure() checks): most
+ * characters of a page, so their class is known without a table read. */
+#define CJK_FIRST 0x4E00u
+#define CJK_LAST 0x9FFFu
+
 static inline uint8_t class_of(const uint8_t *classes, uint32_t cp) {
+    if (cp - CJK_FIRST <= CJK_LAST - CJK_FIRST) return HAN;
     return cp < TABLE_SIZE ? classes[cp] : 0;
 }
 
@@ -45,6 +51,14 @@ static PyObject *configure(PyObject *self, PyObject *args) {
         PyBuffer_Release(&classes);
         PyErr_SetString(PyExc_ValueError, "table or classes of the wrong size");
         return NULL;
+    }
+    for (uint32_t cp = CJK_FIRST; cp <= CJK_LAST; cp++) {
+        if (((const uint8_t *)classes.buf)[cp] != HAN) {
+            PyBuffer_Release(&table);
+            PyBuffer_Release(&classes);
+            PyErr_SetString(PyExc_ValueError, "the CJK block must be of class HAN alone");
+            return NULL;
+        }
     }
     if (configured) {
         PyBuffer_Release(&table_view);
