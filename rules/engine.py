@@ -8,6 +8,7 @@ structural rules, gated by cheap conditions first). bench/bench_rules.py measure
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from bisect import bisect_right
@@ -25,7 +26,7 @@ from rules.conditions import CompiledWhen, DocView, all_conditions, compile_when
 from rules.document import Document
 from rules.hit import Hit
 from rules.lexicon import Lexicon, Match
-from rules.literals import required_literals
+from rules.literals import required_literals as literals_required
 from rules.loader import load_packs, visible_lexicons
 from rules.matcher import KeywordMatcher
 from rules.model import PackInfo, Rule
@@ -178,6 +179,8 @@ class RuleSet:
         go into the automaton so the regex runs only on fields where one occurred."""
         gates: dict[frozenset[str], int] = {}
         keywords = set(self._keywords)
+        # rules share conditions and exclusions: each pattern is parsed once
+        required_literals = functools.cache(literals_required)
 
         def worth_a_gate(literals: frozenset[str] | None) -> bool:
             # A gate makes every occurrence of its literals a match to handle, which costs
