@@ -100,6 +100,8 @@ class _Compiled:
     required_gates: frozenset[int] = frozenset()
     #: per pattern, the gate id of the literals it needs, or None (filled in with the gates)
     pattern_gates: list[int | None] = field(default_factory=list)
+    #: whether some exclusion has a gate (filled in with the gates)
+    gated: bool = False
 
     def pattern_spans(self, text: str, gates: set[int] | frozenset[int]) -> list[tuple[int, int]]:
         """The matches of the rule's patterns in `text`, a field where the automaton saw one
@@ -198,6 +200,7 @@ class RuleSet:
                 literals = required_literals(ex.regex.pattern)
                 if literals and worth_a_gate(literals):
                     ex.gate = gates.setdefault(literals, len(gates))
+            c.gated = any(ex.gate is not None for ex in c.exclusions)
             # A rule's anchors gate all its patterns at once; each pattern worth it gets
             # a gate of its own literals as well.
             c.pattern_gates = [
@@ -457,7 +460,11 @@ class RuleSet:
         """Scope, conditions, boundaries and exclusions of every candidate, then the
         structural rules: the hits (appended to `hits`) and the category they were judged under."""
         cands, anchored, gates = located
-        guess = self._category(doc, names, fields, gates)
+        given = doc.category
+        if self.categories is None or (given is not None and given != GENERIC):
+            guess = given_category(given)  # what `_category` returns first, without the call
+        else:
+            guess = self._category(doc, names, fields, gates)
         view = DocView(doc, fields, names, gates, category=guess.name)
         category = view.category
         if cands or anchored:
@@ -555,7 +562,7 @@ class RuleSet:
         """The candidates of rule `c` in one field that survive its word-boundary and
         exclusion tests (`gates`: the gate ids seen in the field), as hits."""
         rule = c.rule
-        exclusions = [ex for ex in c.exclusions if ex.gate is None or ex.gate in gates] if c.exclusions else ()
+        exclusions = [ex for ex in c.exclusions if ex.gate is None or ex.gate in gates] if c.gated else c.exclusions
         rule_severity = rule.category_severity.get(category, rule.severity)
         text = n.text
         length = len(text)
