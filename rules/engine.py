@@ -22,7 +22,7 @@ from rules import normalise as normaliser
 from rules.boundary import on_boundaries
 from rules.category import GENERIC, SIGNALS_FILE, CategoryGuess, CategoryInference, given_category
 from rules.checks import Finding
-from rules.conditions import CompiledWhen, DocView, all_conditions, compile_when, evaluate
+from rules.conditions import CompiledCondition, CompiledWhen, DocView, all_conditions, compile_when, evaluate, holds
 from rules.document import Document
 from rules.hit import Hit
 from rules.lexicon import Lexicon, Match
@@ -166,6 +166,15 @@ class RuleSet:
         entries += self._gate_entries()
         self._matcher: KeywordMatcher[tuple[int, int]] = KeywordMatcher(entries)
         self._flatten_patterns()
+        #: id of a compiled `when` → (gate ids of its gated text `any_of` conditions, its
+        #: `any_of` conditions without text), for a `when` whose `any_of` has only those
+        self._any_of: dict[int, tuple[frozenset[int], list[CompiledCondition]]] = {}
+        for c in self._compiled:
+            if c.when is not None and c.when.any_of:
+                gated = [cc for cc in c.when.any_of if _gated_text(cc)]
+                cheap = [cc for cc in c.when.any_of if cc.spec.pattern is None and cc.spec.option is None]
+                if len(gated) + len(cheap) == len(c.when.any_of):
+                    self._any_of[id(c.when)] = (frozenset(cc.gate for cc in gated if cc.gate is not None), cheap)
         self._structural = [c for c in self._compiled if c.rule.structural]
         #: what decides which structural rules a document can fire, besides kind, category
         #: and field names: the shape of each check kind in use
@@ -460,6 +469,7 @@ class RuleSet:
         """Scope, conditions, boundaries and exclusions of every candidate, then the
         structural rules: the hits (appended to `hits`) and the category they were judged under."""
         cands, anchored, gates = located
+        seen: set[int] | None = None  # every gate id seen in the document, when needed
         given = doc.category
         if self.categories is None or (given is not None and given != GENERIC):
             guess = given_category(given)  # what `_category` returns first, without the call
@@ -480,7 +490,9 @@ class RuleSet:
                 if when is not None:
                     ok = held.get(id(when))
                     if ok is None:
-                        ok = held[id(when)] = bool(evaluate(when, view))
+                        if seen is None:
+                            seen = set().union(*gates.values())
+                        ok = held[id(when)] = self._any_of_may_hold(when, view, seen) and bool(evaluate(when, view))
                     if not ok:
                         continue
                 n = fields[f]
@@ -492,12 +504,24 @@ class RuleSet:
                     hits += self._resolve(c, fname, n, spans, category, gates.get(fname, _NONE), None)
         structural = self._structural_rules(doc, view, None, names)
         if structural:
-            seen = set().union(*gates.values())
+            if seen is None:
+                seen = set().union(*gates.values())
             for c in structural:
-                if c.required_gates <= seen:
+                if c.required_gates <= seen and (c.when is None or self._any_of_may_hold(c.when, view, seen)):
                     budget.check()
                     hits += self._structural_hits(c, view, None)
         return hits, guess
+
+    def _any_of_may_hold(self, when: CompiledWhen, view: DocView, seen: set[int]) -> bool:
+        """False when no `any_of` condition of `when` can hold, so `when` cannot: its gated
+        text conditions need their gate seen in some field (`seen`), its conditions without
+        text (kind, category, attributes) are tested; True when one may, or when a condition
+        of another shape leaves it to `evaluate`."""
+        split = self._any_of.get(id(when))
+        if split is None:
+            return True
+        gated, cheap = split
+        return not gated.isdisjoint(seen) or any(holds(cc, view) for cc in cheap)
 
     def _rules_in_scope(self, names: list[str], category: str) -> list[frozenset[int]]:
         """Per field of `names`, the indexes of the rules that search it under `category`
@@ -666,6 +690,12 @@ def _hit(rule_id: str, family: str, fname: str, term: str, start: int, end: int,
     _set_attribute(hit, "__pydantic_extra__", None)
     _set_attribute(hit, "__pydantic_private__", None)
     return hit
+
+
+def _gated_text(cc: CompiledCondition) -> bool:
+    """Whether condition `cc` is a text pattern searched only in fields where its gate was seen."""
+    spec = cc.spec
+    return cc.gate is not None and spec.pattern is not None and spec.attribute is None and spec.option is None
 
 
 def _has_input(c: _Compiled, doc: Document) -> bool:
