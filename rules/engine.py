@@ -166,15 +166,21 @@ class RuleSet:
         entries += self._gate_entries()
         self._matcher: KeywordMatcher[tuple[int, int]] = KeywordMatcher(entries)
         self._flatten_patterns()
-        #: id of a compiled `when` → (gate ids of its gated text `any_of` conditions, its
-        #: `any_of` conditions without text), for a `when` whose `any_of` has only those
-        self._any_of: dict[int, tuple[frozenset[int], list[CompiledCondition]]] = {}
+        #: id of a compiled `when` → (gate ids its gated text `all_of` conditions need, and
+        #: for an `any_of` of gated text and cheap conditions only: the gate ids of the former
+        #: and the latter), for the whens that have either
+        self._prefilter: dict[int, tuple[frozenset[int], tuple[frozenset[int], list[CompiledCondition]] | None]] = {}
         for c in self._compiled:
-            if c.when is not None and c.when.any_of:
-                gated = [cc for cc in c.when.any_of if _gated_text(cc)]
-                cheap = [cc for cc in c.when.any_of if cc.spec.pattern is None and cc.spec.option is None]
-                if len(gated) + len(cheap) == len(c.when.any_of):
-                    self._any_of[id(c.when)] = (frozenset(cc.gate for cc in gated if cc.gate is not None), cheap)
+            if c.when is None:
+                continue
+            required = frozenset(cc.gate for cc in c.when.all_of if _gated_text(cc) and cc.gate is not None)
+            gated = [cc for cc in c.when.any_of if _gated_text(cc)]
+            cheap = [cc for cc in c.when.any_of if cc.spec.pattern is None and cc.spec.option is None]
+            any_of = None
+            if c.when.any_of and len(gated) + len(cheap) == len(c.when.any_of):
+                any_of = (frozenset(cc.gate for cc in gated if cc.gate is not None), cheap)
+            if required or any_of is not None:
+                self._prefilter[id(c.when)] = (required, any_of)
         self._structural = [c for c in self._compiled if c.rule.structural]
         #: what decides which structural rules a document can fire, besides kind, category
         #: and field names: the shape of each check kind in use
@@ -492,7 +498,7 @@ class RuleSet:
                     if ok is None:
                         if seen is None:
                             seen = set().union(*gates.values())
-                        ok = held[id(when)] = self._any_of_may_hold(when, view, seen) and bool(evaluate(when, view))
+                        ok = held[id(when)] = self._may_hold(when, view, seen) and bool(evaluate(when, view))
                     if not ok:
                         continue
                 n = fields[f]
@@ -507,20 +513,25 @@ class RuleSet:
             if seen is None:
                 seen = set().union(*gates.values())
             for c in structural:
-                if c.required_gates <= seen and (c.when is None or self._any_of_may_hold(c.when, view, seen)):
+                if c.required_gates <= seen and (c.when is None or self._may_hold(c.when, view, seen)):
                     budget.check()
                     hits += self._structural_hits(c, view, None)
         return hits, guess
 
-    def _any_of_may_hold(self, when: CompiledWhen, view: DocView, seen: set[int]) -> bool:
-        """False when no `any_of` condition of `when` can hold, so `when` cannot: its gated
-        text conditions need their gate seen in some field (`seen`), its conditions without
-        text (kind, category, attributes) are tested; True when one may, or when a condition
-        of another shape leaves it to `evaluate`."""
-        split = self._any_of.get(id(when))
+    def _may_hold(self, when: CompiledWhen, view: DocView, seen: set[int]) -> bool:
+        """False when `when` cannot hold: a gated text condition needs its gate seen in some
+        field (`seen`), so an `all_of` one whose gate was not seen fails, and so does an
+        `any_of` of gated text conditions whose gates were not seen and cheap conditions
+        (kind, category, attributes) that fail. True leaves the answer to `evaluate`."""
+        split = self._prefilter.get(id(when))
         if split is None:
             return True
-        gated, cheap = split
+        required, any_of = split
+        if not required <= seen:
+            return False
+        if any_of is None:
+            return True
+        gated, cheap = any_of
         return not gated.isdisjoint(seen) or any(holds(cc, view) for cc in cheap)
 
     def _rules_in_scope(self, names: list[str], category: str) -> list[frozenset[int]]:
