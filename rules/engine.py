@@ -1,9 +1,10 @@
 """The rule set: packs compiled into one keyword automaton plus per-rule checks.
 
-`RuleSet.scan(doc)` is on the crawl hot path. Per text field it normalises once, runs one
-Aho-Corasick pass over the keywords and anchors of every pack (plus the literals that gate
-condition regexes), then looks only at the rules that got a candidate (plus the few
-structural rules, gated by cheap conditions first). bench/bench_rules.py measures it.
+`RuleSet.scan(doc)` is on the crawl hot path. It normalises all text fields of a document
+in one pass, runs one Aho-Corasick pass over them (the keywords and anchors of every pack,
+plus the literals that gate condition, exclusion and pattern regexes), then looks only at
+the rules that got a candidate (plus the few structural rules, gated by cheap conditions
+first). Without a trace it runs in stages that bench/bench_rules.py times one by one.
 """
 
 from __future__ import annotations
