@@ -84,6 +84,11 @@ class _Exclusion:
     severity: str | None
     #: gate id of the literals the regex needs (it cannot match in a field without one)
     gate: int | None = None
+    #: how far around a candidate the regex is searched: window plus context
+    reach: int = 0
+
+    def __post_init__(self) -> None:
+        self.reach = self.window + _CONTEXT
 
 
 @dataclass(slots=True)
@@ -611,7 +616,7 @@ class RuleSet:
                 continue
             excluded = None
             for ex in exclusions:
-                lo, hi = start - ex.window - _CONTEXT, end + ex.window + _CONTEXT
+                lo, hi = start - ex.reach, end + ex.reach
                 lo, hi = lo if lo > 0 else 0, hi if hi < length else length
                 if ex.regex.search(text, lo, hi) is None:
                     continue  # the usual case: no need for the iterator below
