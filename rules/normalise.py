@@ -413,7 +413,7 @@ class NormalisedFields:
         joined: str,
         stage: str | None,
         expanded: bool,
-        positions: Sequence[int] | None = None,
+        positions: Sequence[int] | bytes | None = None,
     ) -> None:
         self.joined = joined
         self._texts = texts
@@ -422,6 +422,7 @@ class NormalisedFields:
         #: whether `stage` is longer than the original (some NFKC expansion)
         self._expanded = expanded
         #: from the compiled path, when something was deleted: original index of each character
+        #: (as native uint32 bytes until a field's offset map needs them)
         self._positions = positions
         self._norms: list[Normalised | None] = [None] * len(texts)
         self._starts: list[int] | None = None
@@ -463,7 +464,10 @@ class NormalisedFields:
         if self._positions is not None:
             if len(piece) == len(original):
                 return Normalised(piece, original)  # the fold keeps lengths: nothing deleted here
-            return Normalised(piece, original, positions=self._positions, shift=(start, self._original_at(i)))
+            positions = self._positions
+            if isinstance(positions, bytes):
+                positions = self._positions = memoryview(positions).cast("I")
+            return Normalised(piece, original, positions=positions, shift=(start, self._original_at(i)))
         stage = self._stage
         if stage is None:
             return Normalised(piece, original)
@@ -486,7 +490,7 @@ def normalise_all(texts: list[str]) -> NormalisedFields:
     done = fast.normalise_fields(texts) if fast is not None and texts else None
     if done is not None:
         out, positions, starts = done
-        fields = NormalisedFields(texts, out, None, False, memoryview(positions).cast("I") if positions else None)
+        fields = NormalisedFields(texts, out, None, False, positions or None)
         fields._starts = starts
         return fields
     joined = _SEPARATOR.join(texts)
