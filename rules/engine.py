@@ -73,6 +73,10 @@ _SHAPES_CACHED = 4096
 #: anchored (field index, rule index) pairs, gate ids per field name.
 _Located = tuple[dict[tuple[int, int], list[tuple[int, int]]], set[tuple[int, int]], dict[str, set[int]]]
 
+#: What `RuleSet._scope_of` keeps per field names and category: per field, the indexes of the
+#: rules in scope; (kind, check shapes...) → the structural rules to run.
+_Scope = tuple[list[frozenset[int]], dict[tuple[object, ...], list["_Compiled"]]]
+
 #: Matcher payload kinds: (rule index, _KEYWORD | _ANCHOR) or (gate id, _GATE).
 _KEYWORD, _ANCHOR, _GATE = 0, 1, 2
 
@@ -106,18 +110,13 @@ class _Compiled:
     required_gates: frozenset[int] = frozenset()
     #: per pattern, the gate id of the literals it needs, or None (filled in with the gates)
     pattern_gates: list[int | None] = field(default_factory=list)
-    #: whether some exclusion has a gate (filled in with the gates)
-    gated: bool = False
+    #: (pattern, gate id or None) pairs of `patterns` and `pattern_gates` (filled in with the gates)
+    gated_patterns: tuple[tuple[re.Pattern[str], int | None], ...] = ()
 
     def pattern_spans(self, text: str, gates: set[int] | frozenset[int]) -> list[tuple[int, int]]:
         """The matches of the rule's patterns in `text`, a field where the automaton saw one
         of its anchors and the gate ids `gates` (a pattern whose gate was not seen cannot match)."""
-        return [
-            (m.start(), m.end())
-            for p, gate in zip(self.patterns, self.pattern_gates, strict=True)
-            if gate is None or gate in gates
-            for m in p.finditer(text)
-        ]
+        return [m.span() for p, gate in self.gated_patterns if gate is None or gate in gates for m in p.finditer(text)]
 
 
 def _compile(rule: Rule, index: int) -> _Compiled:
@@ -193,9 +192,9 @@ class RuleSet:
         self._shapes = [
             kind.shape for kind in dict.fromkeys(type(c.rule.check) for c in self._structural if c.rule.check)
         ]
-        self._structural_for: dict[tuple[object, ...], list[_Compiled]] = {}
-        #: (field names..., category) → per field, indexes of the rules searching it under that category
-        self._scope: dict[tuple[str, ...], list[frozenset[int]]] = {}
+        #: (field names..., category) → per field, indexes of the rules searching it under
+        #: that category, and (kind, check shapes...) → the structural rules to run
+        self._scope: dict[tuple[str, ...], _Scope] = {}
 
     def _gate_entries(self) -> list[tuple[str, tuple[int, int]]]:
         """Give every condition regex with known required literals a gate id; the literals
@@ -221,13 +220,13 @@ class RuleSet:
                 literals = required_literals(ex.regex.pattern)
                 if literals and worth_a_gate(literals):
                     ex.gate = gates.setdefault(literals, len(gates))
-            c.gated = any(ex.gate is not None for ex in c.exclusions)
             # A rule's anchors gate all its patterns at once; each pattern worth it gets
             # a gate of its own literals as well.
             c.pattern_gates = [
                 gates.setdefault(literals, len(gates)) if literals and worth_a_gate(literals) else None
                 for literals in (required_literals(p.pattern) for p in c.patterns)
             ]
+            c.gated_patterns = tuple(zip(c.patterns, c.pattern_gates, strict=True))
             c.required_gates = frozenset(
                 cc.gate for cc in (c.when.all_of if c.when else []) if cc.gate is not None and cc.spec.attribute is None
             )
@@ -489,16 +488,18 @@ class RuleSet:
             guess = self._category(doc, names, fields, gates)
         view = DocView(doc, fields, names, gates, category=guess.name)
         category = view.category
+        scope = self._scope_of(names, category)
         if cands or anchored:
-            in_scope = self._rules_in_scope(names, category)
+            in_scope = scope[0]
             keys = [k for k in (cands.keys() | anchored if anchored else cands) if k[1] in in_scope[k[0]]]
             keys.sort()
             held: dict[int, bool] = {}  # id of a compiled `when` → whether it holds on `doc`
+            compiled, check, resolve = self._compiled, budget.check, self._resolve
             for key in keys:
                 f, idx = key
-                c = self._compiled[idx]
+                c = compiled[idx]
                 when = c.when
-                budget.check()
+                check()
                 if when is not None:
                     ok = held.get(id(when))
                     if ok is None:
@@ -508,13 +509,15 @@ class RuleSet:
                     if not ok:
                         continue
                 n = fields[f]
-                spans = cands.get(key, [])
                 fname = names[f]
                 if key in anchored:
-                    spans = spans + c.pattern_spans(n.text, gates.get(fname, _NONE))
-                if spans:
-                    hits += self._resolve(c, fname, n, spans, category, gates.get(fname, _NONE), None)
-        structural = self._structural_rules(doc, view, None, names)
+                    field_gates = gates.get(fname, _NONE)
+                    spans = cands.get(key, []) + c.pattern_spans(n.text, field_gates)
+                    if spans:
+                        hits += resolve(c, fname, n, spans, category, field_gates, None)
+                else:
+                    hits += resolve(c, fname, n, cands[key], category, gates.get(fname, _NONE), None)
+        structural = self._structural_in(scope, doc, category)
         if structural:
             if seen is None:
                 seen = set().union(*gates.values())
@@ -540,16 +543,16 @@ class RuleSet:
         gated, cheap = any_of
         return not gated.isdisjoint(seen) or any(holds(cc, view) for cc in cheap)
 
-    def _rules_in_scope(self, names: list[str], category: str) -> list[frozenset[int]]:
+    def _scope_of(self, names: list[str], category: str) -> _Scope:
         """Per field of `names`, the indexes of the rules that search it under `category`
-        (what `_in_scope` tests before the conditions), cached: documents from one spider
-        share their field names."""
+        (what `_in_scope` tests before the conditions), and the cache of `_structural_rules`
+        for these names and category: documents from one spider share their field names."""
         key = (*names, category)
-        rules = self._scope.get(key)
-        if rules is None:
+        scope = self._scope.get(key)
+        if scope is None:
             if len(self._scope) >= _SHAPES_CACHED:
                 self._scope.clear()
-            rules = self._scope[key] = [
+            in_scope = [
                 frozenset(
                     c.index
                     for c in self._compiled
@@ -557,7 +560,8 @@ class RuleSet:
                 )
                 for fname in names
             ]
-        return rules
+            scope = self._scope[key] = (in_scope, {})
+        return scope
 
     def _structural_rules(
         self, doc: Document, view: DocView, trace: Trace | None, names: list[str] | None = None
@@ -568,13 +572,15 @@ class RuleSet:
         spider share their shape."""
         if trace is not None:
             return self._structural
-        key = (doc.kind, view.category, tuple(names or ()), *[shape(doc) for shape in self._shapes])
-        rules = self._structural_for.get(key)
+        return self._structural_in(self._scope_of(names or [], view.category), doc, view.category)
+
+    def _structural_in(self, scope: _Scope, doc: Document, category: str) -> list[_Compiled]:
+        """`_structural_rules` untraced, for a document of `scope` (its field names and category)."""
+        key = (doc.kind, *[shape(doc) for shape in self._shapes])
+        rules = scope[1].get(key)
         if rules is None:
-            if len(self._structural_for) >= _SHAPES_CACHED:
-                self._structural_for.clear()
-            rules = self._structural_for[key] = [
-                c for c in self._structural if _may_apply(c, doc.kind, view.category) and _has_input(c, doc)
+            rules = scope[1][key] = [
+                c for c in self._structural if _may_apply(c, doc.kind, category) and _has_input(c, doc)
             ]
         return rules
 
@@ -603,7 +609,7 @@ class RuleSet:
         """The candidates of rule `c` in one field that survive its word-boundary and
         exclusion tests (`gates`: the gate ids seen in the field), as hits."""
         rule = c.rule
-        exclusions = [ex for ex in c.exclusions if ex.gate is None or ex.gate in gates] if c.gated else c.exclusions
+        exclusions = c.exclusions
         rule_severity = rule.category_severity.get(category, rule.severity)
         text = n.text
         length = len(text)
@@ -616,6 +622,8 @@ class RuleSet:
                 continue
             excluded = None
             for ex in exclusions:
+                if ex.gate is not None and ex.gate not in gates:
+                    continue  # none of the literals the regex needs occurs in this field
                 lo, hi = start - ex.reach, end + ex.reach
                 lo, hi = lo if lo > 0 else 0, hi if hi < length else length
                 if ex.regex.search(text, lo, hi) is None:

@@ -139,6 +139,11 @@ class Normalised:
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original [start, end) of the normalised span [start, end)."""
+        positions = self._positions
+        if positions is not None and start < end <= len(self.text):
+            # `to_original` of both ends at once, from the compiled path's original indexes
+            at, original_at = self._shift
+            return positions[at + start] - original_at, positions[at + end - 1] - original_at + 1
         if end <= start:
             s = self.to_original(start)
             return s, s
