@@ -20,6 +20,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <string.h>
 
 #define TABLE_SIZE 0x30000
 #define SLOW 0xFFFFFFFFu
@@ -32,7 +33,13 @@ static Py_buffer table_view;
 static Py_buffer classes_view;
 static int configured = 0;
 
+/* The main CJK block, whose characters are of class HAN alone (configure() checks): most
+ * characters of a page, so their class is known without a table read. */
+#define CJK_FIRST 0x4E00u
+#define CJK_LAST 0x9FFFu
+
 static inline uint8_t class_of(const uint8_t *classes, uint32_t cp) {
+    if (cp - CJK_FIRST <= CJK_LAST - CJK_FIRST) return HAN;
     return cp < TABLE_SIZE ? classes[cp] : 0;
 }
 
@@ -45,6 +52,14 @@ static PyObject *configure(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "table or classes of the wrong size");
         return NULL;
     }
+    for (uint32_t cp = CJK_FIRST; cp <= CJK_LAST; cp++) {
+        if (((const uint8_t *)classes.buf)[cp] != HAN) {
+            PyBuffer_Release(&table);
+            PyBuffer_Release(&classes);
+            PyErr_SetString(PyExc_ValueError, "the CJK block must be of class HAN alone");
+            return NULL;
+        }
+    }
     if (configured) {
         PyBuffer_Release(&table_view);
         PyBuffer_Release(&classes_view);
@@ -55,52 +70,40 @@ static PyObject *configure(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
-static PyObject *normalise(PyObject *self, PyObject *arg) {
-    if (!configured) {
-        PyErr_SetString(PyExc_RuntimeError, "configure() first");
-        return NULL;
-    }
-    if (!PyUnicode_Check(arg)) {
-        PyErr_SetString(PyExc_TypeError, "a str is needed");
-        return NULL;
-    }
-#if PY_VERSION_HEX < 0x030C0000
-    if (PyUnicode_READY(arg) < 0) return NULL; /* a no-op from 3.12 on, and deprecated */
-#endif
+/* Reads `count` characters of `text` from `at` into `stage` (folded) and `original` (as they
+ * are); 0 when one has an NFKC form longer than one character. */
+static int fold(PyObject *text, uint32_t *stage, uint32_t *original, Py_ssize_t count) {
     const uint32_t *table = (const uint32_t *)table_view.buf;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+#define FOLD(TYPE)                                                         \
+    for (Py_ssize_t i = 0; i < count; i++) {                               \
+        uint32_t cp = ((const TYPE *)data)[i];                             \
+        uint32_t folded = cp < TABLE_SIZE ? table[cp] : cp;                \
+        if (folded == SLOW) return 0;                                      \
+        stage[i] = folded;                                                 \
+        original[i] = cp;                                                  \
+    }
+    if (kind == PyUnicode_1BYTE_KIND) {
+        FOLD(Py_UCS1)
+    } else if (kind == PyUnicode_2BYTE_KIND) {
+        FOLD(Py_UCS2)
+    } else {
+        FOLD(Py_UCS4)
+    }
+#undef FOLD
+    return 1;
+}
+
+/* Whether the folded `stage` may hold a pinyin annotation: "(" right after a Han character
+ * (of the original text, as rules/ruby.py reads it: some fold to characters outside the Han
+ * ranges), then up to 7 characters holding a tone mark or a tone digit after a letter (ü
+ * included) before ")". normalise.py judges those texts; every annotation ruby.py removes is
+ * declined here, so a text this module normalises has none. */
+static int may_be_annotated(const uint32_t *stage, const uint32_t *original, Py_ssize_t n) {
     const uint8_t *classes = (const uint8_t *)classes_view.buf;
-    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
-    int kind = PyUnicode_KIND(arg);
-    const void *data = PyUnicode_DATA(arg);
-
-    uint32_t *stage = PyMem_Malloc((n ? n : 1) * sizeof(uint32_t));
-    uint32_t *out = PyMem_Malloc((n ? n : 1) * sizeof(uint32_t));
-    uint32_t *index = PyMem_Malloc((n ? n : 1) * sizeof(uint32_t));
-    if (!stage || !out || !index) {
-        PyMem_Free(stage);
-        PyMem_Free(out);
-        PyMem_Free(index);
-        return PyErr_NoMemory();
-    }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        uint32_t cp = PyUnicode_READ(kind, data, i);
-        uint32_t folded = cp < TABLE_SIZE ? table[cp] : cp;
-        if (folded == SLOW) {
-            PyMem_Free(stage);
-            PyMem_Free(out);
-            PyMem_Free(index);
-            Py_RETURN_NONE;
-        }
-        stage[i] = folded;
-    }
-
-    /* "(" right after a Han character (of the original text, as rules/ruby.py reads it: some
-     * fold to characters outside the Han ranges), then up to 7 characters holding a tone mark
-     * or a tone digit after a letter (ü included) before ")": possibly a pinyin annotation,
-     * which normalise.py judges. Every annotation ruby.py removes is declined here, so a
-     * text this function normalises has none. */
     for (Py_ssize_t i = 1; i + 2 < n; i++) {
-        if (stage[i] != '(' || !(class_of(classes, PyUnicode_READ(kind, data, i - 1)) & HAN)) continue;
+        if (stage[i] != '(' || !(class_of(classes, original[i - 1]) & HAN)) continue;
         for (Py_ssize_t j = i + 1; j < n && j <= i + 8; j++) {
             uint32_t c = stage[j];
             if (c == ')') break;
@@ -108,20 +111,34 @@ static PyObject *normalise(PyObject *self, PyObject *arg) {
             uint32_t before = stage[j - 1];
             int letter = (before >= 'a' && before <= 'z') || before == 0xFC || before == 0xDC; /* ü Ü */
             int tone_digit = c >= '1' && c <= '5' && j + 1 < n && stage[j + 1] == ')' && letter;
-            if (toned || tone_digit) {
-                PyMem_Free(stage);
-                PyMem_Free(out);
-                PyMem_Free(index);
-                Py_RETURN_NONE;
-            }
+            if (toned || tone_digit) return 1;
         }
     }
+    return 0;
+}
 
+/* The deletion over the folded `stage`: (text, original indexes as uint32 bytes, or b"" when
+ * nothing was deleted, and with `starts` a list: where each piece separated by a NUL starts
+ * in the text). `original` is reused as the index buffer. */
+static PyObject *delete_noise(uint32_t *stage, uint32_t *index, Py_ssize_t n, int starts) {
+    const uint8_t *classes = (const uint8_t *)classes_view.buf;
+    PyObject *piece_starts = starts ? PyList_New(0) : NULL;
+    if (starts && !piece_starts) return NULL;
+    if (piece_starts) {
+        PyObject *zero = PyLong_FromLong(0);
+        if (!zero || PyList_Append(piece_starts, zero) < 0) {
+            Py_XDECREF(zero);
+            Py_DECREF(piece_starts);
+            return NULL;
+        }
+        Py_DECREF(zero);
+    }
     Py_ssize_t m = 0;
     uint32_t maxchar = 0;
     Py_ssize_t i = 0;
     while (i < n) {
-        uint8_t cls = class_of(classes, stage[i]);
+        uint32_t cp = stage[i];
+        uint8_t cls = class_of(classes, cp);
         if (cls & (NOISE | ZERO_WIDTH)) {
             if (i > 0 && (class_of(classes, stage[i - 1]) & HAN)) {
                 Py_ssize_t run = 1;
@@ -137,32 +154,123 @@ static PyObject *normalise(PyObject *self, PyObject *arg) {
                 continue;
             }
         }
-        out[m] = stage[i];
+        /* m <= i: the kept characters move down in place */
+        stage[m] = cp;
         index[m] = (uint32_t)i;
-        if (stage[i] > maxchar) maxchar = stage[i];
+        if (cp > maxchar) maxchar = cp;
         m++;
         i++;
+        if (cp == 0 && piece_starts) {
+            PyObject *at = PyLong_FromSsize_t(m);
+            if (!at || PyList_Append(piece_starts, at) < 0) {
+                Py_XDECREF(at);
+                Py_DECREF(piece_starts);
+                return NULL;
+            }
+            Py_DECREF(at);
+        }
     }
-
     PyObject *text = PyUnicode_New(m, maxchar);
     PyObject *positions = NULL;
     if (text) {
         int out_kind = PyUnicode_KIND(text);
         void *out_data = PyUnicode_DATA(text);
-        for (Py_ssize_t k = 0; k < m; k++) PyUnicode_WRITE(out_kind, out_data, k, out[k]);
-        positions = PyBytes_FromStringAndSize((const char *)index, m * (Py_ssize_t)sizeof(uint32_t));
+        if (out_kind == PyUnicode_1BYTE_KIND) {
+            for (Py_ssize_t k = 0; k < m; k++) ((Py_UCS1 *)out_data)[k] = (Py_UCS1)stage[k];
+        } else if (out_kind == PyUnicode_2BYTE_KIND) {
+            for (Py_ssize_t k = 0; k < m; k++) ((Py_UCS2 *)out_data)[k] = (Py_UCS2)stage[k];
+        } else {
+            memcpy(out_data, stage, m * sizeof(uint32_t));
+        }
+        positions = PyBytes_FromStringAndSize((const char *)index, m == n ? 0 : m * (Py_ssize_t)sizeof(uint32_t));
     }
-    PyMem_Free(stage);
-    PyMem_Free(out);
-    PyMem_Free(index);
-    if (!text || !positions) {
-        Py_XDECREF(text);
-        Py_XDECREF(positions);
+    PyObject *result = NULL;
+    if (text && positions) {
+        result = piece_starts ? PyTuple_Pack(3, text, positions, piece_starts) : PyTuple_Pack(2, text, positions);
+    }
+    Py_XDECREF(text);
+    Py_XDECREF(positions);
+    Py_XDECREF(piece_starts);
+    return result;
+}
+
+static int check_configured(void) {
+    if (!configured) PyErr_SetString(PyExc_RuntimeError, "configure() first");
+    return configured;
+}
+
+static PyObject *normalise(PyObject *self, PyObject *arg) {
+    if (!check_configured()) return NULL;
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "a str is needed");
         return NULL;
     }
-    PyObject *result = PyTuple_Pack(2, text, positions);
-    Py_DECREF(text);
-    Py_DECREF(positions);
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(arg) < 0) return NULL; /* a no-op from 3.12 on, and deprecated */
+#endif
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    uint32_t *stage = PyMem_Malloc((n ? n : 1) * sizeof(uint32_t));
+    uint32_t *original = PyMem_Malloc((n ? n : 1) * sizeof(uint32_t));
+    PyObject *result = NULL;
+    if (!stage || !original) {
+        PyErr_NoMemory();
+    } else if (!fold(arg, stage, original, n) || may_be_annotated(stage, original, n)) {
+        result = Py_NewRef(Py_None);
+    } else {
+        result = delete_noise(stage, original, n, 0);
+    }
+    PyMem_Free(stage);
+    PyMem_Free(original);
+    return result;
+}
+
+/* normalise_fields(texts): normalise() of the texts joined by NUL, with where each starts in
+ * the result; None when normalise() would decline the joined text or a text holds a NUL. */
+static PyObject *normalise_fields(PyObject *self, PyObject *arg) {
+    if (!check_configured()) return NULL;
+    if (!PyList_Check(arg) || PyList_GET_SIZE(arg) == 0) {
+        PyErr_SetString(PyExc_TypeError, "a non-empty list of str is needed");
+        return NULL;
+    }
+    Py_ssize_t count = PyList_GET_SIZE(arg);
+    Py_ssize_t n = count - 1;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *text = PyList_GET_ITEM(arg, k);
+        if (!PyUnicode_Check(text)) {
+            PyErr_SetString(PyExc_TypeError, "a non-empty list of str is needed");
+            return NULL;
+        }
+#if PY_VERSION_HEX < 0x030C0000
+        if (PyUnicode_READY(text) < 0) return NULL;
+#endif
+        n += PyUnicode_GET_LENGTH(text);
+    }
+    uint32_t *stage = PyMem_Malloc((n ? n : 1) * sizeof(uint32_t));
+    uint32_t *original = PyMem_Malloc((n ? n : 1) * sizeof(uint32_t));
+    PyObject *result = NULL;
+    if (!stage || !original) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t at = 0;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *text = PyList_GET_ITEM(arg, k);
+        Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+        if (k) {
+            stage[at] = original[at] = 0;
+            at++;
+        }
+        if (!fold(text, stage + at, original + at, length) ||
+            (length && PyUnicode_FindChar(text, 0, 0, length, 1) >= 0)) {
+            result = Py_NewRef(Py_None);
+            goto done;
+        }
+        at += length;
+    }
+    result = may_be_annotated(stage, original, n) ? Py_NewRef(Py_None) : delete_noise(stage, original, n, 1);
+done:
+    PyMem_Free(stage);
+    PyMem_Free(original);
     return result;
 }
 
@@ -310,7 +418,8 @@ fail:
 
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS, "configure(table, classes): the tables normalise.py builds"},
-    {"normalise", normalise, METH_O, "normalise(text) -> (text, original indexes as uint32 bytes) or None"},
+    {"normalise", normalise, METH_O, "normalise(text) -> (text, original indexes as uint32 bytes or b'') or None"},
+    {"normalise_fields", normalise_fields, METH_O, "normalise_fields(texts) -> (text, indexes, starts) or None"},
     {"locate", locate, METH_VARARGS, "locate(found, starts, gates, keywords, anchors, names) -> (cands, anchored, gates)"},
     {NULL, NULL, 0, NULL},
 };

@@ -1,13 +1,15 @@
 """The rule set: packs compiled into one keyword automaton plus per-rule checks.
 
-`RuleSet.scan(doc)` is on the crawl hot path. Per text field it normalises once, runs one
-Aho-Corasick pass over the keywords and anchors of every pack (plus the literals that gate
-condition regexes), then looks only at the rules that got a candidate (plus the few
-structural rules, gated by cheap conditions first). bench/bench_rules.py measures it.
+`RuleSet.scan(doc)` is on the crawl hot path. It normalises all text fields of a document
+in one pass, runs one Aho-Corasick pass over them (the keywords and anchors of every pack,
+plus the literals that gate condition, exclusion and pattern regexes), then looks only at
+the rules that got a candidate (plus the few structural rules, gated by cheap conditions
+first). Without a trace it runs in stages that bench/bench_rules.py times one by one.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from bisect import bisect_right
@@ -21,11 +23,11 @@ from rules import normalise as normaliser
 from rules.boundary import on_boundaries
 from rules.category import GENERIC, SIGNALS_FILE, CategoryGuess, CategoryInference, given_category
 from rules.checks import Finding
-from rules.conditions import CompiledWhen, DocView, all_conditions, compile_when, evaluate
+from rules.conditions import CompiledCondition, CompiledWhen, DocView, all_conditions, compile_when, evaluate, holds
 from rules.document import Document
 from rules.hit import Hit
 from rules.lexicon import Lexicon, Match
-from rules.literals import required_literals
+from rules.literals import required_literals as literals_required
 from rules.loader import load_packs, visible_lexicons
 from rules.matcher import KeywordMatcher
 from rules.model import PackInfo, Rule
@@ -71,6 +73,10 @@ _SHAPES_CACHED = 4096
 #: anchored (field index, rule index) pairs, gate ids per field name.
 _Located = tuple[dict[tuple[int, int], list[tuple[int, int]]], set[tuple[int, int]], dict[str, set[int]]]
 
+#: What `RuleSet._scope_of` keeps per field names and category: per field, the indexes of the
+#: rules in scope; (kind, check shapes...) → the structural rules to run.
+_Scope = tuple[list[frozenset[int]], dict[tuple[object, ...], list["_Compiled"]]]
+
 #: Matcher payload kinds: (rule index, _KEYWORD | _ANCHOR) or (gate id, _GATE).
 _KEYWORD, _ANCHOR, _GATE = 0, 1, 2
 
@@ -82,6 +88,11 @@ class _Exclusion:
     severity: str | None
     #: gate id of the literals the regex needs (it cannot match in a field without one)
     gate: int | None = None
+    #: how far around a candidate the regex is searched: window plus context
+    reach: int = 0
+
+    def __post_init__(self) -> None:
+        self.reach = self.window + _CONTEXT
 
 
 @dataclass(slots=True)
@@ -99,16 +110,13 @@ class _Compiled:
     required_gates: frozenset[int] = frozenset()
     #: per pattern, the gate id of the literals it needs, or None (filled in with the gates)
     pattern_gates: list[int | None] = field(default_factory=list)
+    #: (pattern, gate id or None) pairs of `patterns` and `pattern_gates` (filled in with the gates)
+    gated_patterns: tuple[tuple[re.Pattern[str], int | None], ...] = ()
 
     def pattern_spans(self, text: str, gates: set[int] | frozenset[int]) -> list[tuple[int, int]]:
         """The matches of the rule's patterns in `text`, a field where the automaton saw one
         of its anchors and the gate ids `gates` (a pattern whose gate was not seen cannot match)."""
-        return [
-            (m.start(), m.end())
-            for p, gate in zip(self.patterns, self.pattern_gates, strict=True)
-            if gate is None or gate in gates
-            for m in p.finditer(text)
-        ]
+        return [m.span() for p, gate in self.gated_patterns if gate is None or gate in gates for m in p.finditer(text)]
 
 
 def _compile(rule: Rule, index: int) -> _Compiled:
@@ -163,19 +171,38 @@ class RuleSet:
         entries += self._gate_entries()
         self._matcher: KeywordMatcher[tuple[int, int]] = KeywordMatcher(entries)
         self._flatten_patterns()
+        #: id of a compiled `when` → (gate ids its gated text `all_of` conditions need, and
+        #: for an `any_of` of gated text and cheap conditions only: the gate ids of the former
+        #: and the latter), for the whens that have either
+        self._prefilter: dict[int, tuple[frozenset[int], tuple[frozenset[int], list[CompiledCondition]] | None]] = {}
+        for c in self._compiled:
+            if c.when is None:
+                continue
+            required = frozenset(cc.gate for cc in c.when.all_of if _gated_text(cc) and cc.gate is not None)
+            gated = [cc for cc in c.when.any_of if _gated_text(cc)]
+            cheap = [cc for cc in c.when.any_of if cc.spec.pattern is None and cc.spec.option is None]
+            any_of = None
+            if c.when.any_of and len(gated) + len(cheap) == len(c.when.any_of):
+                any_of = (frozenset(cc.gate for cc in gated if cc.gate is not None), cheap)
+            if required or any_of is not None:
+                self._prefilter[id(c.when)] = (required, any_of)
         self._structural = [c for c in self._compiled if c.rule.structural]
         #: what decides which structural rules a document can fire, besides kind, category
         #: and field names: the shape of each check kind in use
         self._shapes = [
             kind.shape for kind in dict.fromkeys(type(c.rule.check) for c in self._structural if c.rule.check)
         ]
-        self._structural_for: dict[tuple[object, ...], list[_Compiled]] = {}
+        #: (field names..., category) → per field, indexes of the rules searching it under
+        #: that category, and (kind, check shapes...) → the structural rules to run
+        self._scope: dict[tuple[str, ...], _Scope] = {}
 
     def _gate_entries(self) -> list[tuple[str, tuple[int, int]]]:
         """Give every condition regex with known required literals a gate id; the literals
         go into the automaton so the regex runs only on fields where one occurred."""
         gates: dict[frozenset[str], int] = {}
         keywords = set(self._keywords)
+        # rules share conditions and exclusions: each pattern is parsed once
+        required_literals = functools.cache(literals_required)
 
         def worth_a_gate(literals: frozenset[str] | None) -> bool:
             # A gate makes every occurrence of its literals a match to handle, which costs
@@ -199,6 +226,7 @@ class RuleSet:
                 gates.setdefault(literals, len(gates)) if literals and worth_a_gate(literals) else None
                 for literals in (required_literals(p.pattern) for p in c.patterns)
             ]
+            c.gated_patterns = tuple(zip(c.patterns, c.pattern_gates, strict=True))
             c.required_gates = frozenset(
                 cc.gate for cc in (c.when.all_of if c.when else []) if cc.gate is not None and cc.spec.attribute is None
             )
@@ -223,8 +251,6 @@ class RuleSet:
         self._pattern_gates = tuple(gates)
         self._pattern_keywords = tuple(keywords)
         self._pattern_anchors = tuple(anchors)
-        #: rule index → (its fields, its category scope or None, its `when` or None)
-        self._scope = tuple((c.fields, c.categories, c.when) for c in self._compiled)
 
     @property
     def families(self) -> set[str]:
@@ -379,8 +405,13 @@ class RuleSet:
 
     def stage_normalise(self, doc: Document) -> tuple[list[str], NormalisedFields | None]:
         """The names of the non-empty fields and their text normalised in one pass."""
-        names = [f for f, text in doc.fields.items() if text]
-        return names, normalise_all([doc.fields[f] for f in names]) if names else None
+        texts = list(doc.fields.values())
+        if all(texts):
+            names = list(doc.fields)
+        else:
+            names = [f for f, text in doc.fields.items() if text]
+            texts = [doc.fields[f] for f in names]
+        return names, normalise_all(texts) if names else None
 
     def stage_automaton(self, fields: NormalisedFields) -> list[tuple[int, int, int]]:
         """One automaton pass over every field: (pattern index, start, end) in the joined text."""
@@ -449,40 +480,88 @@ class RuleSet:
         """Scope, conditions, boundaries and exclusions of every candidate, then the
         structural rules: the hits (appended to `hits`) and the category they were judged under."""
         cands, anchored, gates = located
-        guess = self._category(doc, names, fields, gates)
+        seen: set[int] | None = None  # every gate id seen in the document, when needed
+        given = doc.category
+        if self.categories is None or (given is not None and given != GENERIC):
+            guess = given_category(given)  # what `_category` returns first, without the call
+        else:
+            guess = self._category(doc, names, fields, gates)
         view = DocView(doc, fields, names, gates, category=guess.name)
         category = view.category
+        scope = self._scope_of(names, category)
         if cands or anchored:
-            scope = self._scope
+            in_scope = scope[0]
+            keys = [k for k in (cands.keys() | anchored if anchored else cands) if k[1] in in_scope[k[0]]]
+            keys.sort()
             held: dict[int, bool] = {}  # id of a compiled `when` → whether it holds on `doc`
-            for key in sorted(cands.keys() | anchored if anchored else cands):
+            compiled, check, resolve = self._compiled, budget.check, self._resolve
+            for key in keys:
                 f, idx = key
-                rule_fields, categories, when = scope[idx]
-                fname = names[f]
-                if fname not in rule_fields or (categories is not None and category not in categories):
-                    continue
-                budget.check()
+                c = compiled[idx]
+                when = c.when
+                check()
                 if when is not None:
                     ok = held.get(id(when))
                     if ok is None:
-                        ok = held[id(when)] = bool(evaluate(when, view))
+                        if seen is None:
+                            seen = set().union(*gates.values())
+                        ok = held[id(when)] = self._may_hold(when, view, seen) and bool(evaluate(when, view))
                     if not ok:
                         continue
-                c = self._compiled[idx]
                 n = fields[f]
-                spans = cands.get(key, [])
+                fname = names[f]
                 if key in anchored:
-                    spans = spans + c.pattern_spans(n.text, gates.get(fname, _NONE))
-                if spans:
-                    hits += self._resolve(c, fname, n, spans, category, gates.get(fname, _NONE), None)
-        structural = self._structural_rules(doc, view, None, names)
+                    field_gates = gates.get(fname, _NONE)
+                    spans = cands.get(key, []) + c.pattern_spans(n.text, field_gates)
+                    if spans:
+                        hits += resolve(c, fname, n, spans, category, field_gates, None)
+                else:
+                    hits += resolve(c, fname, n, cands[key], category, gates.get(fname, _NONE), None)
+        structural = self._structural_in(scope, doc, category)
         if structural:
-            seen = set().union(*gates.values())
+            if seen is None:
+                seen = set().union(*gates.values())
             for c in structural:
-                if c.required_gates <= seen:
+                if c.required_gates <= seen and (c.when is None or self._may_hold(c.when, view, seen)):
                     budget.check()
                     hits += self._structural_hits(c, view, None)
         return hits, guess
+
+    def _may_hold(self, when: CompiledWhen, view: DocView, seen: set[int]) -> bool:
+        """False when `when` cannot hold: a gated text condition needs its gate seen in some
+        field (`seen`), so an `all_of` one whose gate was not seen fails, and so does an
+        `any_of` of gated text conditions whose gates were not seen and cheap conditions
+        (kind, category, attributes) that fail. True leaves the answer to `evaluate`."""
+        split = self._prefilter.get(id(when))
+        if split is None:
+            return True
+        required, any_of = split
+        if not required <= seen:
+            return False
+        if any_of is None:
+            return True
+        gated, cheap = any_of
+        return not gated.isdisjoint(seen) or any(holds(cc, view) for cc in cheap)
+
+    def _scope_of(self, names: list[str], category: str) -> _Scope:
+        """Per field of `names`, the indexes of the rules that search it under `category`
+        (what `_in_scope` tests before the conditions), and the cache of `_structural_rules`
+        for these names and category: documents from one spider share their field names."""
+        key = (*names, category)
+        scope = self._scope.get(key)
+        if scope is None:
+            if len(self._scope) >= _SHAPES_CACHED:
+                self._scope.clear()
+            in_scope = [
+                frozenset(
+                    c.index
+                    for c in self._compiled
+                    if fname in c.fields and (c.categories is None or category in c.categories)
+                )
+                for fname in names
+            ]
+            scope = self._scope[key] = (in_scope, {})
+        return scope
 
     def _structural_rules(
         self, doc: Document, view: DocView, trace: Trace | None, names: list[str] | None = None
@@ -493,13 +572,15 @@ class RuleSet:
         spider share their shape."""
         if trace is not None:
             return self._structural
-        key = (doc.kind, view.category, tuple(names or ()), *[shape(doc) for shape in self._shapes])
-        rules = self._structural_for.get(key)
+        return self._structural_in(self._scope_of(names or [], view.category), doc, view.category)
+
+    def _structural_in(self, scope: _Scope, doc: Document, category: str) -> list[_Compiled]:
+        """`_structural_rules` untraced, for a document of `scope` (its field names and category)."""
+        key = (doc.kind, *[shape(doc) for shape in self._shapes])
+        rules = scope[1].get(key)
         if rules is None:
-            if len(self._structural_for) >= _SHAPES_CACHED:
-                self._structural_for.clear()
-            rules = self._structural_for[key] = [
-                c for c in self._structural if _may_apply(c, doc.kind, view.category) and _has_input(c, doc)
+            rules = scope[1][key] = [
+                c for c in self._structural if _may_apply(c, doc.kind, category) and _has_input(c, doc)
             ]
         return rules
 
@@ -528,9 +609,10 @@ class RuleSet:
         """The candidates of rule `c` in one field that survive its word-boundary and
         exclusion tests (`gates`: the gate ids seen in the field), as hits."""
         rule = c.rule
-        exclusions = [ex for ex in c.exclusions if ex.gate is None or ex.gate in gates] if c.exclusions else ()
+        exclusions = c.exclusions
         rule_severity = rule.category_severity.get(category, rule.severity)
         text = n.text
+        length = len(text)
         kept: list[tuple[int, int, str]] = []
         for start, end in sorted(set(cands), key=_longest_first) if len(cands) > 1 else cands:
             severity = rule_severity
@@ -540,7 +622,12 @@ class RuleSet:
                 continue
             excluded = None
             for ex in exclusions:
-                lo, hi = max(0, start - ex.window - _CONTEXT), min(len(text), end + ex.window + _CONTEXT)
+                if ex.gate is not None and ex.gate not in gates:
+                    continue  # none of the literals the regex needs occurs in this field
+                lo, hi = start - ex.reach, end + ex.reach
+                lo, hi = lo if lo > 0 else 0, hi if hi < length else length
+                if ex.regex.search(text, lo, hi) is None:
+                    continue  # the usual case: no need for the iterator below
                 for m in ex.regex.finditer(text, lo, hi):
                     if (
                         m.start() < end + ex.window
@@ -571,10 +658,7 @@ class RuleSet:
         original = n.original
         for start, end, severity in kept:
             a, b = n.span(start, end)
-            hit = Hit(
-                rule_id=rule.id, family=rule.family, field=fname, term=original[a:b], start=a, end=b, severity=severity
-            )
-            out.append(hit)
+            out.append(_hit(rule.id, rule.family, fname, original[a:b], a, b, severity))
         return out
 
     def _structural_hits(self, c: _Compiled, view: DocView, trace: Trace | None) -> list[Hit]:
@@ -608,6 +692,37 @@ class RuleSet:
         ]
 
 
+_HIT_FIELDS = frozenset(Hit.model_fields)
+_new_object = object.__new__
+_set_attribute = object.__setattr__
+
+
+def _hit(rule_id: str, family: str, fname: str, term: str, start: int, end: int, severity: str) -> Hit:
+    """A keyword hit, from values that have the types `Hit` declares: what
+    `Hit.model_construct` makes, without its per-field generic work (one per kept candidate)."""
+    hit = _new_object(Hit)
+    values = {
+        "rule_id": rule_id,
+        "family": family,
+        "field": fname,
+        "term": term,
+        "start": start,
+        "end": end,
+        "severity": severity,
+    }
+    _set_attribute(hit, "__dict__", values)
+    _set_attribute(hit, "__pydantic_fields_set__", set(_HIT_FIELDS))
+    _set_attribute(hit, "__pydantic_extra__", None)
+    _set_attribute(hit, "__pydantic_private__", None)
+    return hit
+
+
+def _gated_text(cc: CompiledCondition) -> bool:
+    """Whether condition `cc` is a text pattern searched only in fields where its gate was seen."""
+    spec = cc.spec
+    return cc.gate is not None and spec.pattern is not None and spec.attribute is None and spec.option is None
+
+
 def _has_input(c: _Compiled, doc: Document) -> bool:
     """Whether the check of a structural rule has something to look at (tested before the
     full evaluation, which most documents would fail)."""
@@ -629,7 +744,7 @@ def _compiled_locate() -> Callable[..., _Located] | None:
     """The compiled locate stage (rules/_fastnorm.c), where the compiled normaliser is in use
     and was built with it."""
     fast = normaliser._compiled()
-    return getattr(fast, "locate", None) if fast is not None else None
+    return fast.locate if fast is not None else None
 
 
 def load_ruleset(packs_dir: Path | None = None) -> RuleSet:

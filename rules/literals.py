@@ -19,6 +19,9 @@ MIN_LENGTH = 2
 
 Req = frozenset[str] | None
 
+#: Most strings an exact set (see `_exact`) may hold: a product of alternations grows fast.
+MAX_EXACT = 64
+
 
 def _score(req: Req) -> tuple[int, int]:
     if not req:
@@ -26,22 +29,65 @@ def _score(req: Req) -> tuple[int, int]:
     return (min(len(s) for s in req), -len(req))
 
 
-def _sequence(items: Any) -> Req:
-    """Best required set of a sequence: its longest literal run or a part's own set."""
-    candidates: list[Req] = []
-    run: list[str] = []
+def _exact(op: Any, av: Any) -> frozenset[str] | None:
+    """The strings an item matches, when they are few and known: a literal, a class of
+    literal characters, or a group or alternation of sequences of such items."""
+    if op is c.LITERAL:
+        return frozenset([chr(av)])
+    if op is c.IN:
+        if len(av) <= MAX_EXACT and all(o is c.LITERAL for o, _ in av):
+            return frozenset(chr(a) for _, a in av)
+        return None
+    if op is c.SUBPATTERN:
+        _group, add_flags, _del_flags, sub = av
+        return None if add_flags & (re.IGNORECASE | re.LOCALE) else _exact_sequence(sub)
+    if op is c.BRANCH:
+        out: set[str] = set()
+        for branch in av[1]:
+            strings = _exact_sequence(branch)
+            if strings is None:
+                return None
+            out |= strings
+        return frozenset(out) if len(out) <= MAX_EXACT else None
+    return None
+
+
+def _exact_sequence(items: Any) -> frozenset[str] | None:
+    out = frozenset([""])
     for op, av in items:
-        if op is c.LITERAL:
-            run.append(chr(av))
+        strings = _exact(op, av)
+        if strings is None:
+            return None
+        out = frozenset(a + b for a in out for b in strings)
+        if len(out) > MAX_EXACT:
+            return None
+    return out
+
+
+def _sequence(items: Any) -> Req:
+    """Best required set of a sequence: a run of items with exact sets (every match holds
+    one string of their product: "(限时|特价)(时间|日期)" needs one of four words, each
+    longer than any word of the parts) or a part's own set."""
+    candidates: list[Req] = []
+    run = frozenset([""])
+    for op, av in items:
+        strings = _exact(op, av)
+        if strings is not None:
+            product = frozenset(a + b for a in run for b in strings)
+            if len(product) <= MAX_EXACT:
+                run = product
+                continue
+        if run != {""}:
+            candidates.append(run)
+        run = frozenset([""])
+        if strings is not None:
+            run = strings  # the product grew too large: a new run starts here
             continue
-        if run:
-            candidates.append(frozenset(["".join(run)]))
-            run = []
         if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
-            continue  # zero width: the literal run on either side stays required, split
+            continue  # zero width: the run on either side stays required, split
         candidates.append(_item(op, av))
-    if run:
-        candidates.append(frozenset(["".join(run)]))
+    if run != {""}:
+        candidates.append(run)
     return max(candidates, key=_score, default=None)
 
 

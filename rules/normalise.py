@@ -139,6 +139,11 @@ class Normalised:
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original [start, end) of the normalised span [start, end)."""
+        positions = self._positions
+        if positions is not None and start < end <= len(self.text):
+            # `to_original` of both ends at once, from the compiled path's original indexes
+            at, original_at = self._shift
+            return positions[at + start] - original_at, positions[at + end - 1] - original_at + 1
         if end <= start:
             s = self.to_original(start)
             return s, s
@@ -322,13 +327,15 @@ def _expansion_map(text: str, t: _Tables) -> tuple[list[int], list[int]]:
 @lru_cache(maxsize=1)
 def _compiled() -> Any | None:
     """rules._fastnorm configured with this module's tables, or None where it was not built
-    (no C compiler at install time) or WANGJIAN_PYTHON_NORMALISER is set: the steps below
-    then run as written here."""
+    (no C compiler at install time), was built from an older source (it lacks `locate`)
+    or WANGJIAN_PYTHON_NORMALISER is set: the steps below then run as written here."""
     if os.environ.get("WANGJIAN_PYTHON_NORMALISER"):
         return None
     try:
         from rules import _fastnorm
     except ImportError:
+        return None
+    if not hasattr(_fastnorm, "locate"):
         return None
     t = _tables()
     table = array("I", range(_TABLE_SIZE))
@@ -375,7 +382,7 @@ def _normalise_compiled(text: str) -> Normalised | None:
     if done is None:
         return None
     out, positions = done
-    if len(out) == len(text):
+    if not positions:
         return Normalised(out, text)  # nothing deleted: positions are the original ones
     return Normalised(out, text, positions=memoryview(positions).cast("I"))
 
@@ -403,7 +410,7 @@ class NormalisedFields:
     them separated by a character no keyword contains, for one matcher pass; each field's
     own `Normalised` (with its offset map) is built only when asked for."""
 
-    __slots__ = ("joined", "_texts", "_stage", "_expanded", "_positions", "_norms", "_starts")
+    __slots__ = ("joined", "_texts", "_stage", "_expanded", "_positions", "_norms", "_starts", "_original_starts")
 
     def __init__(
         self,
@@ -411,7 +418,7 @@ class NormalisedFields:
         joined: str,
         stage: str | None,
         expanded: bool,
-        positions: Sequence[int] | None = None,
+        positions: Sequence[int] | bytes | None = None,
     ) -> None:
         self.joined = joined
         self._texts = texts
@@ -420,9 +427,12 @@ class NormalisedFields:
         #: whether `stage` is longer than the original (some NFKC expansion)
         self._expanded = expanded
         #: from the compiled path, when something was deleted: original index of each character
+        #: (as native uint32 bytes until a field's offset map needs them)
         self._positions = positions
         self._norms: list[Normalised | None] = [None] * len(texts)
         self._starts: list[int] | None = None
+        #: where each field starts in the joined original texts (built on first use)
+        self._original_starts: list[int] | None = None
 
     def __len__(self) -> int:
         return len(self._texts)
@@ -444,17 +454,25 @@ class NormalisedFields:
             n = self._norms[i] = self._build(i)
         return n
 
+    def _original_at(self, i: int) -> int:
+        """Where field `i` starts in the original texts joined."""
+        if self._original_starts is None:
+            self._original_starts = list(accumulate((len(x) + 1 for x in self._texts[:-1]), initial=0))
+        return self._original_starts[i]
+
     def _build(self, i: int) -> Normalised:
         original = self._texts[i]
-        starts = self.starts
+        starts = self._starts if self._starts is not None else self.starts
         start = starts[i]
         end = len(self.joined) if i == len(starts) - 1 else starts[i + 1] - 1
         piece = self.joined[start:end]
         if self._positions is not None:
             if len(piece) == len(original):
                 return Normalised(piece, original)  # the fold keeps lengths: nothing deleted here
-            original_at = sum(len(x) + 1 for x in self._texts[:i])
-            return Normalised(piece, original, positions=self._positions, shift=(start, original_at))
+            positions = self._positions
+            if isinstance(positions, bytes):
+                positions = self._positions = memoryview(positions).cast("I")
+            return Normalised(piece, original, positions=positions, shift=(start, self._original_at(i)))
         stage = self._stage
         if stage is None:
             return Normalised(piece, original)
@@ -462,7 +480,7 @@ class NormalisedFields:
             # the fold keeps lengths, so a field lost characters only if it was shortened
             if len(piece) == len(original):
                 return Normalised(piece, original)
-            return Normalised(piece, original, stage, False, sum(len(x) + 1 for x in self._texts[:i]))
+            return Normalised(piece, original, stage, False, self._original_at(i))
         field_stage = stage.split(_SEPARATOR)[i]
         expanded = len(field_stage) != len(original)
         return Normalised(piece, original, field_stage if len(piece) != len(field_stage) else None, expanded)
@@ -471,18 +489,17 @@ class NormalisedFields:
 def normalise_all(texts: list[str]) -> NormalisedFields:
     """`normalise` of each text, computed in one pass over them all (per-call overhead is a
     large share of short fields)."""
-    joined = _SEPARATOR.join(texts)
-    separated = joined.count(_SEPARATOR) == len(texts) - 1
     fast = _compiled()
-    # The compiled path declines every text with pinyin annotations, so what it normalises
-    # needs no look for them.
-    done = fast.normalise(joined) if fast is not None and separated else None
+    # The compiled path declines every text with pinyin annotations or the separator, so
+    # what it normalises needs no look for them.
+    done = fast.normalise_fields(texts) if fast is not None and texts else None
     if done is not None:
-        out, positions = done
-        if len(out) == len(joined):
-            return NormalisedFields(texts, out, None, False)
-        return NormalisedFields(texts, out, None, False, memoryview(positions).cast("I"))
-    if not separated or _annotated(joined):
+        out, positions, starts = done
+        fields = NormalisedFields(texts, out, None, False, positions or None)
+        fields._starts = starts
+        return fields
+    joined = _SEPARATOR.join(texts)
+    if joined.count(_SEPARATOR) != len(texts) - 1 or _annotated(joined):
         # a text holds the separator itself, or pinyin annotations (rules/ruby.py), which
         # change lengths: normalise one by one, join what came out
         norms = [normalise(x) for x in texts]

@@ -15,6 +15,7 @@ import pytest
 
 from rules import RuleSet, engine
 from rules.document import Document
+from rules.hit import Hit
 
 CORPORA = Path(__file__).parent / "corpus"
 FILES = sorted(CORPORA.glob("*.jsonl")) + sorted((CORPORA / "real").glob("*.jsonl"))
@@ -106,3 +107,16 @@ def test_stages_compose_to_scan(ruleset: RuleSet, doc: Document) -> None:
     located = ruleset.stage_locate(ruleset.stage_automaton(fields), fields, names)
     hits, guess = ruleset.stage_judge(doc, names, fields, located, [])
     assert (hits, guess) == ruleset.scan_with_category(doc)
+
+
+def test_hits_are_whole_models(ruleset: RuleSet) -> None:
+    """Keyword hits are built without validation: each equals its validated copy, field for
+    field, serialises the same and copies like one."""
+    hits = [h for d in DOCUMENTS[:300] for h in ruleset.scan(d) if h.start is not None]
+    assert hits
+    for hit in hits:
+        validated = Hit(**hit.model_dump())
+        assert hit == validated
+        assert hit.model_fields_set == validated.model_fields_set
+        assert hit.model_dump_json() == validated.model_dump_json()
+        assert hit.model_copy(update={"severity": "S1"}).severity == "S1"

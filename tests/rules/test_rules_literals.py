@@ -20,8 +20,24 @@ CORPUS = Path(__file__).parent / "corpus" / "labeled.jsonl"
 def test_required_literals_of_common_constructs() -> None:
     assert required_literals("增强免疫力|缓解.{0,4}疲劳|护肝") == {"增强免疫力", "缓解", "护肝"}
     assert required_literals("(原价|市场价)\\s*[:：]?\\s*\\d+") == {"原价", "市场价"}
-    assert required_literals("(?<!非)处方药|需(凭|提供)处方") == {"处方药", "处方"}
+    assert required_literals("(?<!非)处方药|需(凭|提供)处方") == {"处方药", "需凭处方", "需提供处方"}
     assert required_literals("(药品)+经营") in ({"药品"}, {"经营"})
+
+
+def test_alternations_in_a_row_give_their_product() -> None:
+    """Every match holds one string of the product, longer than any word of the parts
+    (日期 alone is on nearly every listing, 活动日期 is not)."""
+    assert required_literals("(限时|活动)(时间|日期)[:：]?\\d|起止时间") == {
+        "限时时间",
+        "限时日期",
+        "活动时间",
+        "活动日期",
+        "起止时间",
+    }
+    assert required_literals("第[一1](?![0-9])") == {"第一", "第1"}
+    # past MAX_EXACT strings, the parts count on their own (the fewer words win)
+    many = "|".join(f"{chr(0x4E00 + i)}{chr(0x4E80 + i)}" for i in range(40))
+    assert required_literals(f"({many})(时间|日期)") == {"时间", "日期"}
 
 
 def test_no_literal_set_when_a_match_can_avoid_every_literal() -> None:
