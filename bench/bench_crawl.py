@@ -64,6 +64,8 @@ class CrawlProbe:
         crawler.signals.connect(self.engine_started, signal=signals.engine_started)
         crawler.signals.connect(self.response_received, signal=signals.response_received)
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
+        # a crawl stopped at RATE_PAGES (CLOSESPIDER_PAGECOUNT) closes without running dry
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CrawlProbe:
@@ -104,6 +106,10 @@ class CrawlProbe:
             self.rated = (self.pages, self.last - self.first)
         if self.pages in PROBE_AT:
             self.rss[str(self.pages)] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    def spider_closed(self, **kwargs: Any) -> None:
+        if not self.path.exists():
+            self.spider_idle()
 
     def spider_idle(self, **kwargs: Any) -> None:
         if self.first is None:
