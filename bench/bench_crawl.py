@@ -274,6 +274,14 @@ def main() -> int:
         f"bench crawl_memory: rss_mb_5k={(rss[0] or 0) / 1024:.0f} rss_mb_50k={(rss[-1] or 0) / 1024:.0f} "
         f"growth_pct={growth} vs 5k_pages (OCR on, goal < 10)"
     )
+    # CPU per page is steadier than wall time on a shared machine (the crawl process with its
+    # OCR worker, start-up and closing included)
+    cpu = {name: 1000 * data["cpu"]["crawl"] / data["pages"] for name, data in runs.items()}
+    print(
+        "CPU ms per page: "
+        + ", ".join(f"{name} {ms:.2f}" for name, ms in cpu.items())
+        + f"; bare/full CPU ratio: ocr off {cpu['bare'] / cpu['ocr off']:.2f}, ocr on {cpu['bare'] / cpu['ocr on']:.2f}"
+    )
     print(f"ocr off: ratio={rates['ocr off'] / rates['bare']:.2f} vs bare_scrapy (full pipeline, OCR off)")
     print(
         f"bench crawl: pages_per_s={rates['ocr on']:.0f} ratio={rates['ocr on'] / rates['bare']:.2f} "

@@ -17,7 +17,7 @@ PARTS = (
     ("pipeline: normalise", r"^process_item \(pipelines/normalise\.py"),
     ("pipeline: evidence hashing (evidence thread)", r"^records \(pipelines/evidence\.py|^_picture_record \("),
     ("pipeline: OCR stage (reactor)", r"pipelines/ocr\.py"),
-    ("pipeline: detect (rules scan, detect thread)", r"^scan_within_budget \(pipelines/detect\.py"),
+    ("pipeline: detect (rules scan, detect thread)", r"^scan_within_budget \(|^scan_with_category \(rules/engine"),
     ("pipeline: clues stage (reactor)", r"^process_item \(pipelines/clues\.py"),
     ("store writer (MongoDB batches, writer thread)", r"^write \(store/writer\.py"),
     ("spider callbacks (extraction)", r"crawler/spiders/|crawler/extract/"),
