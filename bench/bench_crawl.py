@@ -64,6 +64,8 @@ class CrawlProbe:
         crawler.signals.connect(self.engine_started, signal=signals.engine_started)
         crawler.signals.connect(self.response_received, signal=signals.response_received)
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
+        # a crawl stopped at RATE_PAGES (CLOSESPIDER_PAGECOUNT) closes without running dry
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CrawlProbe:
@@ -104,6 +106,10 @@ class CrawlProbe:
             self.rated = (self.pages, self.last - self.first)
         if self.pages in PROBE_AT:
             self.rss[str(self.pages)] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    def spider_closed(self, **kwargs: Any) -> None:
+        if not self.path.exists():
+            self.spider_idle()
 
     def spider_idle(self, **kwargs: Any) -> None:
         if self.first is None:
@@ -267,6 +273,14 @@ def main() -> int:
     print(
         f"bench crawl_memory: rss_mb_5k={(rss[0] or 0) / 1024:.0f} rss_mb_50k={(rss[-1] or 0) / 1024:.0f} "
         f"growth_pct={growth} vs 5k_pages (OCR on, goal < 10)"
+    )
+    # CPU per page is steadier than wall time on a shared machine (the crawl process with its
+    # OCR worker, start-up and closing included)
+    cpu = {name: 1000 * data["cpu"]["crawl"] / data["pages"] for name, data in runs.items()}
+    print(
+        "CPU ms per page: "
+        + ", ".join(f"{name} {ms:.2f}" for name, ms in cpu.items())
+        + f"; bare/full CPU ratio: ocr off {cpu['bare'] / cpu['ocr off']:.2f}, ocr on {cpu['bare'] / cpu['ocr on']:.2f}"
     )
     print(f"ocr off: ratio={rates['ocr off'] / rates['bare']:.2f} vs bare_scrapy (full pipeline, OCR off)")
     print(

@@ -8,13 +8,38 @@ import io
 import time
 from typing import Any
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFilter, UnidentifiedImageError
 
 from ocr.reading import ImageReading, OcrLine, sha256_of
 
 
 class UnreadableImage(ValueError):
     """The bytes are not a picture the engine can decode."""
+
+
+#: Pictures are judged at most this many pixels on their long side (text shrunk further is
+#: beyond the models anyway), and "sharp" is a brightness step of at least EDGE_STEP.
+EDGE_SIDE = 1024
+EDGE_STEP = 48
+#: Fewer sharp-edge pixels than this, and a picture holds no text: every glyph the models
+#: can read has sharp strokes, while blanks, solid fills, gradients, lazy-load placeholders
+#: and soft photos have none.
+TEXT_EDGE_PIXELS = 8
+MIN_TEXT_SIDE = 8
+
+
+def may_hold_text(img: Image.Image) -> bool:
+    """Whether a decoded picture could hold readable text (cheap: one small edge filter).
+    Only pictures that certainly hold none are refused, so no text is ever lost to this."""
+    if min(img.size) < MIN_TEXT_SIDE:
+        return False
+    img.draft("L", (EDGE_SIDE, EDGE_SIDE))  # JPEG: decode at a reduced scale directly
+    gray = img.convert("L")
+    gray.thumbnail((EDGE_SIDE, EDGE_SIDE))
+    if min(gray.size) < 3:
+        return True
+    edges = gray.filter(ImageFilter.FIND_EDGES).crop((1, 1, gray.width - 1, gray.height - 1))
+    return sum(edges.histogram()[EDGE_STEP:]) >= TEXT_EDGE_PIXELS
 
 
 def engine_version() -> str:
@@ -37,6 +62,13 @@ class OcrEngine:
                 img.verify()
         except (UnidentifiedImageError, OSError, SyntaxError) as exc:
             raise UnreadableImage(f"not a picture: {exc}") from exc
+        try:
+            with Image.open(io.BytesIO(data)) as img:
+                textless = not may_hold_text(img)
+        except (OSError, ValueError) as exc:  # truncated data that passed verify()
+            raise UnreadableImage(f"not a picture: {exc}") from exc
+        if textless:
+            return ImageReading(sha256=sha256_of(data), width=width, height=height, engine=self.version, textless=True)
         started = time.perf_counter()
         result, _ = self._ocr(data)
         seconds = time.perf_counter() - started

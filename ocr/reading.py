@@ -56,6 +56,8 @@ class ImageReading(BaseModel):
     lines: list[OcrLine] = Field(default_factory=list)
     engine: str = ""
     seconds: float = 0.0  # time the engine took (not the time spent waiting for a worker)
+    #: not given to the models: the picture has no sharp edge anywhere, so no text (ocr.engine.may_hold_text)
+    textless: bool = False
 
     @property
     def text(self) -> str:

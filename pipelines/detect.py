@@ -16,11 +16,9 @@ import logging
 from pathlib import Path
 
 from scrapy.crawler import Crawler
-from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import threads
-from twisted.python.threadpool import ThreadPool
 
 from pipelines.envelope import Envelope
+from pipelines.threads import run_in_thread
 from rules import RuleSet, load_ruleset
 from rules.boundary import on_boundaries
 from rules.budget import DetectionTimeout, time_budget
@@ -29,6 +27,7 @@ from rules.document import Document
 from rules.hit import Hit
 
 log = logging.getLogger(__name__)
+DETECT_THREAD = "wangjian-detect"
 
 
 @functools.cache
@@ -39,17 +38,6 @@ def shared_ruleset(packs_dir: str = "") -> RuleSet:
     ruleset = load_ruleset(Path(packs_dir)) if packs_dir else load_ruleset()
     on_boundaries("处方药", 0, 3)
     return ruleset
-
-
-@functools.cache
-def _detection_thread() -> ThreadPool:
-    """The process's one detection thread, stopped when the reactor shuts down."""
-    from twisted.internet import reactor  # not at import: importing it installs a reactor
-
-    pool = ThreadPool(minthreads=1, maxthreads=1, name="wangjian-detect")
-    pool.start()
-    reactor.addSystemEventTrigger("during", "shutdown", pool.stop)  # type: ignore[attr-defined]
-    return pool
 
 
 def scan_within_budget(
@@ -82,13 +70,10 @@ class DetectPipeline:
         return cls(crawler)
 
     async def process_item(self, envelope: Envelope) -> Envelope:
-        from twisted.internet import reactor
-
         doc = envelope.document
-        scan = threads.deferToThreadPool(
-            reactor, _detection_thread(), scan_within_budget, self.ruleset, doc, self.budget
+        hits, category, timed_out = await run_in_thread(
+            DETECT_THREAD, scan_within_budget, self.ruleset, doc, self.budget
         )
-        hits, category, timed_out = await maybe_deferred_to_future(scan)
         if category is not None:
             envelope.category = category
         stats = self.crawler.stats

@@ -16,8 +16,11 @@ from scrapy.crawler import Crawler
 
 from crawler.items import PageCapture
 from pipelines.envelope import Envelope
+from pipelines.threads import run_in_thread
 from store.integrity import evidence_key, manifest_hash, manifest_sm3, seal, sha256_hex, sm3_hex
 from store.models import Artifact, EvidenceRecord, collector_location
+
+EVIDENCE_THREAD = "wangjian-evidence"
 
 __all__ = ["EvidencePipeline", "build_record", "capture_blobs", "headers_bytes", "manifest_hash", "sha256_hex"]
 
@@ -97,20 +100,25 @@ class EvidencePipeline:
     def from_crawler(cls, crawler: Crawler) -> EvidencePipeline:
         return cls(crawler)
 
-    def process_item(self, envelope: Envelope) -> Envelope:
-        spider = self.crawler.spider
-        records = []
-        for capture in envelope.item.pages:
-            record, blobs = build_record(
-                capture,
-                envelope.item.platform,
-                envelope.document.id,
-                getattr(spider, "task_id", None),
-                getattr(spider, "job_id", None),
-                self.key,
-            )
-            records.append(record)
-            envelope.evidence_blobs.update(blobs)
+    async def process_item(self, envelope: Envelope) -> Envelope:
+        # Hashing (SHA-256, SM3, the seal) runs on the evidence thread: the digests of large
+        # bodies release the GIL, and the reactor keeps downloading meanwhile.
+        records, blobs = await run_in_thread(EVIDENCE_THREAD, self.records, envelope)
         envelope.evidence = records
+        envelope.evidence_blobs.update(blobs)
         self.crawler.stats.inc_value("wangjian/evidence/records", len(records))
         return envelope
+
+    def records(self, envelope: Envelope) -> tuple[list[EvidenceRecord], dict[str, bytes]]:
+        """The evidence records of an item's page captures and their blobs by SHA-256."""
+        spider = self.crawler.spider
+        task_id, job_id = getattr(spider, "task_id", None), getattr(spider, "job_id", None)
+        records: list[EvidenceRecord] = []
+        blobs: dict[str, bytes] = {}
+        for capture in envelope.item.pages:
+            record, captured = build_record(
+                capture, envelope.item.platform, envelope.document.id, task_id, job_id, self.key
+            )
+            records.append(record)
+            blobs.update(captured)
+        return records, blobs

@@ -132,7 +132,13 @@ class NormalisePipeline:
         document = build_document(item)
         # Extraction coverage: how many items of each kind had each field (the console shows
         # it per crawl, so a layout change that empties a field is seen at once).
-        present = [*document.fields, *(k for k, v in document.attributes.model_dump().items() if v not in (None, ""))]
+        attributes = document.attributes
+        present = [*document.fields, *(k for k in type(attributes).model_fields if _given(getattr(attributes, k)))]
         for name in present:
             self.stats.inc_value(f"wangjian/fields/{kind}/{name}")
         return Envelope(item=item, document=document)
+
+
+def _given(value: Any) -> bool:
+    """Whether an attribute was read from the page (what model_dump would show as not None or "")."""
+    return value is not None and value != ""

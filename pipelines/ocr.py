@@ -35,14 +35,15 @@ from twisted.internet import defer, reactor
 from twisted.python.failure import Failure
 
 from crawler.capture import capture
-from crawler.items import ProductItem
+from crawler.items import PageCapture, ProductItem
 from ocr.cache import OcrCache
 from ocr.engine import engine_version
 from ocr.licence import parse_certificate
 from ocr.pool import shared_pool
 from ocr.reading import ImageReading, compose, sha256_of
 from pipelines.envelope import Envelope
-from pipelines.evidence import build_record
+from pipelines.evidence import EVIDENCE_THREAD, build_record
+from pipelines.threads import run_in_thread
 from store.database import var_dir
 from store.integrity import evidence_key
 from store.models import EvidenceRecord, ImageCitation
@@ -52,6 +53,9 @@ log = logging.getLogger(__name__)
 #: Fetched pictures kept in memory by URL, so every item of a shop citing its licence picture
 #: gets the same bytes without another request.
 FETCHED_KEPT = 64
+#: Finished readings kept in memory by SHA-256 (the same banner under every product's own
+#: URL); older ones come from the on-disk cache.
+READINGS_KEPT = 256
 
 
 class _Picture:
@@ -62,6 +66,7 @@ class _Picture:
         self.record = record
         self.blobs = blobs
         self.reading = reading
+        self.text, self.spans = compose(reading.lines)  # once per picture, however many items cite it
 
 
 class OcrPipeline:
@@ -80,7 +85,10 @@ class OcrPipeline:
         self.key = evidence_key()  # pictures' records are sealed like page captures
         self.taken = 0  # pictures fetched for reading in this crawl (the OCR_MAX_IMAGES_PER_CRAWL budget)
         self._fetched: OrderedDict[str, defer.Deferred[_Picture | None]] = OrderedDict()
+        # Readings by SHA-256: those being made (shared by every picture with the same bytes),
+        # and the last READINGS_KEPT finished ones; older ones are on disk in the cache.
         self._reading: dict[str, defer.Deferred[ImageReading]] = {}
+        self._read: OrderedDict[str, ImageReading] = OrderedDict()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> OcrPipeline:
@@ -146,25 +154,31 @@ class OcrPipeline:
             self.stats.inc_value("wangjian/ocr/images_skipped")
             return None
         try:
-            reading = await maybe_deferred_to_future(self._read(response.body))
+            reading = await maybe_deferred_to_future(self._read_picture(response.body))
         except Exception as exc:  # undecodable bytes (UnreadableImage) or a worker that died
             log.warning("picture %s not read: %s", url, exc)
             self.stats.inc_value("wangjian/ocr/images_failed")
             return None
-        page = capture(response)
-        record, blobs = build_record(
-            page,
-            getattr(self.crawler.spider, "name", ""),
-            f"picture:{reading.sha256}",
-            getattr(self.crawler.spider, "task_id", None),
-            getattr(self.crawler.spider, "job_id", None),
+        spider = self.crawler.spider
+        record, blobs = await run_in_thread(
+            EVIDENCE_THREAD,
+            _picture_record,
+            capture(response),
+            getattr(spider, "name", ""),
+            reading,
+            getattr(spider, "task_id", None),
+            getattr(spider, "job_id", None),
             self.key,
-            extra=[ocr_artifact(reading)],
         )
         return _Picture(url, record, blobs, reading)
 
-    def _read(self, data: bytes) -> defer.Deferred[ImageReading]:
+    def _read_picture(self, data: bytes) -> defer.Deferred[ImageReading]:
         sha = sha256_of(data)
+        done = self._read.get(sha)
+        if done is not None:
+            self._read.move_to_end(sha)
+            self.stats.inc_value("wangjian/ocr/images_cached")
+            return defer.succeed(done)
         if sha in self._reading:
             self.stats.inc_value("wangjian/ocr/images_cached")
             return _shared(self._reading[sha])
@@ -172,26 +186,37 @@ class OcrPipeline:
         cached = self.cache.get(sha)
         if cached is not None:
             self.stats.inc_value("wangjian/ocr/images_cached")
-            d: defer.Deferred[ImageReading] = defer.succeed(cached)
-        else:
-            d = _from_future(shared_pool(self.workers, self.threads).submit(data))
-            d.addCallback(self._store)
+            self._keep(cached)
+            return defer.succeed(cached)
+        d = _from_future(shared_pool(self.workers, self.threads).submit(data), self.cache)
+        d.addBoth(self._finished, sha)
         self._reading[sha] = d
         return _shared(d)
 
-    def _store(self, reading: ImageReading) -> ImageReading:
-        assert self.cache is not None
-        self.cache.put(reading)
-        self.stats.inc_value("wangjian/ocr/images_read")
-        self.stats.inc_value("wangjian/ocr/seconds", round(reading.seconds, 3))
-        self.stats.max_value("wangjian/ocr/max_read_ms", round(reading.seconds * 1000, 1))
-        return reading
+    def _finished(self, result: ImageReading | Failure, sha: str) -> ImageReading | Failure:
+        """A reading is made (and cached on disk by the pool's thread): count it, keep it among
+        the recent ones, and stop holding it as in flight."""
+        del self._reading[sha]
+        if isinstance(result, Failure):
+            return result
+        if result.textless:
+            self.stats.inc_value("wangjian/ocr/images_textless")
+        else:
+            self.stats.inc_value("wangjian/ocr/images_read")
+            self.stats.inc_value("wangjian/ocr/seconds", round(result.seconds, 3))
+            self.stats.max_value("wangjian/ocr/max_read_ms", round(result.seconds * 1000, 1))
+        self._keep(result)
+        return result
+
+    def _keep(self, reading: ImageReading) -> None:
+        self._read[reading.sha256] = reading
+        while len(self._read) > READINGS_KEPT:
+            self._read.popitem(last=False)
 
     # ---- what the stage adds to the envelope -----------------------------------------------
 
     def _attach(self, envelope: Envelope, field: str, picture: _Picture) -> None:
-        reading = picture.reading
-        text, spans = compose(reading.lines)
+        reading, text, spans = picture.reading, picture.text, picture.spans
         if all(r.evidence_id != picture.record.evidence_id for r in envelope.evidence):
             envelope.evidence.append(picture.record)
             envelope.evidence_blobs.update(picture.blobs)
@@ -219,22 +244,37 @@ class OcrPipeline:
             envelope.document.attributes.licence_images.append(parse_certificate(reading, picture.url, located))
 
 
+def _picture_record(
+    page: PageCapture, platform: str, reading: ImageReading, task_id: str | None, job_id: str | None, key: bytes | None
+) -> tuple[EvidenceRecord, dict[str, bytes]]:
+    """A fetched picture's evidence record, its reading an artifact beside its bytes."""
+    return build_record(
+        page, platform, f"picture:{reading.sha256}", task_id, job_id, key, extra=[ocr_artifact(reading)]
+    )
+
+
 def ocr_artifact(reading: ImageReading) -> tuple[str, bytes, str]:
     """The reading as an evidence artifact: what was read where, reproducibly serialised."""
     data = json.dumps(reading.model_dump(mode="json"), ensure_ascii=False, sort_keys=True).encode("utf-8")
     return "ocr", data, "application/json"
 
 
-def _from_future(future: Future[ImageReading]) -> defer.Deferred[ImageReading]:
-    """A Deferred firing on the reactor thread when a pool future completes."""
+def _from_future(future: Future[ImageReading], cache: OcrCache) -> defer.Deferred[ImageReading]:
+    """A Deferred firing on the reactor thread when a pool future completes; the reading is
+    written to the on-disk cache first, on the pool's own thread (no file I/O on the reactor)."""
     d: defer.Deferred[ImageReading] = defer.Deferred()
 
     def done(f: Future[ImageReading]) -> None:
         exc = f.exception()
         if exc is not None:
             reactor.callFromThread(d.errback, exc)  # type: ignore[attr-defined]
-        else:
-            reactor.callFromThread(d.callback, f.result())  # type: ignore[attr-defined]
+            return
+        reading = f.result()
+        try:
+            cache.put(reading)
+        except OSError as err:  # a full or read-only disk costs the cache, never the reading
+            log.warning("OCR cache not written for %s: %s", reading.sha256, err)
+        reactor.callFromThread(d.callback, reading)  # type: ignore[attr-defined]
 
     future.add_done_callback(done)
     return d

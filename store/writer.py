@@ -86,22 +86,17 @@ class StoreWriter:
     def write(self, evidence: list[tuple[EvidenceRecord, dict[str, bytes]]], clues: list[ClueWrite]) -> None:
         if not evidence and not clues:
             return
-        entry: Entry = {
-            "evidence": [record.model_dump(by_alias=True) for record, _ in evidence],
-            "clues": [{"key": w.key, "filter": w.filter, "update": w.update} for w in clues],
-        }
         if self.spooling:
-            self._spool(entry, evidence)
+            self._spool(evidence, clues)
             self.replay()
             return
-        blobs = {sha: data for _, b in evidence for sha, data in b.items()}
         try:
-            self._apply(entry, blobs.__getitem__)
+            self._store(evidence, clues)  # the records as they are: no dump and re-validation
         except PyMongoError as exc:
             if not is_transient(exc):
                 raise
             self._outage(exc)
-            self._spool(entry, evidence)
+            self._spool(evidence, clues)
 
     def replay(self, force: bool = False) -> bool:
         """Try to empty the spool; True when nothing is left to replay."""
@@ -133,10 +128,13 @@ class StoreWriter:
         self.spool.close()
 
     def _apply(self, entry: Entry, read_blob: BlobReader) -> None:
+        """Apply a batch read back from the spool."""
         records = [EvidenceRecord.model_validate(doc) for doc in entry.get("evidence", [])]
         items = [(r, {a.sha256: read_blob(a.sha256) for a in r.artifacts}) for r in records]
+        self._store(items, [ClueWrite(w["key"], w["filter"], w["update"]) for w in entry.get("clues", [])])
+
+    def _store(self, items: list[tuple[EvidenceRecord, dict[str, bytes]]], writes: list[ClueWrite]) -> None:
         self.counts.evidence_new += self.store.put_evidence_batch(items)
-        writes = [ClueWrite(w["key"], w["filter"], w["update"]) for w in entry.get("clues", [])]
         result = self.store.apply_clue_writes(writes)
         self.counts.clues_new += result.inserted
         self.counts.clues_updated += result.updated
@@ -156,7 +154,11 @@ class StoreWriter:
         except (ValueError, KeyError, TypeError) as exc:
             raise DamagedEntry(f"not a valid batch: {str(exc)[:300]}") from exc
 
-    def _spool(self, entry: Entry, evidence: list[tuple[EvidenceRecord, dict[str, bytes]]]) -> None:
+    def _spool(self, evidence: list[tuple[EvidenceRecord, dict[str, bytes]]], clues: list[ClueWrite]) -> None:
+        entry: Entry = {
+            "evidence": [record.model_dump(by_alias=True) for record, _ in evidence],
+            "clues": [{"key": w.key, "filter": w.filter, "update": w.update} for w in clues],
+        }
         blobs = {sha: data for _, b in evidence for sha, data in b.items()}
         self.spool.append("batch", entry, blobs)
         self.counts.batches_spooled += 1
