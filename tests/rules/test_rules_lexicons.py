@@ -96,6 +96,10 @@ def test_explain_names_the_lexicon_entry_and_its_source(ruleset):
         ({"title": "罗汉果胖大海菊花茶"}, "食品", "商品名称"),
         ({"title": "烟酰胺精华液"}, "化妆品", "商品名称"),
         ({"title": "金莲花口服液"}, None, None),
+        ({"title": "氯雷他定片 10mg*6片"}, "药品", "商品名称（药品通用名）"),
+        ({"title": "神度他达拉非片"}, "药品", "商品名称（处方药通用名）"),
+        ({"title": "999感冒灵", "description": "功能主治：解热镇痛。用于感冒引起的头痛。"}, "药品", "药品说明书用语"),
+        ({"title": "罗汉果茶", "description": "功能主治：清热润肺"}, "食品", "商品名称"),
     ],
 )
 def test_category_is_read_from_the_page(ruleset, fields, category, evidence):
@@ -128,6 +132,19 @@ def test_an_indication_is_lawful_on_an_otc_page_and_a_disease_claim_unlawful_on_
     text = "用于缓解咽炎、咽喉肿痛"
     assert not families(ruleset, fields={"title": "清咽片 OTC 国药准字Z20000001", "description": text})
     assert "ad.medical_claim" in families(ruleset, fields={"title": "胖大海菊花茶", "description": text})
+
+
+def test_an_otc_indication_without_a_number_is_read_as_a_drug_page(ruleset):
+    # the indication as the OTC label states it, with no approval number on the excerpt
+    text = "用于缓解轻至中度疼痛如头痛、关节痛、偏头痛、牙痛、肌肉痛、神经痛、痛经。"
+    assert not families(ruleset, fields={"title": "布洛芬缓释胶囊", "description": text})
+    label = "解表化湿，理气和中。用于外感风寒、内伤湿滞所致的感冒，症见头痛昏重；胃肠型感冒见上述证候者。"
+    assert not families(ruleset, fields={"title": "藿香正气", "description": label})
+
+
+def test_approved_function_wording_is_not_shorthand(ruleset):
+    assert not families(ruleset, fields={"title": "蛋白粉", "description": "保健功能：增强免疫力"})
+    assert "ad.medical_claim" in families(ruleset, fields={"title": "负离子手环", "description": "提高免疫力"})
 
 
 def test_warnings_and_negations_are_not_claims(ruleset):
