@@ -27,6 +27,7 @@ from rules.conditions import CompiledCondition, CompiledWhen, DocView, all_condi
 from rules.document import Document
 from rules.hit import Hit
 from rules.lexicon import Lexicon, Match
+from rules.literals import Regex, scouted
 from rules.literals import required_literals as literals_required
 from rules.loader import load_packs, visible_lexicons
 from rules.matcher import KeywordMatcher
@@ -83,7 +84,7 @@ _KEYWORD, _ANCHOR, _GATE = 0, 1, 2
 
 @dataclass(slots=True)
 class _Exclusion:
-    regex: re.Pattern[str]
+    regex: Regex
     window: int
     severity: str | None
     #: gate id of the literals the regex needs (it cannot match in a field without one)
@@ -101,7 +102,7 @@ class _Compiled:
     index: int
     fields: frozenset[str]
     categories: frozenset[str] | None
-    patterns: list[re.Pattern[str]]
+    patterns: list[Regex]
     exclusions: list[_Exclusion]
     when: CompiledWhen | None
     keyword_set: frozenset[str] = field(default_factory=frozenset)
@@ -111,7 +112,7 @@ class _Compiled:
     #: per pattern, the gate id of the literals it needs, or None (filled in with the gates)
     pattern_gates: list[int | None] = field(default_factory=list)
     #: (pattern, gate id or None) pairs of `patterns` and `pattern_gates` (filled in with the gates)
-    gated_patterns: tuple[tuple[re.Pattern[str], int | None], ...] = ()
+    gated_patterns: tuple[tuple[Regex, int | None], ...] = ()
 
     def pattern_spans(self, text: str, gates: set[int] | frozenset[int]) -> list[tuple[int, int]]:
         """The matches of the rule's patterns in `text`, a field where the automaton saw one
@@ -127,8 +128,8 @@ def _compile(rule: Rule, index: int) -> _Compiled:
         index=index,
         fields=_searched_fields(rule),
         categories=frozenset(rule.category_scope) if rule.category_scope is not None else None,
-        patterns=[re.compile(p) for p in rule.patterns],
-        exclusions=[_Exclusion(re.compile(e.pattern), e.window, e.severity) for e in rule.exclude],
+        patterns=[scouted(p) for p in rule.patterns],
+        exclusions=[_Exclusion(scouted(e.pattern), e.window, e.severity) for e in rule.exclude],
         when=compile_when(rule.when),
         keyword_set=frozenset(normalise_term(k) for k in rule.keywords),
     )
