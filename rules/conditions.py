@@ -57,6 +57,8 @@ def all_conditions(when: CompiledWhen | None) -> list[CompiledCondition]:
 class DocView:
     """What conditions and checks read from one document: normalised fields, lazily."""
 
+    __slots__ = ("doc", "_fields", "_names", "_index", "_norms", "gates", "category", "_labels")
+
     def __init__(
         self,
         doc,  # noqa: ANN001 - Document

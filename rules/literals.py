@@ -12,6 +12,7 @@ begins with one of a few literals into a `Scouted` search, which looks for those
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -128,10 +129,14 @@ def _always_once(op: Any, av: Any) -> Any:
     return None
 
 
+#: Parse trees of the patterns seen (`required_literals` and `scouted` read each pack regex).
+_parse = functools.lru_cache(maxsize=1024)(_parser.parse)
+
+
 def required_literals(pattern: str) -> frozenset[str] | None:
     """Strings (each at least MIN_LENGTH long) one of which every match contains, or None."""
     try:
-        parsed = _parser.parse(pattern)
+        parsed = _parse(pattern)
     except re.error:
         return None
     if parsed.state.flags & (re.IGNORECASE | re.LOCALE):
@@ -197,15 +202,19 @@ def _at_beginning(parsed: Any) -> bool:
 
 
 def _fast_start(parsed: Any) -> bool:
-    """Whether `re` itself starts a search of the parsed pattern fast (a literal prefix or
-    a set of first characters in the compiled pattern's INFO block); True when unsure."""
-    try:
-        from re import _compiler  # type: ignore[attr-defined]
-
-        code = _compiler._code(parsed, parsed.state.flags)
-        return code[0] is not c.INFO or bool(code[2] & (c.SRE_INFO_PREFIX | c.SRE_INFO_CHARSET))
-    except Exception:  # noqa: BLE001 - a private module of another Python version
+    """Whether `re` starts a search of the parsed pattern fast: what re._compiler looks for
+    (a literal prefix, or a set of first characters) is there, read from the parse tree."""
+    items = parsed
+    while True:
+        if not items.data:
+            return False
+        op, av = items.data[0]
+        if op is not c.SUBPATTERN:
+            break
+        items = av[3]
+    if op is c.LITERAL or op is c.IN:
         return True
+    return op is c.BRANCH and all(b.data and b.data[0][0] is c.LITERAL for b in av[1])
 
 
 class Scouted:
@@ -250,10 +259,12 @@ def scouted(pattern: str) -> re.Pattern[str] | Scouted:
     begins with one of a few known literals."""
     regex = re.compile(pattern)
     try:
-        parsed = _parser.parse(pattern)
+        parsed = _parse(pattern)
     except re.error:
         return regex
     if parsed.state.flags & (re.IGNORECASE | re.LOCALE) or _at_beginning(parsed):
         return regex  # `re` tries a pattern anchored at the beginning there only
+    if _fast_start(parsed):
+        return regex
     starts = _starts(parsed)
-    return Scouted(regex, starts) if starts and not _fast_start(parsed) else regex
+    return Scouted(regex, starts) if starts else regex
