@@ -30,7 +30,7 @@ from rules.lexicon import Lexicon, Match
 from rules.literals import Regex, scouted
 from rules.literals import required_literals as literals_required
 from rules.loader import load_packs, visible_lexicons
-from rules.matcher import KeywordMatcher
+from rules.matcher import KeywordMatcher, char_offsets
 from rules.model import PackInfo, Rule
 from rules.normalise import Normalised, NormalisedFields, normalise_all, normalise_term
 
@@ -415,12 +415,14 @@ class RuleSet:
         return names, normalise_all(texts) if names else None
 
     def stage_automaton(self, fields: NormalisedFields) -> list[tuple[int, int, int]]:
-        """One automaton pass over every field: (pattern index, start, end) in the joined text."""
-        return self._matcher.find_indexes(fields.joined)
+        """One automaton pass over every field: (pattern index, start, end) in the joined text,
+        as bytes of its UTF-8 (`fields.utf8`; the locate stage maps the offsets to characters)."""
+        return self._matcher.find_utf8(fields.utf8)
 
     def stage_locate(self, found: list[tuple[int, int, int]], fields: NormalisedFields, names: list[str]) -> _Located:
-        """The matches in their fields: keyword spans (field offsets) per (field index, rule
-        index), the anchored (field index, rule index) pairs, the gate ids seen per field."""
+        """The matches (byte offsets in `fields.utf8`) in their fields: keyword spans (field
+        offsets, characters) per (field index, rule index), the anchored (field index, rule
+        index) pairs, the gate ids seen per field."""
         cands: dict[tuple[int, int], list[tuple[int, int]]] = {}
         anchored: set[tuple[int, int]] = set()
         gates: dict[str, set[int]] = {}
@@ -429,8 +431,8 @@ class RuleSet:
         compiled = _compiled_locate()
         if compiled is not None:
             tables = (self._pattern_gates, self._pattern_keywords, self._pattern_anchors)
-            return compiled(found, fields.starts, *tables, names)
-        return self._locate_python(found, fields, names)
+            return compiled(found, fields.utf8, fields.starts, *tables, names)
+        return self._locate_python(char_offsets(fields.utf8, found), fields, names)
 
     def _locate_python(self, found: list[tuple[int, int, int]], fields: NormalisedFields, names: list[str]) -> _Located:
         """`stage_locate` as written here (rules/_fastnorm.c does the same where it was built)."""

@@ -33,6 +33,8 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
+from rules.matcher import utf8
+
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
 #: Noise that evasion inserts inside a term: whitespace, ASCII and CJK punctuation, symbols.
@@ -410,7 +412,17 @@ class NormalisedFields:
     them separated by a character no keyword contains, for one matcher pass; each field's
     own `Normalised` (with its offset map) is built only when asked for."""
 
-    __slots__ = ("joined", "_texts", "_stage", "_expanded", "_positions", "_norms", "_starts", "_original_starts")
+    __slots__ = (
+        "joined",
+        "_texts",
+        "_stage",
+        "_expanded",
+        "_positions",
+        "_norms",
+        "_starts",
+        "_original_starts",
+        "_utf8",
+    )
 
     def __init__(
         self,
@@ -433,6 +445,7 @@ class NormalisedFields:
         self._starts: list[int] | None = None
         #: where each field starts in the joined original texts (built on first use)
         self._original_starts: list[int] | None = None
+        self._utf8: bytes | None = None
 
     def __len__(self) -> int:
         return len(self._texts)
@@ -447,6 +460,13 @@ class NormalisedFields:
                 lengths = [len(p) + 1 for p in self.joined.split(_SEPARATOR)[:-1]]
             self._starts = list(accumulate(lengths, initial=0))
         return self._starts
+
+    @property
+    def utf8(self) -> bytes:
+        """`joined` as the keyword automaton reads it (rules/matcher.py)."""
+        if self._utf8 is None:
+            self._utf8 = utf8(self.joined)
+        return self._utf8
 
     def __getitem__(self, i: int) -> Normalised:
         n = self._norms[i]
