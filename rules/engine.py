@@ -113,6 +113,9 @@ class _Compiled:
     pattern_gates: list[int | None] = field(default_factory=list)
     #: (pattern, gate id or None) pairs of `patterns` and `pattern_gates` (filled in with the gates)
     gated_patterns: tuple[tuple[Regex, int | None], ...] = ()
+    #: when every pattern has a gate, their gate ids: in an anchored field where none of them
+    #: was seen, no pattern can match (filled in with the gates); None otherwise
+    pattern_gate_set: frozenset[int] | None = None
 
     def pattern_spans(self, text: str, gates: set[int] | frozenset[int]) -> list[tuple[int, int]]:
         """The matches of the rule's patterns in `text`, a field where the automaton saw one
@@ -228,6 +231,8 @@ class RuleSet:
                 for literals in (required_literals(p.pattern) for p in c.patterns)
             ]
             c.gated_patterns = tuple(zip(c.patterns, c.pattern_gates, strict=True))
+            if None not in c.pattern_gates:
+                c.pattern_gate_set = frozenset(g for g in c.pattern_gates if g is not None)
             c.required_gates = frozenset(
                 cc.gate for cc in (c.when.all_of if c.when else []) if cc.gate is not None and cc.spec.attribute is None
             )
@@ -503,6 +508,12 @@ class RuleSet:
                 c = compiled[idx]
                 when = c.when
                 check()
+                if (
+                    c.pattern_gate_set is not None
+                    and key not in cands
+                    and c.pattern_gate_set.isdisjoint(gates.get(names[f], _NONE))
+                ):
+                    continue  # anchored only, and no pattern of the rule can match in the field
                 if when is not None:
                     ok = held.get(id(when))
                     if ok is None:
@@ -520,7 +531,7 @@ class RuleSet:
                         hits += resolve(c, fname, n, spans, category, field_gates, None)
                 else:
                     hits += resolve(c, fname, n, cands[key], category, gates.get(fname, _NONE), None)
-        structural = self._structural_in(scope, doc, category)
+        structural = self._structural_in(scope, doc, category, names)
         if structural:
             if seen is None:
                 seen = set().union(*gates.values())
@@ -575,15 +586,17 @@ class RuleSet:
         spider share their shape."""
         if trace is not None:
             return self._structural
-        return self._structural_in(self._scope_of(names or [], view.category), doc, view.category)
+        names = names or []
+        return self._structural_in(self._scope_of(names, view.category), doc, view.category, names)
 
-    def _structural_in(self, scope: _Scope, doc: Document, category: str) -> list[_Compiled]:
-        """`_structural_rules` untraced, for a document of `scope` (its field names and category)."""
+    def _structural_in(self, scope: _Scope, doc: Document, category: str, names: list[str]) -> list[_Compiled]:
+        """`_structural_rules` untraced, for a document of `scope` (its field names `names`
+        and category)."""
         key = (doc.kind, *[shape(doc) for shape in self._shapes])
         rules = scope[1].get(key)
         if rules is None:
             rules = scope[1][key] = [
-                c for c in self._structural if _may_apply(c, doc.kind, category) and _has_input(c, doc)
+                c for c in self._structural if _may_apply(c, doc.kind, category, names) and _has_input(c, doc)
             ]
         return rules
 
@@ -732,13 +745,20 @@ def _has_input(c: _Compiled, doc: Document) -> bool:
     return c.rule.check is None or c.rule.check.has_input(doc)
 
 
-def _may_apply(c: _Compiled, kind: str, category: str) -> bool:
+def _may_apply(c: _Compiled, kind: str, category: str, names: list[str]) -> bool:
+    """Whether a structural rule can fire on a document of this kind and category whose
+    non-empty text fields are `names`: its `all_of` kind and category tests pass, and each
+    `all_of` text pattern limited to some fields has one of them to search."""
     if c.categories is not None and category not in c.categories:
         return False
     for cc in c.when.all_of if c.when is not None else []:
-        if cc.spec.kind is not None and cc.spec.kind != kind:
+        spec = cc.spec
+        if spec.kind is not None and spec.kind != kind:
             return False
-        if cc.spec.category is not None and category not in cc.spec.category:
+        if spec.category is not None and category not in spec.category:
+            return False
+        searched = spec.fields if spec.pattern is not None and spec.attribute is None and spec.option is None else None
+        if searched and not any(f in names for f in searched):
             return False
     return True
 
