@@ -451,4 +451,9 @@ static PyMethodDef methods[] = {
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_fastnorm", NULL, -1, methods};
 
-PyMODINIT_FUNC PyInit__fastnorm(void) { return PyModule_Create(&module); }
+/* VERSION: what rules/normalise.py checks a built module against (2: locate reads byte offsets). */
+PyMODINIT_FUNC PyInit__fastnorm(void) {
+    PyObject *m = PyModule_Create(&module);
+    if (m && PyModule_AddIntConstant(m, "VERSION", 2) < 0) Py_CLEAR(m);
+    return m;
+}

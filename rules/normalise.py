@@ -326,18 +326,23 @@ def _expansion_map(text: str, t: _Tables) -> tuple[list[int], list[int]]:
     return list(accumulate(lengths, initial=0))[:-1], list(accumulate(map(len, parts), initial=0))[:-1]
 
 
+#: The rules._fastnorm interface this module calls (its VERSION).
+_FASTNORM_VERSION = 2
+
+
 @lru_cache(maxsize=1)
 def _compiled() -> Any | None:
     """rules._fastnorm configured with this module's tables, or None where it was not built
-    (no C compiler at install time), was built from an older source (it lacks `locate`)
-    or WANGJIAN_PYTHON_NORMALISER is set: the steps below then run as written here."""
+    (no C compiler at install time), was built from an older source (before VERSION 2, whose
+    `locate` reads the automaton's byte offsets) or WANGJIAN_PYTHON_NORMALISER is set: the
+    steps below then run as written here."""
     if os.environ.get("WANGJIAN_PYTHON_NORMALISER"):
         return None
     try:
         from rules import _fastnorm
     except ImportError:
         return None
-    if not hasattr(_fastnorm, "locate"):
+    if getattr(_fastnorm, "VERSION", 0) < _FASTNORM_VERSION:
         return None
     t = _tables()
     table = array("I", range(_TABLE_SIZE))
