@@ -117,13 +117,34 @@ class _Compiled:
     #: was seen, no pattern can match (filled in with the gates); None otherwise
     pattern_gate_set: frozenset[int] | None = None
 
-    def pattern_spans(self, text: str, gates: set[int] | frozenset[int]) -> list[tuple[int, int]]:
+    def pattern_spans(
+        self,
+        text: str,
+        gates: set[int] | frozenset[int],
+        found: dict[tuple[int, int], list[tuple[int, int]]] | None = None,
+        field: int = 0,
+    ) -> list[tuple[int, int]]:
         """The matches of the rule's patterns in `text`, a field where the automaton saw one
-        of its anchors and the gate ids `gates` (a pattern whose gate was not seen cannot match)."""
-        return [m.span() for p, gate in self.gated_patterns if gate is None or gate in gates for m in p.finditer(text)]
+        of its anchors and the gate ids `gates` (a pattern whose gate was not seen cannot match).
+        `found`: the spans of patterns already run on this document, by (`field`, id of the
+        compiled pattern): rules share patterns (one lexicon wording in several packs), and
+        one run of each per field is enough."""
+        if found is None:
+            return [
+                m.span() for p, gate in self.gated_patterns if gate is None or gate in gates for m in p.finditer(text)
+            ]
+        out: list[tuple[int, int]] = []
+        for p, gate in self.gated_patterns:
+            if gate is None or gate in gates:
+                spans = found.get((field, id(p)))
+                if spans is None:
+                    spans = found[field, id(p)] = [m.span() for m in p.finditer(text)]
+                out += spans
+        return out
 
 
-def _compile(rule: Rule, index: int) -> _Compiled:
+def _compile(rule: Rule, index: int, regex: Callable[[str], Regex] = scouted) -> _Compiled:
+    """`regex`: compiles a pattern (the rule set passes one that compiles each text once)."""
     if rule.check is not None:
         rule.check.compile()
     return _Compiled(
@@ -131,8 +152,8 @@ def _compile(rule: Rule, index: int) -> _Compiled:
         index=index,
         fields=_searched_fields(rule),
         categories=frozenset(rule.category_scope) if rule.category_scope is not None else None,
-        patterns=[scouted(p) for p in rule.patterns],
-        exclusions=[_Exclusion(scouted(e.pattern), e.window, e.severity) for e in rule.exclude],
+        patterns=[regex(p) for p in rule.patterns],
+        exclusions=[_Exclusion(regex(e.pattern), e.window, e.severity) for e in rule.exclude],
         when=compile_when(rule.when),
         keyword_set=frozenset(normalise_term(k) for k in rule.keywords),
     )
@@ -160,7 +181,10 @@ class RuleSet:
         self.load_stats: dict[str, float | bool] = {}
         self._by_id = {r.id: r for r in rules}
         active = [r for r in rules if r.status != "deprecated"]
-        self._compiled = [_compile(r, i) for i, r in enumerate(active)]
+        # one compiled object per pattern text: rules share patterns, and the scan runs each
+        # shared pattern once per field (`pattern_spans`)
+        regex = functools.cache(scouted)
+        self._compiled = [_compile(r, i, regex) for i, r in enumerate(active)]
         # Rules with the same conditions share one compiled `when`, which the untraced scan
         # evaluates once per document.
         whens: dict[str, CompiledWhen] = {}
@@ -502,6 +526,7 @@ class RuleSet:
             keys = [k for k in (cands.keys() | anchored if anchored else cands) if k[1] in in_scope[k[0]]]
             keys.sort()
             held: dict[int, bool] = {}  # id of a compiled `when` → whether it holds on `doc`
+            found: dict[tuple[int, int], list[tuple[int, int]]] = {}  # see `pattern_spans`
             compiled, check, resolve = self._compiled, budget.check, self._resolve
             for key in keys:
                 f, idx = key
@@ -526,7 +551,7 @@ class RuleSet:
                 fname = names[f]
                 if key in anchored:
                     field_gates = gates.get(fname, _NONE)
-                    spans = cands.get(key, []) + c.pattern_spans(n.text, field_gates)
+                    spans = cands.get(key, []) + c.pattern_spans(n.text, field_gates, found, f)
                     if spans:
                         hits += resolve(c, fname, n, spans, category, field_gates, None)
                 else:
