@@ -169,12 +169,18 @@ def _zero_width(op: Any, av: Any) -> bool:
     return False
 
 
-def _starts(items: Any) -> frozenset[str] | None:
-    """Non-empty strings one of which begins every match of a sequence, or None."""
-    items = list(items)
+def _consuming(items: Any) -> int:
+    """Index of the first item of a sequence that consumes text (its length if none does)."""
     i = 0
     while i < len(items) and _zero_width(*items[i]):
         i += 1
+    return i
+
+
+def _starts(items: Any) -> frozenset[str] | None:
+    """Non-empty strings one of which begins every match of a sequence, or None."""
+    items = list(items)
+    i = _consuming(items)
     if i == len(items):
         return None
     op, av = items[i]
@@ -195,6 +201,38 @@ def _starts(items: Any) -> frozenset[str] | None:
         return _group_or_branch(op, av, _starts)
     inner = _always_once(op, av)
     return None if inner is None else _starts(inner)
+
+
+#: In a set of first characters (`_first_chars`): any decimal digit.
+_DIGIT = "\\d"
+
+
+def _first_chars(items: Any) -> frozenset[str] | None:
+    """The characters one of which begins every match of a sequence (`_DIGIT` for the
+    digits), at most MAX_EXACT of them, or None."""
+    items = list(items)
+    i = _consuming(items)
+    if i == len(items):
+        return None
+    op, av = items[i]
+    if op is c.LITERAL:
+        return frozenset([chr(av)])
+    if op is c.IN:
+        chars: set[str] = set()
+        for o, a in av:
+            if o is c.LITERAL:
+                chars.add(chr(a))
+            elif o is c.RANGE and a[1] - a[0] < MAX_EXACT:
+                chars.update(map(chr, range(a[0], a[1] + 1)))
+            elif o is c.CATEGORY and a is c.CATEGORY_DIGIT:
+                chars.add(_DIGIT)
+            else:
+                return None  # a negated class, a wide range, letters or spaces: too common
+        return frozenset(chars) if len(chars) <= MAX_EXACT else None
+    if op is c.SUBPATTERN or op is c.BRANCH:
+        return _group_or_branch(op, av, _first_chars)
+    inner = _always_once(op, av)
+    return None if inner is None else _first_chars(inner)
 
 
 def _at_beginning(parsed: Any) -> bool:
@@ -218,17 +256,18 @@ def _fast_start(parsed: Any) -> bool:
 
 
 class Scouted:
-    """A compiled pattern searched by its start literals first: `search` and `finditer`
-    give the matches `re.Pattern`'s would (each found by `match` where a start literal
-    begins, so lookbehinds still see the text before it)."""
+    """A compiled pattern searched by a scout first, a pattern `re` starts fast that matches
+    where every match of it begins (its start literals, or its first characters): `search`
+    and `finditer` give the matches `re.Pattern`'s would (each found by `match` where the
+    scout matched, so lookbehinds still see the text before it)."""
 
-    __slots__ = ("regex", "pattern", "starts", "_scout", "_match")
+    __slots__ = ("regex", "pattern", "scout", "_scout", "_match")
 
-    def __init__(self, regex: re.Pattern[str], starts: frozenset[str]) -> None:
+    def __init__(self, regex: re.Pattern[str], scout: str) -> None:
         self.regex = regex
         self.pattern = regex.pattern
-        self.starts = starts
-        self._scout = re.compile("|".join(re.escape(s) for s in sorted(starts, key=lambda s: (-len(s), s)))).search
+        self.scout = scout
+        self._scout = re.compile(scout).search
         self._match = regex.match
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
@@ -244,7 +283,8 @@ class Scouted:
             pos = at + 1
 
     def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
-        # every match is at least one start literal long, so the next search starts at its end
+        # every match holds at least the character the scout found, so the next search
+        # starts at its end
         while (m := self.search(text, pos, endpos)) is not None:
             yield m
             pos = m.end()
@@ -256,7 +296,7 @@ Regex = re.Pattern[str] | Scouted
 
 def scouted(pattern: str) -> re.Pattern[str] | Scouted:
     """`pattern` compiled, as a `Scouted` when `re` has no fast start for it and every match
-    begins with one of a few known literals."""
+    begins with one of a few known literals, or failing that with one of a few characters."""
     regex = re.compile(pattern)
     try:
         parsed = _parse(pattern)
@@ -267,4 +307,9 @@ def scouted(pattern: str) -> re.Pattern[str] | Scouted:
     if _fast_start(parsed):
         return regex
     starts = _starts(parsed)
-    return Scouted(regex, starts) if starts else regex
+    if starts:
+        return Scouted(regex, "|".join(re.escape(s) for s in sorted(starts, key=lambda s: (-len(s), s))))
+    chars = _first_chars(parsed)
+    if chars:
+        return Scouted(regex, "[" + "".join(ch if ch == _DIGIT else re.escape(ch) for ch in sorted(chars)) + "]")
+    return regex

@@ -103,10 +103,22 @@ def test_scouted_only_where_re_has_no_fast_start() -> None:
     """A pattern opening with a lookbehind, or with groups re cannot start from, is searched
     by its start literals; one re starts fast, or whose start is not a known literal, is not."""
     lookbehind = scouted("(?:(?<=全网)|(?<=全国))最[一-鿿]")
-    assert isinstance(lookbehind, Scouted) and lookbehind.starts == {"最"}
+    assert isinstance(lookbehind, Scouted) and lookbehind.scout == "最"
     branches = scouted("(?<!非)处方药|(?<![a-z])(rx|otc)")
-    assert isinstance(branches, Scouted) and branches.starts == {"处方药", "rx", "otc"}
-    for plain in ("(到期|期满)后", "处方药", "(?<!非)\\d+药", "(?<!a)(b|)c", "(?s)\\A(?=.*药)处", "(?<!a)(?i:b)c"):
+    assert isinstance(branches, Scouted) and branches.scout == "otc|处方药|rx"
+    # no start literals: the characters a match can begin with
+    counts = scouted("([0-9]+|[一二]+)(个)?(天|日)")
+    assert isinstance(counts, Scouted) and counts.scout == "[0123456789一二]"
+    assert isinstance(digits := scouted("(?<!非)\\d+药"), Scouted) and digits.scout == "[\\d]"
+    for plain in (
+        "(到期|期满)后",
+        "处方药",
+        "(?<!a)(b|)c",
+        "(?s)\\A(?=.*药)处",
+        "(?<!a)(?i:b)c",
+        "(?<!a)[^x]b",
+        "(?<!a)\\w+",
+    ):
         assert not isinstance(scouted(plain), Scouted), plain
 
 
