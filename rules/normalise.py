@@ -425,7 +425,6 @@ class NormalisedFields:
         "_positions",
         "_norms",
         "_starts",
-        "_original_starts",
         "_utf8",
     )
 
@@ -448,8 +447,6 @@ class NormalisedFields:
         self._positions = positions
         self._norms: list[Normalised | None] = [None] * len(texts)
         self._starts: list[int] | None = None
-        #: where each field starts in the joined original texts (built on first use)
-        self._original_starts: list[int] | None = None
         self._utf8: bytes | None = None
 
     def __len__(self) -> int:
@@ -481,9 +478,7 @@ class NormalisedFields:
 
     def _original_at(self, i: int) -> int:
         """Where field `i` starts in the original texts joined."""
-        if self._original_starts is None:
-            self._original_starts = list(accumulate((len(x) + 1 for x in self._texts[:-1]), initial=0))
-        return self._original_starts[i]
+        return sum(map(len, self._texts[:i])) + i  # a document has a few fields
 
     def _build(self, i: int) -> Normalised:
         original = self._texts[i]
@@ -497,7 +492,7 @@ class NormalisedFields:
             positions = self._positions
             if isinstance(positions, bytes):
                 positions = self._positions = memoryview(positions).cast("I")
-            return Normalised(piece, original, positions=positions, shift=(start, self._original_at(i)))
+            return Normalised(piece, original, None, False, None, positions, (start, self._original_at(i)))
         stage = self._stage
         if stage is None:
             return Normalised(piece, original)
