@@ -274,11 +274,12 @@ done:
     return result;
 }
 
-/* locate(found, starts, pattern_gates, pattern_keywords, pattern_anchors, names): the locate
- * stage of rules/engine.py (`RuleSet.stage_locate`, which stays the definition and the
- * fallback), over the automaton's (pattern index, start, end) matches in the joined fields.
- * `starts` are where the fields start; the three tuples give per pattern index a tuple of
- * gate ids, of keyword rule indexes and of anchor rule indexes, or None. Returns
+/* locate(found, utf8, starts, pattern_gates, pattern_keywords, pattern_anchors, names): the
+ * locate stage of rules/engine.py (`RuleSet.stage_locate`, which stays the definition and the
+ * fallback), over the automaton's (pattern index, start, end) matches in the joined fields,
+ * whose offsets are bytes of `utf8`, the joined fields as the automaton read them (UTF-8).
+ * `starts` are where the fields start (characters); the three tuples give per pattern index
+ * a tuple of gate ids, of keyword rule indexes and of anchor rule indexes, or None. Returns
  * (cands, anchored, gates): {(field, rule): [(start, end) in the field]} in match order,
  * {(field, rule)} anchored, {field name: {gate ids}}. */
 static int add_pair(PyObject *container, int is_set, PyObject *field, PyObject *rule, PyObject *span) {
@@ -309,12 +310,29 @@ static int add_pair(PyObject *container, int is_set, PyObject *field, PyObject *
     return rc;
 }
 
+/* The character index of byte offset `b` of UTF-8 `s` (the characters that start before it),
+ * walked from the previous answer (`*cb` bytes, `*cc` characters): matches come in order of
+ * their ends, and a start lies a keyword's length before its end. */
+static Py_ssize_t char_index(const unsigned char *s, Py_ssize_t b, Py_ssize_t *cb, Py_ssize_t *cc) {
+    Py_ssize_t pb = *cb, pc = *cc;
+    if (b >= pb) {
+        for (; pb < b; pb++) pc += (s[pb] & 0xC0) != 0x80;
+    } else {
+        for (; pb > b; pb--) pc -= (s[pb - 1] & 0xC0) != 0x80;
+    }
+    *cb = pb;
+    *cc = pc;
+    return pc;
+}
+
 static PyObject *locate(PyObject *self, PyObject *args) {
-    PyObject *found, *starts, *pattern_gates, *pattern_keywords, *pattern_anchors, *names;
-    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!", &PyList_Type, &found, &PyList_Type, &starts, &PyTuple_Type,
-                          &pattern_gates, &PyTuple_Type, &pattern_keywords, &PyTuple_Type, &pattern_anchors,
-                          &PyList_Type, &names))
+    PyObject *found, *utf8, *starts, *pattern_gates, *pattern_keywords, *pattern_anchors, *names;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!O!", &PyList_Type, &found, &PyBytes_Type, &utf8, &PyList_Type, &starts,
+                          &PyTuple_Type, &pattern_gates, &PyTuple_Type, &pattern_keywords, &PyTuple_Type,
+                          &pattern_anchors, &PyList_Type, &names))
         return NULL;
+    const unsigned char *bytes = (const unsigned char *)PyBytes_AS_STRING(utf8);
+    Py_ssize_t size = PyBytes_GET_SIZE(utf8), cursor_byte = 0, cursor_char = 0;
     Py_ssize_t fields = PyList_GET_SIZE(starts);
     Py_ssize_t patterns = PyTuple_GET_SIZE(pattern_gates);
     if (fields < 1 || PyList_GET_SIZE(names) != fields || PyTuple_GET_SIZE(pattern_keywords) != patterns ||
@@ -348,6 +366,12 @@ static PyObject *locate(PyObject *self, PyObject *args) {
             PyErr_SetString(PyExc_IndexError, "pattern index out of range");
             goto fail;
         }
+        if (start < 0 || start > end || end > size) {
+            PyErr_SetString(PyExc_IndexError, "match offsets out of range");
+            goto fail;
+        }
+        end = char_index(bytes, end, &cursor_byte, &cursor_char);
+        start = char_index(bytes, start, &cursor_byte, &cursor_char);
         Py_ssize_t lo = 0, hi = fields; /* the last field starting at or before `start` */
         while (hi - lo > 1) {
             Py_ssize_t mid = (lo + hi) / 2;
@@ -420,10 +444,16 @@ static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS, "configure(table, classes): the tables normalise.py builds"},
     {"normalise", normalise, METH_O, "normalise(text) -> (text, original indexes as uint32 bytes or b'') or None"},
     {"normalise_fields", normalise_fields, METH_O, "normalise_fields(texts) -> (text, indexes, starts) or None"},
-    {"locate", locate, METH_VARARGS, "locate(found, starts, gates, keywords, anchors, names) -> (cands, anchored, gates)"},
+    {"locate", locate, METH_VARARGS,
+     "locate(found, utf8, starts, gates, keywords, anchors, names) -> (cands, anchored, gates)"},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_fastnorm", NULL, -1, methods};
 
-PyMODINIT_FUNC PyInit__fastnorm(void) { return PyModule_Create(&module); }
+/* VERSION: what rules/normalise.py checks a built module against (2: locate reads byte offsets). */
+PyMODINIT_FUNC PyInit__fastnorm(void) {
+    PyObject *m = PyModule_Create(&module);
+    if (m && PyModule_AddIntConstant(m, "VERSION", 2) < 0) Py_CLEAR(m);
+    return m;
+}

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from rules import budget
+from rules.literals import Regex, scouted
 from rules.model import Condition, When
 from rules.normalise import Normalised, NormalisedFields, normalise
 
@@ -17,7 +18,7 @@ from rules.normalise import Normalised, NormalisedFields, normalise
 @dataclass(slots=True)
 class CompiledCondition:
     spec: Condition
-    pattern: re.Pattern[str] | None
+    pattern: Regex | None
     option: re.Pattern[str] | None
     #: id of the literal set gating `pattern`, None when the regex always runs
     gate: int | None = None
@@ -37,7 +38,7 @@ def compile_when(when: When | None) -> CompiledWhen | None:
     def one(c: Condition) -> CompiledCondition:
         return CompiledCondition(
             c,
-            re.compile(c.pattern) if c.pattern else None,
+            scouted(c.pattern) if c.pattern else None,
             re.compile(c.option) if c.option else None,
         )
 
@@ -55,6 +56,8 @@ def all_conditions(when: CompiledWhen | None) -> list[CompiledCondition]:
 
 class DocView:
     """What conditions and checks read from one document: normalised fields, lazily."""
+
+    __slots__ = ("doc", "_fields", "_names", "_index", "_norms", "gates", "category", "_labels")
 
     def __init__(
         self,

@@ -27,9 +27,10 @@ from rules.conditions import CompiledCondition, CompiledWhen, DocView, all_condi
 from rules.document import Document
 from rules.hit import Hit
 from rules.lexicon import Lexicon, Match
+from rules.literals import Regex, scouted
 from rules.literals import required_literals as literals_required
 from rules.loader import load_packs, visible_lexicons
-from rules.matcher import KeywordMatcher
+from rules.matcher import KeywordMatcher, char_offsets
 from rules.model import PackInfo, Rule
 from rules.normalise import Normalised, NormalisedFields, normalise_all, normalise_term
 
@@ -83,7 +84,7 @@ _KEYWORD, _ANCHOR, _GATE = 0, 1, 2
 
 @dataclass(slots=True)
 class _Exclusion:
-    regex: re.Pattern[str]
+    regex: Regex
     window: int
     severity: str | None
     #: gate id of the literals the regex needs (it cannot match in a field without one)
@@ -101,7 +102,7 @@ class _Compiled:
     index: int
     fields: frozenset[str]
     categories: frozenset[str] | None
-    patterns: list[re.Pattern[str]]
+    patterns: list[Regex]
     exclusions: list[_Exclusion]
     when: CompiledWhen | None
     keyword_set: frozenset[str] = field(default_factory=frozenset)
@@ -111,15 +112,39 @@ class _Compiled:
     #: per pattern, the gate id of the literals it needs, or None (filled in with the gates)
     pattern_gates: list[int | None] = field(default_factory=list)
     #: (pattern, gate id or None) pairs of `patterns` and `pattern_gates` (filled in with the gates)
-    gated_patterns: tuple[tuple[re.Pattern[str], int | None], ...] = ()
+    gated_patterns: tuple[tuple[Regex, int | None], ...] = ()
+    #: when every pattern has a gate, their gate ids: in an anchored field where none of them
+    #: was seen, no pattern can match (filled in with the gates); None otherwise
+    pattern_gate_set: frozenset[int] | None = None
 
-    def pattern_spans(self, text: str, gates: set[int] | frozenset[int]) -> list[tuple[int, int]]:
+    def pattern_spans(
+        self,
+        text: str,
+        gates: set[int] | frozenset[int],
+        found: dict[tuple[int, int], list[tuple[int, int]]] | None = None,
+        field: int = 0,
+    ) -> list[tuple[int, int]]:
         """The matches of the rule's patterns in `text`, a field where the automaton saw one
-        of its anchors and the gate ids `gates` (a pattern whose gate was not seen cannot match)."""
-        return [m.span() for p, gate in self.gated_patterns if gate is None or gate in gates for m in p.finditer(text)]
+        of its anchors and the gate ids `gates` (a pattern whose gate was not seen cannot match).
+        `found`: the spans of patterns already run on this document, by (`field`, id of the
+        compiled pattern): rules share patterns (one lexicon wording in several packs), and
+        one run of each per field is enough."""
+        if found is None:
+            return [
+                m.span() for p, gate in self.gated_patterns if gate is None or gate in gates for m in p.finditer(text)
+            ]
+        out: list[tuple[int, int]] = []
+        for p, gate in self.gated_patterns:
+            if gate is None or gate in gates:
+                spans = found.get((field, id(p)))
+                if spans is None:
+                    spans = found[field, id(p)] = [m.span() for m in p.finditer(text)]
+                out += spans
+        return out
 
 
-def _compile(rule: Rule, index: int) -> _Compiled:
+def _compile(rule: Rule, index: int, regex: Callable[[str], Regex] = scouted) -> _Compiled:
+    """`regex`: compiles a pattern (the rule set passes one that compiles each text once)."""
     if rule.check is not None:
         rule.check.compile()
     return _Compiled(
@@ -127,8 +152,8 @@ def _compile(rule: Rule, index: int) -> _Compiled:
         index=index,
         fields=_searched_fields(rule),
         categories=frozenset(rule.category_scope) if rule.category_scope is not None else None,
-        patterns=[re.compile(p) for p in rule.patterns],
-        exclusions=[_Exclusion(re.compile(e.pattern), e.window, e.severity) for e in rule.exclude],
+        patterns=[regex(p) for p in rule.patterns],
+        exclusions=[_Exclusion(regex(e.pattern), e.window, e.severity) for e in rule.exclude],
         when=compile_when(rule.when),
         keyword_set=frozenset(normalise_term(k) for k in rule.keywords),
     )
@@ -156,7 +181,10 @@ class RuleSet:
         self.load_stats: dict[str, float | bool] = {}
         self._by_id = {r.id: r for r in rules}
         active = [r for r in rules if r.status != "deprecated"]
-        self._compiled = [_compile(r, i) for i, r in enumerate(active)]
+        # one compiled object per pattern text: rules share patterns, and the scan runs each
+        # shared pattern once per field (`pattern_spans`)
+        regex = functools.cache(scouted)
+        self._compiled = [_compile(r, i, regex) for i, r in enumerate(active)]
         # Rules with the same conditions share one compiled `when`, which the untraced scan
         # evaluates once per document.
         whens: dict[str, CompiledWhen] = {}
@@ -227,6 +255,8 @@ class RuleSet:
                 for literals in (required_literals(p.pattern) for p in c.patterns)
             ]
             c.gated_patterns = tuple(zip(c.patterns, c.pattern_gates, strict=True))
+            if None not in c.pattern_gates:
+                c.pattern_gate_set = frozenset(g for g in c.pattern_gates if g is not None)
             c.required_gates = frozenset(
                 cc.gate for cc in (c.when.all_of if c.when else []) if cc.gate is not None and cc.spec.attribute is None
             )
@@ -414,12 +444,14 @@ class RuleSet:
         return names, normalise_all(texts) if names else None
 
     def stage_automaton(self, fields: NormalisedFields) -> list[tuple[int, int, int]]:
-        """One automaton pass over every field: (pattern index, start, end) in the joined text."""
-        return self._matcher.find_indexes(fields.joined)
+        """One automaton pass over every field: (pattern index, start, end) in the joined text,
+        as bytes of its UTF-8 (`fields.utf8`; the locate stage maps the offsets to characters)."""
+        return self._matcher.find_utf8(fields.utf8)
 
     def stage_locate(self, found: list[tuple[int, int, int]], fields: NormalisedFields, names: list[str]) -> _Located:
-        """The matches in their fields: keyword spans (field offsets) per (field index, rule
-        index), the anchored (field index, rule index) pairs, the gate ids seen per field."""
+        """The matches (byte offsets in `fields.utf8`) in their fields: keyword spans (field
+        offsets, characters) per (field index, rule index), the anchored (field index, rule
+        index) pairs, the gate ids seen per field."""
         cands: dict[tuple[int, int], list[tuple[int, int]]] = {}
         anchored: set[tuple[int, int]] = set()
         gates: dict[str, set[int]] = {}
@@ -428,8 +460,8 @@ class RuleSet:
         compiled = _compiled_locate()
         if compiled is not None:
             tables = (self._pattern_gates, self._pattern_keywords, self._pattern_anchors)
-            return compiled(found, fields.starts, *tables, names)
-        return self._locate_python(found, fields, names)
+            return compiled(found, fields.utf8, fields.starts, *tables, names)
+        return self._locate_python(char_offsets(fields.utf8, found), fields, names)
 
     def _locate_python(self, found: list[tuple[int, int, int]], fields: NormalisedFields, names: list[str]) -> _Located:
         """`stage_locate` as written here (rules/_fastnorm.c does the same where it was built)."""
@@ -494,12 +526,19 @@ class RuleSet:
             keys = [k for k in (cands.keys() | anchored if anchored else cands) if k[1] in in_scope[k[0]]]
             keys.sort()
             held: dict[int, bool] = {}  # id of a compiled `when` → whether it holds on `doc`
+            found: dict[tuple[int, int], list[tuple[int, int]]] = {}  # see `pattern_spans`
             compiled, check, resolve = self._compiled, budget.check, self._resolve
             for key in keys:
                 f, idx = key
                 c = compiled[idx]
                 when = c.when
                 check()
+                if (
+                    c.pattern_gate_set is not None
+                    and key not in cands
+                    and c.pattern_gate_set.isdisjoint(gates.get(names[f], _NONE))
+                ):
+                    continue  # anchored only, and no pattern of the rule can match in the field
                 if when is not None:
                     ok = held.get(id(when))
                     if ok is None:
@@ -512,12 +551,12 @@ class RuleSet:
                 fname = names[f]
                 if key in anchored:
                     field_gates = gates.get(fname, _NONE)
-                    spans = cands.get(key, []) + c.pattern_spans(n.text, field_gates)
+                    spans = cands.get(key, []) + c.pattern_spans(n.text, field_gates, found, f)
                     if spans:
                         hits += resolve(c, fname, n, spans, category, field_gates, None)
                 else:
                     hits += resolve(c, fname, n, cands[key], category, gates.get(fname, _NONE), None)
-        structural = self._structural_in(scope, doc, category)
+        structural = self._structural_in(scope, doc, category, names)
         if structural:
             if seen is None:
                 seen = set().union(*gates.values())
@@ -572,15 +611,17 @@ class RuleSet:
         spider share their shape."""
         if trace is not None:
             return self._structural
-        return self._structural_in(self._scope_of(names or [], view.category), doc, view.category)
+        names = names or []
+        return self._structural_in(self._scope_of(names, view.category), doc, view.category, names)
 
-    def _structural_in(self, scope: _Scope, doc: Document, category: str) -> list[_Compiled]:
-        """`_structural_rules` untraced, for a document of `scope` (its field names and category)."""
+    def _structural_in(self, scope: _Scope, doc: Document, category: str, names: list[str]) -> list[_Compiled]:
+        """`_structural_rules` untraced, for a document of `scope` (its field names `names`
+        and category)."""
         key = (doc.kind, *[shape(doc) for shape in self._shapes])
         rules = scope[1].get(key)
         if rules is None:
             rules = scope[1][key] = [
-                c for c in self._structural if _may_apply(c, doc.kind, category) and _has_input(c, doc)
+                c for c in self._structural if _may_apply(c, doc.kind, category, names) and _has_input(c, doc)
             ]
         return rules
 
@@ -729,13 +770,20 @@ def _has_input(c: _Compiled, doc: Document) -> bool:
     return c.rule.check is None or c.rule.check.has_input(doc)
 
 
-def _may_apply(c: _Compiled, kind: str, category: str) -> bool:
+def _may_apply(c: _Compiled, kind: str, category: str, names: list[str]) -> bool:
+    """Whether a structural rule can fire on a document of this kind and category whose
+    non-empty text fields are `names`: its `all_of` kind and category tests pass, and each
+    `all_of` text pattern limited to some fields has one of them to search."""
     if c.categories is not None and category not in c.categories:
         return False
     for cc in c.when.all_of if c.when is not None else []:
-        if cc.spec.kind is not None and cc.spec.kind != kind:
+        spec = cc.spec
+        if spec.kind is not None and spec.kind != kind:
             return False
-        if cc.spec.category is not None and category not in cc.spec.category:
+        if spec.category is not None and category not in spec.category:
+            return False
+        searched = spec.fields if spec.pattern is not None and spec.attribute is None and spec.option is None else None
+        if searched and not any(f in names for f in searched):
             return False
     return True
 

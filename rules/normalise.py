@@ -33,6 +33,8 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
+from rules.matcher import utf8
+
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
 #: Noise that evasion inserts inside a term: whitespace, ASCII and CJK punctuation, symbols.
@@ -324,18 +326,23 @@ def _expansion_map(text: str, t: _Tables) -> tuple[list[int], list[int]]:
     return list(accumulate(lengths, initial=0))[:-1], list(accumulate(map(len, parts), initial=0))[:-1]
 
 
+#: The rules._fastnorm interface this module calls (its VERSION).
+_FASTNORM_VERSION = 2
+
+
 @lru_cache(maxsize=1)
 def _compiled() -> Any | None:
     """rules._fastnorm configured with this module's tables, or None where it was not built
-    (no C compiler at install time), was built from an older source (it lacks `locate`)
-    or WANGJIAN_PYTHON_NORMALISER is set: the steps below then run as written here."""
+    (no C compiler at install time), was built from an older source (before VERSION 2, whose
+    `locate` reads the automaton's byte offsets) or WANGJIAN_PYTHON_NORMALISER is set: the
+    steps below then run as written here."""
     if os.environ.get("WANGJIAN_PYTHON_NORMALISER"):
         return None
     try:
         from rules import _fastnorm
     except ImportError:
         return None
-    if not hasattr(_fastnorm, "locate"):
+    if getattr(_fastnorm, "VERSION", 0) < _FASTNORM_VERSION:
         return None
     t = _tables()
     table = array("I", range(_TABLE_SIZE))
@@ -410,7 +417,16 @@ class NormalisedFields:
     them separated by a character no keyword contains, for one matcher pass; each field's
     own `Normalised` (with its offset map) is built only when asked for."""
 
-    __slots__ = ("joined", "_texts", "_stage", "_expanded", "_positions", "_norms", "_starts", "_original_starts")
+    __slots__ = (
+        "joined",
+        "_texts",
+        "_stage",
+        "_expanded",
+        "_positions",
+        "_norms",
+        "_starts",
+        "_utf8",
+    )
 
     def __init__(
         self,
@@ -431,8 +447,7 @@ class NormalisedFields:
         self._positions = positions
         self._norms: list[Normalised | None] = [None] * len(texts)
         self._starts: list[int] | None = None
-        #: where each field starts in the joined original texts (built on first use)
-        self._original_starts: list[int] | None = None
+        self._utf8: bytes | None = None
 
     def __len__(self) -> int:
         return len(self._texts)
@@ -448,6 +463,13 @@ class NormalisedFields:
             self._starts = list(accumulate(lengths, initial=0))
         return self._starts
 
+    @property
+    def utf8(self) -> bytes:
+        """`joined` as the keyword automaton reads it (rules/matcher.py)."""
+        if self._utf8 is None:
+            self._utf8 = utf8(self.joined)
+        return self._utf8
+
     def __getitem__(self, i: int) -> Normalised:
         n = self._norms[i]
         if n is None:
@@ -456,9 +478,7 @@ class NormalisedFields:
 
     def _original_at(self, i: int) -> int:
         """Where field `i` starts in the original texts joined."""
-        if self._original_starts is None:
-            self._original_starts = list(accumulate((len(x) + 1 for x in self._texts[:-1]), initial=0))
-        return self._original_starts[i]
+        return sum(map(len, self._texts[:i])) + i  # a document has a few fields
 
     def _build(self, i: int) -> Normalised:
         original = self._texts[i]
@@ -472,7 +492,7 @@ class NormalisedFields:
             positions = self._positions
             if isinstance(positions, bytes):
                 positions = self._positions = memoryview(positions).cast("I")
-            return Normalised(piece, original, positions=positions, shift=(start, self._original_at(i)))
+            return Normalised(piece, original, None, False, None, positions, (start, self._original_at(i)))
         stage = self._stage
         if stage is None:
             return Normalised(piece, original)

@@ -16,6 +16,7 @@ import pytest
 from rules import RuleSet, engine
 from rules.document import Document
 from rules.hit import Hit
+from rules.matcher import char_offsets
 
 CORPORA = Path(__file__).parent / "corpus"
 FILES = sorted(CORPORA.glob("*.jsonl")) + sorted((CORPORA / "real").glob("*.jsonl"))
@@ -74,8 +75,8 @@ def test_compiled_and_python_locate_agree(ruleset: RuleSet) -> None:
         if fields is None:
             continue
         found = ruleset.stage_automaton(fields)
-        expected = ruleset._locate_python(found, fields, names)
-        assert compiled(found, fields.starts, *tables, names) == expected, doc.id
+        expected = ruleset._locate_python(char_offsets(fields.utf8, found), fields, names)
+        assert compiled(found, fields.utf8, fields.starts, *tables, names) == expected, doc.id
         located += bool(found)
     assert located > 1000
 
@@ -85,11 +86,28 @@ def test_compiled_locate_refuses_bad_input(ruleset: RuleSet) -> None:
     assert compiled is not None, "rules._fastnorm is not built"
     tables = (ruleset._pattern_gates, ruleset._pattern_keywords, ruleset._pattern_anchors)
     with pytest.raises(IndexError):
-        compiled([(len(tables[0]), 0, 1)], [0], *tables, ["title"])
+        compiled([(len(tables[0]), 0, 1)], b"xy", [0], *tables, ["title"])
+    with pytest.raises(IndexError):
+        compiled([(0, 0, 3)], b"xy", [0], *tables, ["title"])  # past the end of the text
     with pytest.raises(TypeError):
-        compiled([(0, 1)], [0], *tables, ["title"])
+        compiled([(0, 1)], b"xy", [0], *tables, ["title"])
+    with pytest.raises(TypeError):
+        compiled([], "xy", [0], *tables, ["title"])  # the text as bytes
     with pytest.raises(ValueError):
-        compiled([], [0, 5], *tables, ["title"])
+        compiled([], b"xy", [0, 5], *tables, ["title"])
+
+
+def test_offsets_count_characters_of_every_width(ruleset: RuleSet) -> None:
+    """The automaton reads UTF-8; hits still point at characters, around astral characters,
+    Latin letters, Chinese and emoji alike."""
+    doc = Document(
+        id="widths",
+        fields={"title": "𝐀𝐁最佳 no.1 é全网最低价", "description": "ascii 最好 😀国家级🎉销量第一"},
+    )
+    assert _fast(ruleset, doc) == _traced(ruleset, doc)
+    hits = ruleset.scan(doc)
+    assert len(hits) >= 3
+    assert all(doc.fields[h.field][h.start : h.end] == h.term for h in hits)
 
 
 def test_the_comparison_sees_hits(ruleset: RuleSet) -> None:

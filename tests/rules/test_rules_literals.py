@@ -11,7 +11,7 @@ from pathlib import Path
 from rules import RuleSet, load_ruleset
 from rules.conditions import all_conditions
 from rules.document import Document
-from rules.literals import required_literals
+from rules.literals import Scouted, required_literals, scouted
 from rules.normalise import normalise
 
 CORPUS = Path(__file__).parent / "corpus" / "labeled.jsonl"
@@ -97,3 +97,51 @@ def test_gates_do_not_change_hits(ruleset: RuleSet) -> None:
     assert any(cc.gate is not None for c in gated._compiled for cc in all_conditions(c.when))
     for doc in docs:
         assert gated.scan(doc) == ungated.scan(doc), doc.id
+
+
+def test_scouted_only_where_re_has_no_fast_start() -> None:
+    """A pattern opening with a lookbehind, or with groups re cannot start from, is searched
+    by its start literals; one re starts fast, or whose start is not a known literal, is not."""
+    lookbehind = scouted("(?:(?<=全网)|(?<=全国))最[一-鿿]")
+    assert isinstance(lookbehind, Scouted) and lookbehind.scout == "最"
+    branches = scouted("(?<!非)处方药|(?<![a-z])(rx|otc)")
+    assert isinstance(branches, Scouted) and branches.scout == "otc|处方药|rx"
+    # no start literals: the characters a match can begin with
+    counts = scouted("([0-9]+|[一二]+)(个)?(天|日)")
+    assert isinstance(counts, Scouted) and counts.scout == "[0123456789一二]"
+    assert isinstance(digits := scouted("(?<!非)\\d+药"), Scouted) and digits.scout == "[\\d]"
+    for plain in (
+        "(到期|期满)后",
+        "处方药",
+        "(?<!a)(b|)c",
+        "(?s)\\A(?=.*药)处",
+        "(?<!a)(?i:b)c",
+        "(?<!a)[^x]b",
+        "(?<!a)\\w+",
+    ):
+        assert not isinstance(scouted(plain), Scouted), plain
+
+
+def test_scouted_search_finds_what_re_finds(ruleset: RuleSet) -> None:
+    """Every scouted regex of the packs gives the matches of its plain compiled pattern, whole
+    texts and windows alike (lookbehinds see the text before a window's start)."""
+    rs = ruleset
+    patterns = {cc.spec.pattern for c in rs._compiled for cc in all_conditions(c.when) if cc.spec.pattern}
+    patterns |= {p for r in rs.rules for p in r.patterns} | {e.pattern for r in rs.rules for e in r.exclude}
+    texts = _texts(rs) + ["全网最低价，全国最大", "rx处方药", "不是非处方药而是处方药", "otc otc"]
+    found = 0
+    for pattern in patterns:
+        fast = scouted(pattern)
+        if not isinstance(fast, Scouted):
+            continue
+        regex = re.compile(pattern)
+        for text in texts:
+            spans = [m.span() for m in regex.finditer(text)]
+            assert [m.span() for m in fast.finditer(text)] == spans, (pattern, text)
+            found += len(spans)
+            for lo in range(0, len(text), 7):
+                hi = min(len(text), lo + 20)
+                expected = regex.search(text, lo, hi)
+                got = fast.search(text, lo, hi)
+                assert (got and got.span()) == (expected and expected.span()), (pattern, text, lo, hi)
+    assert found > 20
