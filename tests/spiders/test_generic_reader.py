@@ -83,6 +83,18 @@ def test_registry_recognises_by_host_then_markers_then_falls_back() -> None:
     assert (platform.name, how) == ("jd", "markers")  # a marketplace's pharmacy page is the marketplace's
     platform, how = recognise("https://shop.example.cn/p/100.html", SHOP_PAGE)
     assert (platform.name, how) == ("generic", "fallback")
+    drug = "<html><h1>布洛芬缓释胶囊 0.3g*24粒</h1><p>批准文号：国药准字H10900089</p></html>"
+    assert recognise("file:///saved.html", drug)[0].name == "pharmacy"
+
+
+def test_a_footer_certificate_alone_does_not_make_a_pharmacy() -> None:
+    # Health-food shops, clinics and portals show the 互联网药品信息服务 certificate in the footer.
+    page = (
+        "<html><h1>某某牌蛋白粉 400g</h1><p>国食健注G20190123</p>"
+        "<footer>互联网药品信息服务资格证书：(京)-非经营性-2020-0001</footer></html>"
+    )
+    platform, how = recognise("file:///saved.html", page)
+    assert (platform.name, how) == ("generic", "fallback")
 
 
 def test_pinduoduo_raw_data() -> None:
