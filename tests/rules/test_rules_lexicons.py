@@ -100,6 +100,10 @@ def test_explain_names_the_lexicon_entry_and_its_source(ruleset):
         ({"title": "神度他达拉非片"}, "药品", "商品名称（处方药通用名）"),
         ({"title": "999感冒灵", "description": "功能主治：解热镇痛。用于感冒引起的头痛。"}, "药品", "药品说明书用语"),
         ({"title": "罗汉果茶", "description": "功能主治：清热润肺"}, "食品", "商品名称"),
+        ({"title": "板蓝根颗粒 10g*20袋"}, "药品", "商品名称（非处方药名称）"),
+        ({"title": "芬必得 布洛芬缓释胶囊"}, "药品", "商品名称（药品通用名）"),
+        ({"title": "斯达舒 20粒"}, "药品", "商品名称（非处方药名称）"),
+        ({"title": "板蓝根颗粒 固体饮料"}, "食品", "商品名称"),
     ],
 )
 def test_category_is_read_from_the_page(ruleset, fields, category, evidence):
@@ -140,6 +144,36 @@ def test_an_otc_indication_without_a_number_is_read_as_a_drug_page(ruleset):
     assert not families(ruleset, fields={"title": "布洛芬缓释胶囊", "description": text})
     label = "解表化湿，理气和中。用于外感风寒、内伤湿滞所致的感冒，症见头痛昏重；胃肠型感冒见上述证候者。"
     assert not families(ruleset, fields={"title": "藿香正气", "description": label})
+
+
+FENGHAN = "解表发汗，疏风散寒。用于风寒感冒，发热，头痛，恶寒，无汗，咳嗽，鼻塞，流清涕。"
+THROAT = "清热解毒，用于咽喉肿痛"
+
+
+@pytest.mark.parametrize(
+    ("category", "title", "description", "expected"),
+    [
+        # 中成药 indications as the OTC label words them, without a number or a label heading
+        (None, "风寒感冒颗粒", FENGHAN, set()),
+        (None, "八珍益母丸", "用于妇女气血不足之月经不调，痛经", set()),
+        # a tea or a drink named like the drug keeps the category it came with or its food name
+        ("食品", "板蓝根颗粒", THROAT, {"ad.medical_claim"}),
+        (None, "板蓝根颗粒 固体饮料", THROAT, {"ad.medical_claim"}),
+        (None, "板蓝根 冲饮", THROAT, {"ad.medical_claim"}),
+        # a 保健食品 label's population and caution fields are not claims; shorthand outside them is
+        (None, "破壁灵芝孢子粉", "保健功能：增强免疫力\n适宜人群：免疫力低下者\n不适宜人群：少年儿童", set()),
+        (None, "辅酶Q10", "注意事项：服用治疗药物的人群食用本品时应向医生咨询", set()),
+        (None, "负离子手环", "适宜人群：免疫力低下者。佩戴可提高免疫力", {"ad.medical_claim"}),
+        # proof by clinical use or by case counts is an endorsement on drug and health-food pages
+        ("药品", "颈腰康胶囊", "经3000例临床验证，疗效确切", {"ad.drug"}),
+        (None, "六味地黄丸", "上千例患者证明有效", {"ad.drug"}),
+        ("保健食品", "鱼油软胶囊", "经临床证实，服用后血脂下降", {"ad.drug"}),
+        ("药品", "颈腰康胶囊", "本品未经临床验证", set()),
+        ("药品", "布洛芬片", "【临床试验】本品共入组300例患者", set()),
+    ],
+)
+def test_drug_and_health_food_pages_read_by_name_and_label(ruleset, category, title, description, expected):
+    assert families(ruleset, category=category, fields={"title": title, "description": description}) == expected
 
 
 def test_approved_function_wording_is_not_shorthand(ruleset):
