@@ -189,6 +189,23 @@ def prescription_of(labels: dict[str, str], text: str) -> bool | None:
     return None
 
 
+#: Fields a parameter table's labels may fill (the names and prices of a page are read elsewhere).
+_ATTRIBUTE_FIELDS = frozenset({"drug_approval_no", "device_licence_no", "cosmetic_filing_no", "spec", "generic_name",
+                               "manufacturer", "operator_name", "uscc"})  # fmt: skip
+
+
+def put_attributes(ex: Reading, attributes: dict[str, str], source: str) -> None:
+    """The facts a parameter table states under known labels (批准文号, 生产企业, 药品类型 …, as in
+    `LABELS`), for tables a layout read from markup or page data."""
+    for key, value in attributes.items():
+        label = _label(str(key))
+        field = LABELS.get(label) if label else None
+        if field in _ATTRIBUTE_FIELDS:
+            ex.put(field, str(value).strip(), source)
+        elif field == "rx_label" and (rx := prescription_of({"rx_label": str(value)}, "")) is not None:
+            ex.put("prescription", rx, source)
+
+
 _NOT_TITLE = re.compile(r"[：:]|^(?:推荐|热销|健康资讯|售后|温馨提示|商品详情|声明|服务|咨询|猜你喜欢|看了又看)")
 
 

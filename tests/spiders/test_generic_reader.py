@@ -76,6 +76,8 @@ def test_registry_recognises_by_host_then_markers_then_falls_back() -> None:
     assert {"tmall", "taobao", "jd", "1688", "pinduoduo", "douyin", "pharmacy", "selfshop"} <= set(PLATFORMS)
     assert recognise("https://detail.m.tmall.com/item.htm?id=1", "")[0].name == "tmall"
     assert recognise("https://mobile.yangkeduo.com/goods.html?goods_id=1", "")[0].name == "pinduoduo"
+    assert recognise("https://item.yiyaojd.com/100009773041.html", "")[0].name == "jd"  # 京东大药房
+    assert recognise("https://www.ddky.com/product/1.html", "")[0].name == "pharmacy"  # 叮当快药
     jd_drug = (
         "<html><script>var pageConfig = {product: {skuid: 1}};</script>国药准字H1 互联网药品信息服务资格证书</html>"
     )
@@ -104,3 +106,11 @@ def test_pinduoduo_raw_data() -> None:
     (ex,), how = read_page(html.encode(), "https://mobile.yangkeduo.com/goods.html?goods_id=123")
     assert (ex.platform, how, ex.data["title"], ex.data["item_id"]) == ("pinduoduo", "host", "某某 纸巾 30包", "123")
     assert (ex.data["price"], ex.data["price_max"], ex.data["shop_name"]) == (19.9, 29.9, "某某日用专营店")
+
+
+def test_pinduoduo_raw_data_with_camel_case_id_and_the_shop_named_in_the_goods() -> None:
+    html = ('<html><script>window.rawData={"store":{"initDataObj":{"goods":{"goodsId":"456","goodsName":"某某 抽纸",'
+            '"minGroupPrice":"11","maxGroupPrice":"11","mallName":"某某纸品小铺"}}}};</script></html>')  # fmt: skip
+    (ex,), _ = read_page(html.encode(), "https://mobile.yangkeduo.com/goods.html?goods_id=999")
+    assert (ex.data["item_id"], ex.data["price"], ex.data["shop_name"]) == ("456", 11.0, "某某纸品小铺")
+    assert "price_max" not in ex.data
