@@ -114,3 +114,21 @@ def test_pinduoduo_raw_data_with_camel_case_id_and_the_shop_named_in_the_goods()
     (ex,), _ = read_page(html.encode(), "https://mobile.yangkeduo.com/goods.html?goods_id=999")
     assert (ex.data["item_id"], ex.data["price"], ex.data["shop_name"]) == ("456", 11.0, "某某纸品小铺")
     assert "price_max" not in ex.data
+
+
+def test_labelled_value_broken_across_source_lines_reads_as_shown() -> None:
+    """The 药房网 drug page (c. 2018) writes its size over three source lines before a <br>: a
+    browser shows one line, so does the reader; the 规格 no longer loses its unit."""
+    html = (
+        "<html><body><div class='info'><p>\n        规 格：\n                47.5mg*7片×4板&nbsp;/&nbsp;\n"
+        "            盒\n        <br> 商品编码：\n   1091079\n <br> 批准文号：\n <a href='#'>\n 国药准字J20150044</a>"
+        "</p></div></body></html>"
+    )
+    ex = extract_generic(html, "https://www.yaofang.cn/c/product/1.html", "pharmacy")
+    assert (ex.data["spec"], ex.data["drug_approval_no"]) == ("47.5mg*7片×4板 / 盒", "国药准字J20150044")
+
+
+def test_a_value_stops_where_the_next_label_starts_on_the_same_line() -> None:
+    html = "<html><body><footer><p>公司名称：某某医药有限公司 统一社会信用代码：914403001922038216</p></footer>"
+    ex = extract_generic(html, "https://shop.example.cn/", "generic")
+    assert (ex.data["operator_name"], ex.data["uscc"]) == ("某某医药有限公司", "914403001922038216")

@@ -355,7 +355,7 @@ def test_pharmacy_prescription_drug_page(capsys: pytest.CaptureFixture[str]) -> 
         MODELS / "pharmacy_rx_item.html", capsys, "--url", "https://www.yaofang.cn/c/product/2099001.html"
     )
     assert (got["platform"], got["recognised_by"]) == ("pharmacy", "host")
-    assert (got["title"], got["spec"], got["price"]) == ("氯沙坦钾片", "50mg*7片*2板", 32.5)
+    assert (got["title"], got["spec"], got["price"]) == ("氯沙坦钾片", "50mg*7片*2板 / 盒", 32.5)  # as shown
     assert (got["drug_approval_no"], got["prescription"]) == ("国药准字H20990001", True)
     assert got["manufacturer"] == "某某制药有限公司" and got["shop_name"] == "北京-朝阳区-某某分店"
     assert got["internet_drug_info_cert"] == "(京)-经营性-2099-0001"
@@ -437,3 +437,15 @@ def test_both_ends_of_a_real_price_range_reach_the_rules_document() -> None:
     doc = build_document(ProductItem(platform=reading.platform, url=reading.url, **fields))
     assert (doc.attributes.price, doc.attributes.price_max) == (1099.0, 1599.0)
     assert doc.fields["price_text"] == "¥1099.00~¥1599.00"
+
+
+def test_1688_offer_page_of_about_2020_in_gbk(capsys: pytest.CaptureFixture[str]) -> None:
+    """The offer in single-quoted script objects, the company apart from the seller's login name,
+    the medical-device registration from the parameter cells."""
+    for args in ((), ("--url", "https://detail.1688.com/offer/600000000021.html")):
+        got = extract_cli(MODELS / "1688_offer_2020_gbk.html", capsys, *args)
+        assert (got["platform"], got["item_id"], got["price"]) == ("1688", "600000000021", 18.5)
+        assert got["title"] == "某某 医用外科口罩 一次性 独立包装 50只/盒"
+        assert (got["operator_name"], got["shop_name"]) == ("某某医疗器械有限公司", "某某医疗器械")
+        assert got["device_licence_no"] == "苏械注准20992140021"
+        assert got["sources"]["device_licence_no"] == "1688:offer-page"
