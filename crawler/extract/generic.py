@@ -46,6 +46,7 @@ LABELS: dict[str, str] = {
 }  # fmt: skip
 _LABEL_ALTERNATIVES = "|".join(sorted(map(re.escape, LABELS), key=len, reverse=True))
 _LABEL_RE = re.compile(r"^\s*(" + _LABEL_ALTERNATIVES + r")\s*[：:]\s*(.*)$", re.S)
+_NEXT_LABEL = re.compile(r"\s(?:" + _LABEL_ALTERNATIVES + r")\s*[：:]")
 _LABEL_TAGS = {"dt", "th", "td", "li", "p", "span", "div", "label", "em", "b", "strong", "dd", "i", "font", "h3", "h4"}
 _APPROVAL_RE = re.compile(r"国药准字\s*[A-Z]\s*\d{8}|(?:[国进]药|医药产品注册证)[^\s，。,]{0,4}[A-Z]\d{8}")
 _CERT_RE = re.compile(r"[（(]\s*[\u4e00-\u9fa5]{1,2}\s*[)）]\s*-\s*(?:非经营性|经营性)\s*-\s*\d{4}\s*-\s*\d{3,5}")
@@ -97,9 +98,14 @@ _BLOCKS = frozenset({"p", "div", "li", "dt", "dd", "tr", "br", "h1", "h2", "h3",
                      "ol", "dl", "section", "article", "header", "footer", "td", "th"})  # fmt: skip
 
 
+_SOURCE_BREAK = re.compile(r"[ \t\r\f\v]*\n\s*")
+
+
 def lines_of(el: Any) -> str:
     """Text of an element with a line break at each block boundary (so that "label：value"
-    pairs in adjacent paragraphs stay apart), scripts and styles left out."""
+    pairs in adjacent paragraphs stay apart), scripts and styles left out. Line breaks of the
+    markup's source inside a text are spaces, as a browser shows them ("规 格：⏎ 47.5mg×4板&nbsp;/⏎
+    盒<br>" is one line)."""
     parts: list[str] = []
 
     def walk(node: Any) -> None:
@@ -107,10 +113,10 @@ def lines_of(el: Any) -> str:
             return
         if node.tag in _BLOCKS:
             parts.append("\n")
-        parts.append(node.text or "")
+        parts.append(_SOURCE_BREAK.sub(" ", node.text or ""))
         for child in node:
             walk(child)
-            parts.append(child.tail or "")
+            parts.append(_SOURCE_BREAK.sub(" ", child.tail or ""))
         if node.tag in _BLOCKS:
             parts.append("\n")
 
@@ -165,13 +171,16 @@ def labelled_values(root: Any) -> dict[str, str]:
             found(LABELS[label], _value_beside(el))
             continue
         for i, line in enumerate(lines):
-            head, sep, value = line.partition("：") if "：" in line else line.partition(":")
-            label = _label(head) if sep else None
-            if label is None:
-                continue
-            if not value.strip() and i + 1 < len(lines) and not _label(lines[i + 1].partition("：")[0]):
-                value = lines[i + 1]
-            found(LABELS[label], value)
+            while line:  # "公司名称：某某 统一社会信用代码：…": several labels on one line
+                head, sep, value = line.partition("：") if "：" in line else line.partition(":")
+                label = _label(head) if sep else None
+                if label is None:
+                    break
+                nxt = _NEXT_LABEL.search(value)
+                value, line = (value[: nxt.start()], value[nxt.start() :].strip()) if nxt else (value, "")
+                if not value.strip() and i + 1 < len(lines) and not _label(lines[i + 1].partition("：")[0]):
+                    value = lines[i + 1]
+                found(LABELS[label], value)
     return out
 
 
@@ -187,6 +196,23 @@ def prescription_of(labels: dict[str, str], text: str) -> bool | None:
     if re.search(r"[甲乙]类\s*OTC|非处方药", text):
         return False
     return None
+
+
+#: Fields a parameter table's labels may fill (the names and prices of a page are read elsewhere).
+_ATTRIBUTE_FIELDS = frozenset({"drug_approval_no", "device_licence_no", "cosmetic_filing_no", "spec", "generic_name",
+                               "manufacturer", "operator_name", "uscc"})  # fmt: skip
+
+
+def put_attributes(ex: Reading, attributes: dict[str, str], source: str) -> None:
+    """The facts a parameter table states under known labels (批准文号, 生产企业, 药品类型 …, as in
+    `LABELS`), for tables a layout read from markup or page data."""
+    for key, value in attributes.items():
+        label = _label(str(key))
+        field = LABELS.get(label) if label else None
+        if field in _ATTRIBUTE_FIELDS:
+            ex.put(field, str(value).strip(), source)
+        elif field == "rx_label" and (rx := prescription_of({"rx_label": str(value)}, "")) is not None:
+            ex.put("prescription", rx, source)
 
 
 _NOT_TITLE = re.compile(r"[：:]|^(?:推荐|热销|健康资讯|售后|温馨提示|商品详情|声明|服务|咨询|猜你喜欢|看了又看)")

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
+
+from crawler.spiders._common import absolute
+
+__all__ = ["Reading", "absolute", "price_range"]  # absolute: shared with the spiders
 
 _NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _RANGE_RE = re.compile(rf"({_NUMBER})(?:\s*(?:-|~|～|—|–|至)\s*[¥￥]?\s*({_NUMBER}))?")
@@ -25,15 +28,6 @@ def price_range(text: str | None) -> tuple[float | None, float | None]:
         if high is not None:
             low, high = high, low
     return low, high
-
-
-def absolute(base: str, ref: str) -> str:
-    """`ref` made absolute against the page URL; protocol-relative references ("//img…") on a
-    page saved to disk take https, as the page had when it was served."""
-    ref = ref.strip()
-    if ref.startswith("//") and not base.startswith(("http:", "https:")):
-        return "https:" + ref
-    return urljoin(base, ref)
 
 
 @dataclass

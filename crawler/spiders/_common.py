@@ -17,6 +17,16 @@ _PRICE_RE = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)")
 _SPACE_RE = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
 
 
+def absolute(base: str, ref: str) -> str:
+    """`ref` made absolute against the page URL; protocol-relative references ("//img…",
+    "//shop123.taobao.com") on a page saved to disk take https, as the page had when it was
+    served (joined to a file: URL they would name a file)."""
+    ref = ref.strip()
+    if ref.startswith("//") and not base.startswith(("http:", "https:")):
+        return "https:" + ref
+    return urljoin(base, ref)
+
+
 def split_arg(value: str | Iterable[str] | None) -> list[str]:
     """`-a start_urls=a,b` → ["a", "b"]; lists pass through (CrawlerProcess kwargs)."""
     if not value:
@@ -117,7 +127,7 @@ class Doc:
         for img in scope.iter("img"):
             src = next((v for a in LAZY_IMAGE_ATTRS if (v := (img.get(a) or "").strip())), "")
             if src and not src.startswith("data:"):
-                out.append(urljoin(url, "https:" + src if src.startswith("//") and not url.startswith("http") else src))
+                out.append(absolute(url, src))
         return list(dict.fromkeys(out))
 
     def attr(self, css: str, name: str, within: str | None = None) -> str | None:
@@ -141,9 +151,9 @@ def listing_links(sel: Selector, url: str, items: str, shops: str, next_page: st
     selectors."""
     nxt = sel.css(next_page).get()
     return {
-        "item_urls": [urljoin(url, h) for h in sel.css(items).getall()],
-        "shop_urls": [urljoin(url, h) for h in sel.css(shops).getall()],
-        "next_url": urljoin(url, nxt) if nxt else None,
+        "item_urls": [absolute(url, h) for h in sel.css(items).getall()],
+        "shop_urls": [absolute(url, h) for h in sel.css(shops).getall()],
+        "next_url": absolute(url, nxt) if nxt else None,
     }
 
 

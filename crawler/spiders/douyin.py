@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from typing import Any
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import scrapy
 from parsel import Selector, SelectorList
@@ -26,6 +26,7 @@ from crawler.middlewares import count_malformed
 from crawler.settings import PLAYWRIGHT_DOWNLOAD_HANDLERS
 from crawler.spiders._common import (
     LAZY_IMAGE_ATTRS,
+    absolute,
     clean,
     fill_from_labels,
     first,
@@ -74,7 +75,7 @@ def _detail_images(pdp: SelectorList, url: str) -> list[str]:
     for img in pdp.css(".pdp-detail img"):
         src = next((v for a in LAZY_IMAGE_ATTRS if (v := (img.attrib.get(a) or "").strip())), "")
         if src and not src.startswith("data:"):
-            out.append(urljoin(url, src))
+            out.append(absolute(url, src))
     return list(dict.fromkeys(out))
 
 
@@ -109,7 +110,7 @@ def extract_product(html: str, url: str) -> dict[str, Any]:
         "terms": first("\n".join(_texts(pdp.css(".after-sale-desc p")))),
         "options": options, "option_inputs": inputs,
         "detail_image_urls": _detail_images(pdp, url),
-        "shop_url": urljoin(url, shop_href) if shop_href else None,
+        "shop_url": absolute(url, shop_href) if shop_href else None,
     }  # fmt: skip
     return fill_from_labels(out, params, _PARAM_FIELDS)
 

@@ -28,6 +28,7 @@ from crawler.middlewares import count_malformed
 from crawler.spiders import _platform
 from crawler.spiders._common import (
     Doc,
+    absolute,
     clean,
     fill_from_labels,
     first,
@@ -160,8 +161,8 @@ def extract_product(html: str, url: str) -> dict[str, Any]:
         "options": [Option(label=_label(li), checked=any(i.get("checked") is not None for i in li.iter("input")),
                            price=parse_price(li.get("data-price")))
                     for li in doc.css("li.choose-item", "choose-service")],
-        "price_api": urljoin(url, api[1]) if api else None,
-        "shop_url": urljoin(url, shop_href) if shop_href else None,
+        "price_api": absolute(url, api[1]) if api else None,
+        "shop_url": absolute(url, shop_href) if shop_href else None,
     }  # fmt: skip
     return fill_from_labels(out, params, _PARAM_FIELDS)
 
@@ -198,9 +199,9 @@ def extract_shop(html: str, url: str) -> dict[str, Any]:
         "platform": PLATFORM, "shop_id": shop_id, "url": url,
         "shop_name": first(text_of(sel.css("h1.shop-name")), text_of(sel.css(".J-shop-name"))),
         "notice": first(text_of(sel.css("#shop-notice"))),
-        "licence_url": urljoin(url, licence) if licence else None,
-        "item_urls": [urljoin(url, h) for h in sel.css("#J_goodsList li.gl-item .p-name a::attr(href)").getall()],
-        "next_url": urljoin(url, nxt) if nxt else None,
+        "licence_url": absolute(url, licence) if licence else None,
+        "item_urls": [absolute(url, h) for h in sel.css("#J_goodsList li.gl-item .p-name a::attr(href)").getall()],
+        "next_url": absolute(url, nxt) if nxt else None,
     }  # fmt: skip
 
 
@@ -219,7 +220,7 @@ def extract_licence(html: str, url: str) -> dict[str, Any]:
     decl = first(text_of(sel.css(".self-declaration")))
     if decl:
         out["self_declaration"] = decl
-    out["licence_image_urls"] = [urljoin(url, src) for src in block.css(".licence-img img::attr(src)").getall()]
+    out["licence_image_urls"] = [absolute(url, src) for src in block.css(".licence-img img::attr(src)").getall()]
     return out
 
 

@@ -17,12 +17,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
 
-from crawler.spiders._common import Doc, clean, fill_from_labels, first_of, parse_price
+from crawler.spiders._common import Doc, absolute, clean, fill_from_labels, first_of, parse_price
 from crawler.spiders._platform import Extraction, PlatformSpider
 from rules.document import Option
 
@@ -114,7 +114,7 @@ def extract_product(html: str, url: str) -> dict[str, Any]:
         "rx_warning": first_of(lambda: doc.id_text("J_RxWarning")),
         "instructions_locked": (el.get("data-locked") == "1") if (el := doc.ids.get("J_Instructions")) is not None
         else None,
-        "shop_url": urljoin(url, shop_href) if shop_href else None,
+        "shop_url": absolute(url, shop_href) if shop_href else None,
     }  # fmt: skip
     return fill_from_labels(out, attrs, _ATTR_FIELDS, overwrite=False)
 
@@ -147,14 +147,14 @@ def extract_shop(html: str, url: str) -> dict[str, Any]:
         out["licence_text"] = "\n".join(x for x in lines if x) or None
         out["licence_image_urls"] = list(
             dict.fromkeys(
-                urljoin(url, a.get("href")) for a in doc.css("a.cert-pic", "J_StoreQualification") if a.get("href")
+                absolute(url, a.get("href")) for a in doc.css("a.cert-pic", "J_StoreQualification") if a.get("href")
             )
         )
     nxt = doc.attr("a.next", "href", "J_Pager")
     out["item_urls"] = [
-        urljoin(url, a.get("href")) for a in doc.css("li.goods-card p.goods-title a", "J_GoodsList") if a.get("href")
+        absolute(url, a.get("href")) for a in doc.css("li.goods-card p.goods-title a", "J_GoodsList") if a.get("href")
     ]
-    out["next_url"] = urljoin(url, nxt) if nxt else None
+    out["next_url"] = absolute(url, nxt) if nxt else None
     return out
 
 
@@ -162,9 +162,9 @@ def extract_listing(html: str, url: str) -> dict[str, Any]:
     doc = Doc(html)
     nxt = doc.attr("a.next", "href", "J_Pager")
     return {
-        "item_urls": [urljoin(url, a.get("href")) for a in doc.css("li.goods-card p.goods-title a") if a.get("href")],
-        "shop_urls": [urljoin(url, a.get("href")) for a in doc.css("a.store-name", "J_StoreList") if a.get("href")],
-        "next_url": urljoin(url, nxt) if nxt else None,
+        "item_urls": [absolute(url, a.get("href")) for a in doc.css("li.goods-card p.goods-title a") if a.get("href")],
+        "shop_urls": [absolute(url, a.get("href")) for a in doc.css("a.store-name", "J_StoreList") if a.get("href")],
+        "next_url": absolute(url, nxt) if nxt else None,
     }
 
 

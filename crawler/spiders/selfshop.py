@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import scrapy
 from parsel import Selector
@@ -24,7 +24,7 @@ from crawler import browser
 from crawler.capture import capture
 from crawler.items import ProductItem, ShopItem
 from crawler.settings import PLAYWRIGHT_DOWNLOAD_HANDLERS
-from crawler.spiders._common import clean, fill_from_labels, first, listing_links, parse_price, text_of
+from crawler.spiders._common import absolute, clean, fill_from_labels, first, listing_links, parse_price, text_of
 from crawler.spiders._platform import Extraction, PlatformSpider, build_product_item, build_shop_item, saved_item
 from rules.document import Option
 
@@ -110,7 +110,7 @@ def extract_product(html: str, url: str) -> dict[str, Any]:
     category = ">".join(s.replace("-", ">") for s in segs if s) or None
     checkout = sel.css("#J_buyNow::attr(href)").get()
     home = sel.css(".breadCrumbs a::attr(href)").get() or sel.css("a.logo::attr(href)").get()
-    site = _SITE_RE.search(urlsplit(urljoin(url, home)).path) if home else None
+    site = _SITE_RE.search(urlsplit(absolute(url, home)).path) if home else None
     out: dict[str, Any] = {
         "platform": PLATFORM, "item_id": item_id, "url": url, "title": title,
         "subtitle": first(text_of(sel.css(".titlecon .sub_title")), text_of(sel.css(".titlecon .left"), " ")),
@@ -123,8 +123,8 @@ def extract_product(html: str, url: str) -> dict[str, Any]:
         "terms": first("\n".join(text_of(p) for p in sel.css(".notice_txt p")), "\n".join(_service_tips(sel))),
         # 商品详情 pictures (lazy-loaded: the address waits in data-src), in page order.
         "detail_image_urls": _detail_images(sel, url),
-        "checkout_url": urljoin(url, checkout) if checkout and not checkout.startswith("javascript") else None,
-        "shop_url": urljoin(url, home) if home else None,
+        "checkout_url": absolute(url, checkout) if checkout and not checkout.startswith("javascript") else None,
+        "shop_url": absolute(url, home) if home else None,
     }  # fmt: skip
     out["promo"] = [re.sub(r"^[惠券团]\s*", "", t, count=1) for t in out["promo"]]
     return fill_from_labels(out, params, _PARAM_FIELDS)
@@ -137,7 +137,7 @@ def _detail_images(sel: Selector, url: str) -> list[str]:
     for img in sel.css(".datacon .detail_txt ~ img"):
         src = img.attrib.get("data-src") or img.attrib.get("src") or ""
         if src and not src.startswith("data:"):
-            out.append(urljoin(url, src))
+            out.append(absolute(url, src))
     return list(dict.fromkeys(out))
 
 

@@ -15,12 +15,12 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from scrapy.http import Response
 
 from crawler.middlewares import count_malformed
-from crawler.spiders._common import Doc, clean, fill_from_labels, first_of, js_string, parse_price
+from crawler.spiders._common import Doc, absolute, clean, fill_from_labels, first_of, js_string, parse_price
 from crawler.spiders._platform import Extraction, PlatformSpider
 from rules.document import Option
 
@@ -82,6 +82,9 @@ def _options(doc: Doc) -> list[Option]:
     return out
 
 
+_LOADING = re.compile(r"[\u4e00-\u9fa5]{0,4}加载中[.。…]*")
+
+
 def _description(doc: Doc) -> str | None:
     """宝贝详情: the detail HTML waits in a lazy-load textarea until the page scrolls to it."""
     box = doc.ids.get("J_DivItemDesc")
@@ -91,7 +94,8 @@ def _description(doc: Doc) -> str | None:
     if areas:
         inner = Doc("<div>" + "".join(a.text or "" for a in areas) + "</div>")
         return first_of(lambda: "\n".join(inner.texts("p")), lambda: inner.text("div", sep="\n"))
-    return first_of(lambda: doc.id_text("J_DivItemDesc", "\n"))
+    text = first_of(lambda: doc.id_text("J_DivItemDesc", "\n"))
+    return None if text and _LOADING.fullmatch(text) else text  # "描述加载中": never loaded
 
 
 def _detail_images(doc: Doc, url: str) -> list[str]:
@@ -148,7 +152,7 @@ def extract_product(html: str, url: str) -> dict[str, Any]:
         "terms": first_of(lambda: doc.text("p", "J_AfterSale", "\n"), lambda: doc.text(".after-sale-bd", sep="\n")),
         "options": _options(doc),
         "detail_image_urls": _detail_images(doc, url),
-        "shop_url": urljoin(url, shop_href) if shop_href else None,
+        "shop_url": absolute(url, shop_href) if shop_href else None,
     }  # fmt: skip
     return fill_from_labels(out, attrs, _ATTR_FIELDS, overwrite=False)
 
@@ -191,13 +195,13 @@ def extract_shop(html: str, url: str) -> dict[str, Any]:
         if not out.get("uscc") and (found := _USCC_RE.search(out["licence_text"] or "")):
             out["uscc"] = found[0]
         out["licence_image_urls"] = [
-            urljoin(url, el.get("src")) for el in doc.css(".licence-pic img", "J_ShopLicence") if el.get("src")
+            absolute(url, el.get("src")) for el in doc.css(".licence-pic img", "J_ShopLicence") if el.get("src")
         ]
     if declare is not None:
         out["self_declaration"] = first_of(lambda: doc.text(".self-declaration", "J_SelfDeclare"))
     nxt = doc.attr("a.next", "href")
-    out["item_urls"] = [urljoin(url, a.get("href")) for a in doc.css(".J_TItems dl.item a.item-name") if a.get("href")]
-    out["next_url"] = urljoin(url, nxt) if nxt else None
+    out["item_urls"] = [absolute(url, a.get("href")) for a in doc.css(".J_TItems dl.item a.item-name") if a.get("href")]
+    out["next_url"] = absolute(url, nxt) if nxt else None
     return out
 
 
@@ -210,7 +214,7 @@ def extract_listing(html: str, url: str) -> dict[str, Any]:
         mods = config.get("mods", {})
         for a in mods.get("itemlist", {}).get("data", {}).get("auctions", []) or []:
             if a.get("detail_url"):
-                out["item_urls"].append(urljoin(url, a["detail_url"]))
+                out["item_urls"].append(absolute(url, a["detail_url"]))
         pager = mods.get("pager", {}).get("data") or {}
         current, total, size = pager.get("currentPage", 1), pager.get("totalPage", 1), pager.get("pageSize", 44)
         if current < total:
@@ -220,9 +224,9 @@ def extract_listing(html: str, url: str) -> dict[str, Any]:
             out["next_url"] = urlunsplit(parts._replace(query=urlencode(query)))
         return out
     doc = Doc(html)
-    out["shop_urls"] = [urljoin(url, a.get("href")) for a in doc.css("a.shop-name", "list-content") if a.get("href")]
+    out["shop_urls"] = [absolute(url, a.get("href")) for a in doc.css("a.shop-name", "list-content") if a.get("href")]
     nxt = doc.attr(".page-list a.next", "href")
-    out["next_url"] = urljoin(url, nxt) if nxt else None
+    out["next_url"] = absolute(url, nxt) if nxt else None
     return out
 
 

@@ -76,6 +76,8 @@ def test_registry_recognises_by_host_then_markers_then_falls_back() -> None:
     assert {"tmall", "taobao", "jd", "1688", "pinduoduo", "douyin", "pharmacy", "selfshop"} <= set(PLATFORMS)
     assert recognise("https://detail.m.tmall.com/item.htm?id=1", "")[0].name == "tmall"
     assert recognise("https://mobile.yangkeduo.com/goods.html?goods_id=1", "")[0].name == "pinduoduo"
+    assert recognise("https://item.yiyaojd.com/100009773041.html", "")[0].name == "jd"  # 京东大药房
+    assert recognise("https://www.ddky.com/product/1.html", "")[0].name == "pharmacy"  # 叮当快药
     jd_drug = (
         "<html><script>var pageConfig = {product: {skuid: 1}};</script>国药准字H1 互联网药品信息服务资格证书</html>"
     )
@@ -104,3 +106,29 @@ def test_pinduoduo_raw_data() -> None:
     (ex,), how = read_page(html.encode(), "https://mobile.yangkeduo.com/goods.html?goods_id=123")
     assert (ex.platform, how, ex.data["title"], ex.data["item_id"]) == ("pinduoduo", "host", "某某 纸巾 30包", "123")
     assert (ex.data["price"], ex.data["price_max"], ex.data["shop_name"]) == (19.9, 29.9, "某某日用专营店")
+
+
+def test_pinduoduo_raw_data_with_camel_case_id_and_the_shop_named_in_the_goods() -> None:
+    html = ('<html><script>window.rawData={"store":{"initDataObj":{"goods":{"goodsId":"456","goodsName":"某某 抽纸",'
+            '"minGroupPrice":"11","maxGroupPrice":"11","mallName":"某某纸品小铺"}}}};</script></html>')  # fmt: skip
+    (ex,), _ = read_page(html.encode(), "https://mobile.yangkeduo.com/goods.html?goods_id=999")
+    assert (ex.data["item_id"], ex.data["price"], ex.data["shop_name"]) == ("456", 11.0, "某某纸品小铺")
+    assert "price_max" not in ex.data
+
+
+def test_labelled_value_broken_across_source_lines_reads_as_shown() -> None:
+    """The 药房网 drug page (c. 2018) writes its size over three source lines before a <br>: a
+    browser shows one line, so does the reader; the 规格 no longer loses its unit."""
+    html = (
+        "<html><body><div class='info'><p>\n        规 格：\n                47.5mg*7片×4板&nbsp;/&nbsp;\n"
+        "            盒\n        <br> 商品编码：\n   1091079\n <br> 批准文号：\n <a href='#'>\n 国药准字J20150044</a>"
+        "</p></div></body></html>"
+    )
+    ex = extract_generic(html, "https://www.yaofang.cn/c/product/1.html", "pharmacy")
+    assert (ex.data["spec"], ex.data["drug_approval_no"]) == ("47.5mg*7片×4板 / 盒", "国药准字J20150044")
+
+
+def test_a_value_stops_where_the_next_label_starts_on_the_same_line() -> None:
+    html = "<html><body><footer><p>公司名称：某某医药有限公司 统一社会信用代码：914403001922038216</p></footer>"
+    ex = extract_generic(html, "https://shop.example.cn/", "generic")
+    assert (ex.data["operator_name"], ex.data["uscc"]) == ("某某医药有限公司", "914403001922038216")

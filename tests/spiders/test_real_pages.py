@@ -286,6 +286,43 @@ def test_tmall_pc_page_with_its_detail_document_inline_keeps_the_range_of_all_sk
     assert (got["drug_approval_no"], got["prescription"]) == ("国药准字H20990008", True)
 
 
+@pytest.mark.parametrize(
+    "script",
+    [
+        "window.__ICE_APP_CONTEXT__=window.__ICE_APP_CONTEXT__||{};window.__ICE_APP_CONTEXT__={",
+        "var b={",
+    ],
+)
+def test_tmall_inline_detail_document_found_whatever_leads_the_script(script: str) -> None:
+    """The app context is the object holding "loaderData", also behind a guard that assigns an
+    empty object first or in a variable handed to ``__ICE_APP_CONTEXT__`` later."""
+    page = (MODELS / "tmall_pc_2025_item_inline_data.html").read_text(encoding="utf-8")
+    page = page.replace("<script>window.__ICE_APP_CONTEXT__={", "<script>" + script, 1)
+    page = page.replace(";</script>", ";window.__ICE_APP_CONTEXT__=b;</script>", 1) if script == "var b={" else page
+    [got], _ = read_page(page.encode(), "https://detail.tmall.com/item.htm?id=700000000008")
+    assert (got.data["price"], got.data["price_max"], got.sources["price"]) == (29.8, 79.8, "taobao:detail-json")
+
+
+def test_detail_document_of_2025_keeps_its_parameter_table() -> None:
+    """Pages of 2025 list parameters as propertyName / valueName pairs in
+    ``plusViewVO.industryParamVO`` (basicParamList, enhanceParamList); the 批准文号 among them
+    reaches the approval number."""
+    res = {
+        "item": {"itemId": "700000000009", "title": "某某 布洛芬缓释胶囊 0.3g*24粒"},
+        "seller": {"shopName": "某某大药房旗舰店", "sellerType": "B"},
+        "plusViewVO": {"industryParamVO": {
+            "enhanceParamList": [{"propertyName": "批准文号", "valueName": "国药准字H10900089 "}],
+            "basicParamList": [{"propertyName": "品牌", "valueName": "某某"},
+                               {"propertyName": "规格", "valueName": ""}],
+        }},
+    }  # fmt: skip
+    context = {"appData": None, "loaderData": {"home": {"data": {"res": res}}}}
+    page = f"<html><body><script>window.__ICE_APP_CONTEXT__={json.dumps(context, ensure_ascii=False)}</script>"
+    [got], _ = read_page(page.encode(), "https://detail.tmall.com/item.htm?id=700000000009")
+    assert got.data["attributes"] == {"批准文号": "国药准字H10900089", "品牌": "某某"}
+    assert (got.data["drug_approval_no"], got.data["shop_name"]) == ("国药准字H10900089", "某某大药房旗舰店")
+
+
 def test_tmall_shop_name_behind_a_build_prefix() -> None:
     page = (
         "<html><head><title>某某 保温杯-tmall.com天猫</title></head><body>"
@@ -301,6 +338,7 @@ def test_tmall_h5_page(capsys: pytest.CaptureFixture[str]) -> None:
     assert (got["platform"], got["item_id"], got["shop_name"]) == ("tmall", "600000000003", "某某健康旗舰店")
     assert (got["price"], got["price_max"], got["original_price"]) == (39.9, 59.9, 79.0)
     assert got["drug_approval_no"] == "国药准字H00000000" and got["sources"]["title"] == "tmall:h5-data"
+    assert got["attributes"] == {"品牌": "某某", "批准文号": "国药准字H00000000", "规格": "100片"}
 
 
 def test_tmall_h5_page_of_2017_in_gbk_prices_every_sku(capsys: pytest.CaptureFixture[str]) -> None:
@@ -317,7 +355,7 @@ def test_pharmacy_prescription_drug_page(capsys: pytest.CaptureFixture[str]) -> 
         MODELS / "pharmacy_rx_item.html", capsys, "--url", "https://www.yaofang.cn/c/product/2099001.html"
     )
     assert (got["platform"], got["recognised_by"]) == ("pharmacy", "host")
-    assert (got["title"], got["spec"], got["price"]) == ("氯沙坦钾片", "50mg*7片*2板", 32.5)
+    assert (got["title"], got["spec"], got["price"]) == ("氯沙坦钾片", "50mg*7片*2板 / 盒", 32.5)  # as shown
     assert (got["drug_approval_no"], got["prescription"]) == ("国药准字H20990001", True)
     assert got["manufacturer"] == "某某制药有限公司" and got["shop_name"] == "北京-朝阳区-某某分店"
     assert got["internet_drug_info_cert"] == "(京)-经营性-2099-0001"
@@ -338,6 +376,40 @@ def test_jd_pharmacy_prescription_drug_page_in_gbk(capsys: pytest.CaptureFixture
     assert got["sources"]["drug_approval_no"] == "spider:jd" and got["manufacturer"] == "某某制药有限公司"
     assert got["internet_drug_info_cert"] == "(京)-经营性-2099-0007"
     assert got["drug_online_sale_filing"] == "京药网备字2099000007号"
+
+
+def test_jd_mobile_prescription_drug_page(capsys: pytest.CaptureFixture[str]) -> None:
+    """item.m.jd.com: read from ``_itemOnly`` / ``_itemInfo``; the full name over the one cut
+    short, the parameter table's drug facts, the plain 京东价 while the shown price is in a
+    private font."""
+    for args in ((), ("--url", "https://item.m.jd.com/product/100000000011.html")):
+        got = extract_cli(MODELS / "jd_m_rx_item.html", capsys, *args)
+        how = "host" if args else "markers"
+        assert (got["platform"], got["item_id"], got["recognised_by"]) == ("jd", "100000000011", how)
+        assert got["title"] == "某某 缬沙坦胶囊 80mg*28粒 高血压 1盒装" and got["sources"]["title"] == "jd:mobile-data"
+        assert (got["price"], got["original_price"]) == (36.8, 42.0)
+        assert (got["drug_approval_no"], got["prescription"], got["manufacturer"]) == (
+            "国药准字H20000011",
+            True,
+            "某某制药有限公司",
+        )
+        assert got["image_urls"][0].startswith("https://img10.360buyimg.com/n1/jfs/t1/100001/")
+
+
+def test_jd_mobile_page_of_about_2021_prices_from_its_item_info() -> None:
+    page = (
+        "<html><head><title>某某 保温杯 500ml【行情 报价 价格 评测】-京东</title></head><body><script>"
+        'window._itemOnly = ({"item":{"skuId":"5000001","brandName":"某某","image":["jfs/t1/1/a.jpg"],'
+        '"expandAttrDesc":{"容量":["500ml"]}}});'
+        'window._itemInfo = ({"price":{"p":"59.00","op":"99.00"},"stock":{"StockState":33}});'
+        "</script></body></html>"
+    )
+    [got], how = read_page(page.encode(), "https://item.m.jd.com/product/5000001.html")
+    assert (how, got.data["title"], got.data["item_id"]) == ("host", "某某 保温杯 500ml", "5000001")
+    assert (got.data["price"], got.data["original_price"], got.data["attributes"]) == (59.0, 99.0, {"容量": "500ml"})
+    glyphs = page.replace('"price":{"p":"59.00","op":"99.00"}', '"priceFloor":{"price":"\\uE184\\uEE94.\\uE1AF"}')
+    [unread], _ = read_page(glyphs.encode(), "https://item.m.jd.com/product/5000001.html")
+    assert "price" not in unread.data  # a price in a private font's code points is not guessed
 
 
 def test_jianke_mobile_prescription_drug_page(capsys: pytest.CaptureFixture[str]) -> None:
@@ -365,3 +437,15 @@ def test_both_ends_of_a_real_price_range_reach_the_rules_document() -> None:
     doc = build_document(ProductItem(platform=reading.platform, url=reading.url, **fields))
     assert (doc.attributes.price, doc.attributes.price_max) == (1099.0, 1599.0)
     assert doc.fields["price_text"] == "¥1099.00~¥1599.00"
+
+
+def test_1688_offer_page_of_about_2020_in_gbk(capsys: pytest.CaptureFixture[str]) -> None:
+    """The offer in single-quoted script objects, the company apart from the seller's login name,
+    the medical-device registration from the parameter cells."""
+    for args in ((), ("--url", "https://detail.1688.com/offer/600000000021.html")):
+        got = extract_cli(MODELS / "1688_offer_2020_gbk.html", capsys, *args)
+        assert (got["platform"], got["item_id"], got["price"]) == ("1688", "600000000021", 18.5)
+        assert got["title"] == "某某 医用外科口罩 一次性 独立包装 50只/盒"
+        assert (got["operator_name"], got["shop_name"]) == ("某某医疗器械有限公司", "某某医疗器械")
+        assert got["device_licence_no"] == "苏械注准20992140021"
+        assert got["sources"]["device_licence_no"] == "1688:offer-page"

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from crawler.spiders.taobao import extract_product
 from fixtures.platforms.taobao import SEARCH_PER_PAGE, licence_as_image
 from fixtures.server import FixtureServer
 from fixtures.world import build_world
@@ -117,3 +118,21 @@ def test_wrong_charset_header_is_detected_and_repaired(tmp_path) -> None:
         assert products[p.item_id]["title"] == p.title and products[p.item_id]["description"] == p.description_text
         assert products[p.item_id]["pages"][0]["headers"]["Content-Type"] == ["text/html; charset=utf-8"]
     assert stats["wangjian/malformed/wrong_charset"] == pages
+
+
+def test_saved_item_page_keeps_https_links_and_no_loading_placeholder() -> None:
+    """A page saved from a browser and read from disk (file: URL): its protocol-relative shop
+    link is the https address it was served with, and a description that never loaded
+    ("描述加载中", as on real Taobao pages saved before scrolling) is no description."""
+    page = (
+        "<html><head><title>某某 键盘外壳-淘宝网</title></head><body>"
+        '<div id="J_Title"><h3 class="tb-main-title" data-title="某某 键盘外壳">某某 键盘外壳</h3></div>'
+        '<div id="J_ShopInfo"><div class="tb-shop-name"><a href="//shop123.taobao.com" title="某某外设">某某外设</a>'
+        "</div></div>"
+        '<div id="J_DivItemDesc" class="content">描述加载中</div></body></html>'
+    )
+    got = extract_product(page, "file:///home/staff/saved/item.html")
+    assert (got["shop_name"], got["shop_url"]) == ("某某外设", "https://shop123.taobao.com")
+    assert got["description"] is None
+    crawled = extract_product(page, "https://item.taobao.com/item.htm?id=1")
+    assert crawled["shop_url"] == "https://shop123.taobao.com"

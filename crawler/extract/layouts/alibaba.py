@@ -3,14 +3,25 @@
 price, attributes, main pictures, certificates …) and whose ``globalData`` holds the offer and
 seller model. The seller is a company (``companyName``: the operator); the shop a buyer sees is
 the seller's login name and its ``winport`` storefront. Prices are often ranges (per SKU or by
-quantity): both ends are kept."""
+quantity): both ends are kept.
+
+Offer pages of about 2016-2021 (``detail.1688.com/offer/<id>.html``, GBK) carry the offer in
+script objects written with single quotes (``var iDetailConfig`` with ``offerid``, ``refPrice``,
+``unit``, ``loginId``, ``companySiteLink``; ``var iDetailData`` with the SKUs),
+the offer id in ``<meta name="b2c_auction">``, the company in the masthead's ``.company-name``
+(its ``title``), the parameters as ``td.de-feature`` / ``td.de-value`` cells of
+``#mod-detail-attributes``; shapes as public readers of these pages quote them (a Java parser
+of 2020, Python and C# importers). `read_page_html` reads these; the generic reader adds the
+rest."""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-from crawler.extract.layouts._dom import dig
+from crawler.extract.generic import parse, put_attributes, text_of
+from crawler.extract.layouts._dom import css_attr, css_text, dig
 from crawler.extract.result import Reading, price_range
 
 NAME = "1688"
@@ -84,4 +95,41 @@ def read(text: str, url: str) -> Reading:
     pics = dig(comps, "tdmod-pc-od-main-pic", "offerImgList") or []
     ex.put("image_urls", [p for p in pics if isinstance(p, str)], "1688:main-pic")
     ex.put("description_url", dig(comps, "tdmod-od-pc-offer-description", "detailUrl"), "1688:description")
+    return ex
+
+
+_SCRIPT_VALUE = r"""['"]{key}['"]\s*:\s*(?:['"]([^'"]*)['"]|(-?[\d.]+))"""
+
+
+def _script_value(html: str, variable: str, key: str) -> str | None:
+    """``key``'s value in a script object written with either quote (``'refPrice':'12.00'``)."""
+    start = html.find(variable)
+    if start < 0:
+        return None
+    m = re.search(_SCRIPT_VALUE.format(key=re.escape(key)), html[start : start + 20_000])
+    if not m:
+        return None
+    return (m[1] if m[1] is not None else m[2]).strip() or None
+
+
+def read_page_html(html: str, url: str) -> Reading:
+    """An offer page of the 2016-2021 layout (see the module notes)."""
+    ex = Reading(platform=NAME, kind="product", url=url)
+    root = parse(html)
+    source = "1688:offer-page"
+    offer_id = css_attr(root, "meta[name=b2c_auction]", "content") or _script_value(html, "iDetailConfig", "offerid")
+    ex.put("item_id", offer_id, source)
+    ex.put("title", css_text(root, "h1.d-title") or css_attr(root, "meta[property='og:title']", "content"), source)
+    low, high = price_range(_script_value(html, "iDetailConfig", "refPrice") or "")  # the lowest offered
+    if ex.put("price", low, source):
+        ex.put("price_max", high, source)
+        ex.put("price_text", f"¥{low:.2f}" + (f"-{high:.2f}" if high else ""), source)
+    ex.put("operator_name", css_attr(root, ".company-name", "title") or css_text(root, ".company-name"), source)
+    ex.put("shop_name", _script_value(html, "iDetailConfig", "loginId"), source)
+    ex.put("shop_url", _script_value(html, "iDetailConfig", "companySiteLink"), source)
+    names = [text_of(td) for td in root.cssselect("#mod-detail-attributes td.de-feature")]
+    values = [text_of(td) for td in root.cssselect("#mod-detail-attributes td.de-value")]
+    attrs = {n: v for n, v in zip(names, values, strict=False) if n and v}
+    ex.put("attributes", attrs or None, source)
+    put_attributes(ex, attrs, source)
     return ex

@@ -1,6 +1,7 @@
 """Pinduoduo (拼多多) goods pages (``mobile.yangkeduo.com/goods.html?goods_id=…``). The page is
 drawn by script from ``window.rawData = {...}``: the goods under ``store.initDataObj.goods``
-(name, id, group and normal prices) and the shop under ``store.initDataObj.mall``. Prices in
+(name, id as ``goodsID`` or ``goodsId``, group and normal prices) and the shop under
+``store.initDataObj.mall`` (some shapes also name it in the goods, ``mallName``). Prices in
 that data are integers in fen (分) or decimal strings in yuan; both are read. Without the data
 (a page saved before scripts ran, or a changed layout) the generic reader takes over."""
 
@@ -28,12 +29,13 @@ def read(html: str, url: str) -> Reading:
     data = dig(raw, "store", "initDataObj") or raw.get("initDataObj") or {}
     goods = data.get("goods") or {}
     ex.put("title", goods.get("goodsName"), "pinduoduo:raw-data")
-    ex.put("item_id", str(goods.get("goodsID") or "") or query_id(url, "goods_id"), "pinduoduo:raw-data")
+    ex.put("item_id", str(goods.get("goodsID") or goods.get("goodsId") or "") or query_id(url, "goods_id"),
+           "pinduoduo:raw-data")  # fmt: skip
     low = _yuan(goods.get("minOnSaleGroupPrice") or goods.get("minGroupPrice"))
     high = _yuan(goods.get("maxOnSaleGroupPrice") or goods.get("maxGroupPrice"))
     if ex.put("price", low, "pinduoduo:raw-data"):
         ex.put("price_max", high if high is not None and low is not None and high > low else None, "pinduoduo:raw-data")
     mall = data.get("mall") or {}
-    ex.put("shop_name", mall.get("mallName"), "pinduoduo:raw-data")
+    ex.put("shop_name", mall.get("mallName") or goods.get("mallName"), "pinduoduo:raw-data")
     ex.put("shop_id", str(mall.get("mallID") or mall.get("mallId") or "") or None, "pinduoduo:raw-data")
     return ex

@@ -13,12 +13,16 @@ keeps it (`page_data`)."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-from crawler.extract.layouts._dom import dig, json_after
+from crawler.extract.generic import put_attributes
+from crawler.extract.layouts._dom import dig
 from crawler.extract.result import Reading, absolute, price_range
 
 SOURCE = "taobao:detail-json"
+#: How far before ``"loaderData"`` the context object may start (``appData`` comes first).
+_CONTEXT_REACH = 20_000
 _OFFERS = ("DAILY_COUPON", "BIG_MARK_DOWN_COUPON", "ACTIVITIES", "COUPON")
 
 
@@ -30,11 +34,31 @@ def _infos(comps: dict[str, Any]) -> list[dict[str, Any]]:
     return [i for i in dig(comps, "extensionInfoVO", "infos") or [] if isinstance(i, dict)]
 
 
+def _app_context(html: str) -> dict[str, Any] | None:
+    """The server-rendered app context: the JSON object holding ``"loaderData"``, wherever the
+    script puts it (``window.__ICE_APP_CONTEXT__={…}``, after a guard such as
+    ``window.__ICE_APP_CONTEXT__=window.__ICE_APP_CONTEXT__||{};``, or in a variable assigned
+    to it later)."""
+    decoder = json.JSONDecoder()
+    for m in re.finditer(r'"loaderData"\s*:', html):
+        floor = max(0, m.start() - _CONTEXT_REACH)
+        start = html.rfind("{", floor, m.start())
+        while start >= 0:
+            try:
+                value, _ = decoder.raw_decode(html, start)
+            except ValueError:
+                value = None
+            if isinstance(value, dict) and "loaderData" in value:
+                return value
+            start = html.rfind("{", floor, start)
+    return None
+
+
 def page_data(html: str) -> dict[str, Any] | None:
     """The detail document an item page of 2024 on carries in ``__ICE_APP_CONTEXT__``."""
-    if "__ICE_APP_CONTEXT__" not in html:
+    if "__ICE_APP_CONTEXT__" not in html or '"loaderData"' not in html:
         return None
-    res = dig(json_after(html, "__ICE_APP_CONTEXT__"), "loaderData", "home", "data", "res")
+    res = dig(_app_context(html), "loaderData", "home", "data", "res")
     return res if isinstance(res, dict) and (res.get("item") or res.get("componentsVO")) else None
 
 
@@ -73,6 +97,11 @@ def read_data(data: dict[str, Any], url: str) -> Reading:
                 attrs.setdefault(entry["title"], "，".join(texts))
             elif info.get("type") in _OFFERS:
                 promo += texts
+    for group in ("basicParamList", "enhanceParamList"):  # the parameter table of pages of 2025
+        for entry in dig(data, "plusViewVO", "industryParamVO", group) or []:
+            if isinstance(entry, dict) and entry.get("propertyName") and entry.get("valueName"):
+                attrs.setdefault(str(entry["propertyName"]).strip(), str(entry["valueName"]).strip())
     ex.put("promo", promo, SOURCE)
     ex.put("attributes", attrs or None, SOURCE)
+    put_attributes(ex, attrs, SOURCE)
     return ex

@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from crawler.extract.generic import parse, text_of
+from crawler.extract.generic import parse, put_attributes, text_of
 from crawler.extract.layouts import taobao as detail_json
 from crawler.extract.layouts._dom import (
     by_class_part,
@@ -133,10 +133,7 @@ def _pc(root: Any, html: str, url: str, ex: Reading) -> None:
     if dig(setup, "detail", "isPrescriptionDrug") is True:
         ex.put("prescription", True, "tmall:setup")
     ex.put("attributes", _attributes(root) or None, "tmall:attributes")
-    attrs = ex.data.get("attributes") or {}
-    for label, name in (("批准文号", "drug_approval_no"), ("注册证号", "device_licence_no"),
-                        ("医疗器械注册证编号", "device_licence_no"), ("备案编号", "cosmetic_filing_no")):  # fmt: skip
-        ex.put(name, attrs.get(label), "tmall:attributes")
+    put_attributes(ex, ex.data.get("attributes") or {}, "tmall:attributes")
     desc = by_id(root, "description")
     if desc is not None:
         srcs = [img.get("data-ks-lazyload") or img.get("src") for img in desc.iter("img")]
@@ -192,9 +189,9 @@ def _h5(root: Any, html: str, url: str, ex: Reading) -> None:
     images = dig(detail, "item", "images") or []
     ex.put("image_urls", [absolute(url, i) for i in images if isinstance(i, str)], "tmall:h5-data")
     props = dig(detail, "props", "groupProps", 0, "基本信息") or []
-    attrs = {k: v for p in props if isinstance(p, dict) for k, v in p.items()}
+    attrs = {k.strip(): v.strip() for p in props if isinstance(p, dict) for k, v in p.items() if isinstance(v, str)}
     ex.put("attributes", attrs or None, "tmall:h5-data")
-    ex.put("drug_approval_no", attrs.get("批准文号"), "tmall:h5-data")
+    put_attributes(ex, attrs, "tmall:h5-data")
 
 
 def read(html: str, url: str) -> Reading:

@@ -14,9 +14,11 @@ class Alibaba1688(Platform):
     priority = 2
     search = "https://s.1688.com/selloffer/offer_search.htm?keywords={}"
     hosts = ("1688.com",)
-    markers = ("tdmod-od-pc", '"offerTitle"', "detail.1688.com", "winport.m.1688.com")
+    markers = ("tdmod-od-pc", '"offerTitle"', "detail.1688.com", "winport.m.1688.com", "var iDetailConfig")
 
     def read(self, text: str, url: str) -> list[Reading]:
         if alibaba.is_offer_json(text):
             return [alibaba.read(text, url)]
+        if "iDetailConfig" in text:  # offer pages of about 2016-2021
+            return [self.fill(alibaba.read_page_html(text, url), text)]
         return super().read(text, url)

@@ -18,7 +18,7 @@ class Pharmacy(Platform):
     label = "网上药店"
     search = "https://www.111.com.cn/search/search.action?keyWord={}"
     hosts = ("111.com.cn", "jianke.com", "yaofangwang.com", "yaofang.cn", "360kad.com", "ehaoyao.com",
-             "kzj365.com", "jxdyf.com", "yfdyf.com", "800pharm.com", "baiji.com.cn")  # fmt: skip
+             "kzj365.com", "jxdyf.com", "yfdyf.com", "800pharm.com", "baiji.com.cn", "ddky.com")  # fmt: skip
     markers = ("国药准字", "互联网药品信息服务资格证书", "药品网络销售", "处方药须凭处方", *_FIXTURE)
     spider = "pharmacy"
 
