@@ -60,12 +60,16 @@ def engine_version() -> str:
 
 
 class OcrEngine:
-    def __init__(self, threads: int = 1) -> None:
+    def __init__(self, threads: int = 1, tuned: bool = True) -> None:
+        """`tuned=False` keeps rapidocr's own settings (for comparison, bench/ocr_readings.py)."""
         from rapidocr_onnxruntime import RapidOCR  # heavy: onnxruntime sessions for three models
 
-        self._ocr: Any = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1, rec_batch_num=REC_BATCH)
-        prepare = _detector_input(self._ocr.text_det)
-        self._ocr.text_det.get_preprocess = lambda _longest_side: prepare
+        self._ocr: Any = RapidOCR(
+            intra_op_num_threads=threads, inter_op_num_threads=1, **({"rec_batch_num": REC_BATCH} if tuned else {})
+        )
+        if tuned:
+            prepare = _detector_input(self._ocr.text_det)
+            self._ocr.text_det.get_preprocess = lambda _longest_side: prepare
         self.version = engine_version()
 
     def read(self, data: bytes) -> ImageReading:
