@@ -53,10 +53,13 @@ def may_hold_text(img: Image.Image) -> bool:
     return sum(edges.histogram()[EDGE_STEP:]) >= TEXT_EDGE_PIXELS
 
 
-def engine_version() -> str:
+def engine_version(tuned: bool = True) -> str:
+    """The engine and its settings, as readings and the reading cache record them (a reading
+    made with other settings is a cache miss)."""
     from importlib.metadata import version
 
-    return f"rapidocr-onnxruntime {version('rapidocr-onnxruntime')}"
+    settings = f" rec_batch={REC_BATCH} det_max_pixels={DET_MAX_PIXELS}" if tuned else ""
+    return f"rapidocr-onnxruntime {version('rapidocr-onnxruntime')}{settings}"
 
 
 class OcrEngine:
@@ -70,7 +73,7 @@ class OcrEngine:
         if tuned:
             prepare = _detector_input(self._ocr.text_det)
             self._ocr.text_det.get_preprocess = lambda _longest_side: prepare
-        self.version = engine_version()
+        self.version = engine_version(tuned)
 
     def read(self, data: bytes) -> ImageReading:
         try:
