@@ -243,6 +243,8 @@ class RuleSet:
                 literals = required_literals(cc.spec.pattern) if cc.spec.pattern else None
                 if literals:
                     cc.gate = gates.setdefault(literals, len(gates))
+                    if cc.spec.attribute is None:
+                        cc.text_gate = cc.gate
             for ex in c.exclusions:
                 # Exclusions run only around candidates, so not all are worth a gate.
                 literals = required_literals(ex.regex.pattern)
@@ -527,35 +529,39 @@ class RuleSet:
             keys.sort()
             held: dict[int, bool] = {}  # id of a compiled `when` → whether it holds on `doc`
             found: dict[tuple[int, int], list[tuple[int, int]]] = {}  # see `pattern_spans`
-            compiled, check, resolve = self._compiled, budget.check, self._resolve
+            compiled, resolve = self._compiled, self._resolve
+            timed = budget.active()
+            at = -1  # the field of the keys so far (they come field by field)
+            fname, field_gates, n = "", _NONE, None
             for key in keys:
                 f, idx = key
+                if f != at:
+                    at, fname, n = f, names[f], None
+                    field_gates = gates.get(fname, _NONE)
                 c = compiled[idx]
                 when = c.when
-                check()
-                if (
-                    c.pattern_gate_set is not None
-                    and key not in cands
-                    and c.pattern_gate_set.isdisjoint(gates.get(names[f], _NONE))
-                ):
+                if timed:
+                    budget.check()
+                if c.pattern_gate_set is not None and key not in cands and c.pattern_gate_set.isdisjoint(field_gates):
                     continue  # anchored only, and no pattern of the rule can match in the field
                 if when is not None:
                     ok = held.get(id(when))
                     if ok is None:
                         if seen is None:
                             seen = set().union(*gates.values())
-                        ok = held[id(when)] = self._may_hold(when, view, seen) and bool(evaluate(when, view))
+                        ok = held[id(when)] = self._may_hold(when, view, seen) and bool(evaluate(when, view, seen))
                     if not ok:
                         continue
-                n = fields[f]
-                fname = names[f]
+                if n is None:
+                    n = fields[f]
                 if key in anchored:
-                    field_gates = gates.get(fname, _NONE)
-                    spans = cands.get(key, []) + c.pattern_spans(n.text, field_gates, found, f)
+                    spans = c.pattern_spans(n.text, field_gates, found, f)
+                    if key in cands:
+                        spans = cands[key] + spans
                     if spans:
                         hits += resolve(c, fname, n, spans, category, field_gates, None)
                 else:
-                    hits += resolve(c, fname, n, cands[key], category, gates.get(fname, _NONE), None)
+                    hits += resolve(c, fname, n, cands[key], category, field_gates, None)
         structural = self._structural_in(scope, doc, category, names)
         if structural:
             if seen is None:
@@ -563,7 +569,7 @@ class RuleSet:
             for c in structural:
                 if c.required_gates <= seen and (c.when is None or self._may_hold(c.when, view, seen)):
                     budget.check()
-                    hits += self._structural_hits(c, view, None)
+                    hits += self._structural_hits(c, view, None, seen)
         return hits, guess
 
     def _may_hold(self, when: CompiledWhen, view: DocView, seen: set[int]) -> bool:
@@ -702,11 +708,14 @@ class RuleSet:
             out.append(_hit(rule.id, rule.family, fname, original[a:b], a, b, severity))
         return out
 
-    def _structural_hits(self, c: _Compiled, view: DocView, trace: Trace | None) -> list[Hit]:
+    def _structural_hits(
+        self, c: _Compiled, view: DocView, trace: Trace | None, seen: set[int] | None = None
+    ) -> list[Hit]:
+        """`seen`: see `evaluate` (the untraced scan's, every non-empty field scanned)."""
         rule = c.rule
         if c.categories is not None and view.category not in c.categories:
             return []
-        anchor = evaluate(c.when, view)
+        anchor = evaluate(c.when, view, seen)
         if not anchor:
             if trace and rule.when is not None:
                 trace(rule.id, "-", rule.term or rule.id, "dropped", "document conditions (when) not met")
