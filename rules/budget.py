@@ -38,6 +38,12 @@ def time_budget(seconds: float | None) -> Iterator[None]:
         _deadline.reset(token)
 
 
+def active() -> bool:
+    """Whether a budget is set in this context: a scan may skip its `check` calls without one
+    (the budget of a scan is set before it starts)."""
+    return _deadline.get() is not None
+
+
 def check() -> None:
     budget = _deadline.get()
     if budget is not None and time.monotonic() > budget[0]:

@@ -22,6 +22,10 @@ class CompiledCondition:
     option: re.Pattern[str] | None
     #: id of the literal set gating `pattern`, None when the regex always runs
     gate: int | None = None
+    #: `gate` when `pattern` searches the text fields (not an attribute's value): where the
+    #: automaton scanned every non-empty field and saw this gate in none of them, the
+    #: condition cannot hold (see `evaluate`); None otherwise
+    text_gate: int | None = None
 
 
 @dataclass(slots=True)
@@ -143,13 +147,15 @@ def holds(cc: CompiledCondition, view: DocView) -> str | bool:
     return True
 
 
-def evaluate(when: CompiledWhen | None, view: DocView) -> str | bool:
-    """Whether `when` holds; truthy value is the field an all_of/any_of pattern matched in."""
+def evaluate(when: CompiledWhen | None, view: DocView, seen: set[int] | None = None) -> str | bool:
+    """Whether `when` holds; truthy value is the field an all_of/any_of pattern matched in.
+    `seen`: every gate id the automaton saw on the document, when it scanned every non-empty
+    field; a condition whose `text_gate` is not among them fails without a look."""
     if when is None:
         return True
     anchor: str | bool = True
     for cc in when.all_of:
-        r = holds(cc, view)
+        r = False if seen is not None and cc.text_gate is not None and cc.text_gate not in seen else holds(cc, view)
         if not r:
             return False
         if anchor is True and isinstance(r, str):
@@ -157,6 +163,8 @@ def evaluate(when: CompiledWhen | None, view: DocView) -> str | bool:
     if when.any_of:
         found: str | bool = False
         for cc in when.any_of:
+            if seen is not None and cc.text_gate is not None and cc.text_gate not in seen:
+                continue
             r = holds(cc, view)
             if r:
                 found = r
@@ -166,6 +174,8 @@ def evaluate(when: CompiledWhen | None, view: DocView) -> str | bool:
         if anchor is True and isinstance(found, str):
             anchor = found
     for cc in when.none_of:
+        if seen is not None and cc.text_gate is not None and cc.text_gate not in seen:
+            continue
         if holds(cc, view):
             return False
     return anchor

@@ -67,16 +67,16 @@ def _same_sentence(n: Normalised, start: int, end: int, m_start: int, m_end: int
 Trace = Callable[[str, str, str, str, str], None]
 
 _NONE: frozenset[int] = frozenset()
-#: Document shapes (kind, category, which inputs are present) whose structural rules are kept.
+#: Document shapes (field names, category, kind, which inputs are present) whose scope is kept.
 _SHAPES_CACHED = 4096
 
 #: What `stage_locate` hands `stage_judge`: keyword spans per (field index, rule index),
 #: anchored (field index, rule index) pairs, gate ids per field name.
 _Located = tuple[dict[tuple[int, int], list[tuple[int, int]]], set[tuple[int, int]], dict[str, set[int]]]
 
-#: What `RuleSet._scope_of` keeps per field names and category: per field, the indexes of the
-#: rules in scope; (kind, check shapes...) → the structural rules to run.
-_Scope = tuple[list[frozenset[int]], dict[tuple[object, ...], list["_Compiled"]]]
+#: What `RuleSet._scope_of` keeps per document shape (field names, category, kind, check
+#: shapes): per field, the indexes of the rules in scope, and the structural rules to run.
+_Scope = tuple[list[frozenset[int]], list["_Compiled"]]
 
 #: Matcher payload kinds: (rule index, _KEYWORD | _ANCHOR) or (gate id, _GATE).
 _KEYWORD, _ANCHOR, _GATE = 0, 1, 2
@@ -138,7 +138,12 @@ class _Compiled:
             if gate is None or gate in gates:
                 spans = found.get((field, id(p)))
                 if spans is None:
-                    spans = found[field, id(p)] = [m.span() for m in p.finditer(text)]
+                    # most runs find nothing: one search says so without an iterator; else
+                    # the matches from the first one on are those of the whole text
+                    first = p.search(text)
+                    spans = found[field, id(p)] = (
+                        [] if first is None else [m.span() for m in p.finditer(text, first.start())]
+                    )
                 out += spans
         return out
 
@@ -220,9 +225,9 @@ class RuleSet:
         self._shapes = [
             kind.shape for kind in dict.fromkeys(type(c.rule.check) for c in self._structural if c.rule.check)
         ]
-        #: (field names..., category) → per field, indexes of the rules searching it under
-        #: that category, and (kind, check shapes...) → the structural rules to run
-        self._scope: dict[tuple[str, ...], _Scope] = {}
+        #: (field names..., category, kind, check shapes...) → per field, indexes of the rules
+        #: searching it under that category, and the structural rules to run
+        self._scope: dict[tuple[object, ...], _Scope] = {}
 
     def _gate_entries(self) -> list[tuple[str, tuple[int, int]]]:
         """Give every condition regex with known required literals a gate id; the literals
@@ -243,6 +248,8 @@ class RuleSet:
                 literals = required_literals(cc.spec.pattern) if cc.spec.pattern else None
                 if literals:
                     cc.gate = gates.setdefault(literals, len(gates))
+                    if cc.spec.attribute is None:
+                        cc.text_gate = cc.gate
             for ex in c.exclusions:
                 # Exclusions run only around candidates, so not all are worth a gate.
                 literals = required_literals(ex.regex.pattern)
@@ -520,50 +527,54 @@ class RuleSet:
             guess = self._category(doc, names, fields, gates)
         view = DocView(doc, fields, names, gates, category=guess.name)
         category = view.category
-        scope = self._scope_of(names, category)
+        scope = self._scope_of(doc, names, category)
         if cands or anchored:
             in_scope = scope[0]
             keys = [k for k in (cands.keys() | anchored if anchored else cands) if k[1] in in_scope[k[0]]]
             keys.sort()
             held: dict[int, bool] = {}  # id of a compiled `when` → whether it holds on `doc`
             found: dict[tuple[int, int], list[tuple[int, int]]] = {}  # see `pattern_spans`
-            compiled, check, resolve = self._compiled, budget.check, self._resolve
+            compiled, resolve = self._compiled, self._resolve
+            timed = budget.active()
+            at = -1  # the field of the keys so far (they come field by field)
+            fname, field_gates, n = "", _NONE, None
             for key in keys:
                 f, idx = key
+                if f != at:
+                    at, fname, n = f, names[f], None
+                    field_gates = gates.get(fname, _NONE)
                 c = compiled[idx]
                 when = c.when
-                check()
-                if (
-                    c.pattern_gate_set is not None
-                    and key not in cands
-                    and c.pattern_gate_set.isdisjoint(gates.get(names[f], _NONE))
-                ):
+                if timed:
+                    budget.check()
+                if c.pattern_gate_set is not None and key not in cands and c.pattern_gate_set.isdisjoint(field_gates):
                     continue  # anchored only, and no pattern of the rule can match in the field
                 if when is not None:
                     ok = held.get(id(when))
                     if ok is None:
                         if seen is None:
                             seen = set().union(*gates.values())
-                        ok = held[id(when)] = self._may_hold(when, view, seen) and bool(evaluate(when, view))
+                        ok = held[id(when)] = self._may_hold(when, view, seen) and bool(evaluate(when, view, seen))
                     if not ok:
                         continue
-                n = fields[f]
-                fname = names[f]
+                if n is None:
+                    n = fields[f]
                 if key in anchored:
-                    field_gates = gates.get(fname, _NONE)
-                    spans = cands.get(key, []) + c.pattern_spans(n.text, field_gates, found, f)
+                    spans = c.pattern_spans(n.text, field_gates, found, f)
+                    if key in cands:
+                        spans = cands[key] + spans
                     if spans:
                         hits += resolve(c, fname, n, spans, category, field_gates, None)
                 else:
-                    hits += resolve(c, fname, n, cands[key], category, gates.get(fname, _NONE), None)
-        structural = self._structural_in(scope, doc, category, names)
+                    hits += resolve(c, fname, n, cands[key], category, field_gates, None)
+        structural = scope[1]
         if structural:
             if seen is None:
                 seen = set().union(*gates.values())
             for c in structural:
                 if c.required_gates <= seen and (c.when is None or self._may_hold(c.when, view, seen)):
                     budget.check()
-                    hits += self._structural_hits(c, view, None)
+                    hits += self._structural_hits(c, view, None, seen)
         return hits, guess
 
     def _may_hold(self, when: CompiledWhen, view: DocView, seen: set[int]) -> bool:
@@ -582,11 +593,13 @@ class RuleSet:
         gated, cheap = any_of
         return not gated.isdisjoint(seen) or any(holds(cc, view) for cc in cheap)
 
-    def _scope_of(self, names: list[str], category: str) -> _Scope:
-        """Per field of `names`, the indexes of the rules that search it under `category`
-        (what `_in_scope` tests before the conditions), and the cache of `_structural_rules`
-        for these names and category: documents from one spider share their field names."""
-        key = (*names, category)
+    def _scope_of(self, doc: Document, names: list[str], category: str) -> _Scope:
+        """Per field of `names` (the document's non-empty fields), the indexes of the rules
+        that search it under `category` (what `_in_scope` tests before the conditions), and
+        the structural rules whose category scope and `all_of` kind / category tests the
+        document passes and whose check has input on it. Cached by what decides that:
+        documents from one spider share their field names and shape."""
+        key = (*names, category, doc.kind, *[shape(doc) for shape in self._shapes])
         scope = self._scope.get(key)
         if scope is None:
             if len(self._scope) >= _SHAPES_CACHED:
@@ -599,31 +612,20 @@ class RuleSet:
                 )
                 for fname in names
             ]
-            scope = self._scope[key] = (in_scope, {})
+            structural = [
+                c for c in self._structural if _may_apply(c, doc.kind, category, names) and _has_input(c, doc)
+            ]
+            scope = self._scope[key] = (in_scope, structural)
         return scope
 
     def _structural_rules(
         self, doc: Document, view: DocView, trace: Trace | None, names: list[str] | None = None
     ) -> list[_Compiled]:
-        """The structural rules whose category scope and `all_of` kind / category tests this
-        document's kind and category pass and whose check has input on it (all of them when
-        tracing, which reports the rest). Cached by what decides that: documents from one
-        spider share their shape."""
+        """The structural rules `_scope_of` keeps for the document (all of them when tracing,
+        which reports the rest)."""
         if trace is not None:
             return self._structural
-        names = names or []
-        return self._structural_in(self._scope_of(names, view.category), doc, view.category, names)
-
-    def _structural_in(self, scope: _Scope, doc: Document, category: str, names: list[str]) -> list[_Compiled]:
-        """`_structural_rules` untraced, for a document of `scope` (its field names `names`
-        and category)."""
-        key = (doc.kind, *[shape(doc) for shape in self._shapes])
-        rules = scope[1].get(key)
-        if rules is None:
-            rules = scope[1][key] = [
-                c for c in self._structural if _may_apply(c, doc.kind, category, names) and _has_input(c, doc)
-            ]
-        return rules
+        return self._scope_of(doc, names or [], view.category)[1]
 
     def _in_scope(self, c: _Compiled, fname: str, view: DocView, trace: Trace | None, n: Normalised) -> bool:
         reason = ""
@@ -702,11 +704,14 @@ class RuleSet:
             out.append(_hit(rule.id, rule.family, fname, original[a:b], a, b, severity))
         return out
 
-    def _structural_hits(self, c: _Compiled, view: DocView, trace: Trace | None) -> list[Hit]:
+    def _structural_hits(
+        self, c: _Compiled, view: DocView, trace: Trace | None, seen: set[int] | None = None
+    ) -> list[Hit]:
+        """`seen`: see `evaluate` (the untraced scan's, every non-empty field scanned)."""
         rule = c.rule
         if c.categories is not None and view.category not in c.categories:
             return []
-        anchor = evaluate(c.when, view)
+        anchor = evaluate(c.when, view, seen)
         if not anchor:
             if trace and rule.when is not None:
                 trace(rule.id, "-", rule.term or rule.id, "dropped", "document conditions (when) not met")
