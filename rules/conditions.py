@@ -147,6 +147,11 @@ def holds(cc: CompiledCondition, view: DocView) -> str | bool:
     return True
 
 
+def _unseen(cc: CompiledCondition, seen: set[int] | None) -> bool:
+    """Whether `cc` searches the text for literals the automaton saw nowhere (see `evaluate`)."""
+    return seen is not None and cc.text_gate is not None and cc.text_gate not in seen
+
+
 def evaluate(when: CompiledWhen | None, view: DocView, seen: set[int] | None = None) -> str | bool:
     """Whether `when` holds; truthy value is the field an all_of/any_of pattern matched in.
     `seen`: every gate id the automaton saw on the document, when it scanned every non-empty
@@ -155,7 +160,7 @@ def evaluate(when: CompiledWhen | None, view: DocView, seen: set[int] | None = N
         return True
     anchor: str | bool = True
     for cc in when.all_of:
-        r = False if seen is not None and cc.text_gate is not None and cc.text_gate not in seen else holds(cc, view)
+        r = False if _unseen(cc, seen) else holds(cc, view)
         if not r:
             return False
         if anchor is True and isinstance(r, str):
@@ -163,7 +168,7 @@ def evaluate(when: CompiledWhen | None, view: DocView, seen: set[int] | None = N
     if when.any_of:
         found: str | bool = False
         for cc in when.any_of:
-            if seen is not None and cc.text_gate is not None and cc.text_gate not in seen:
+            if _unseen(cc, seen):
                 continue
             r = holds(cc, view)
             if r:
@@ -174,7 +179,7 @@ def evaluate(when: CompiledWhen | None, view: DocView, seen: set[int] | None = N
         if anchor is True and isinstance(found, str):
             anchor = found
     for cc in when.none_of:
-        if seen is not None and cc.text_gate is not None and cc.text_gate not in seen:
+        if _unseen(cc, seen):
             continue
         if holds(cc, view):
             return False
