@@ -36,7 +36,7 @@ DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 #: (recall floor, precision floor) per family, measured on the current engine.
 FLOORS: dict[str, tuple[float, float]] = {
-    "ad.absolute": (1.00, 0.90),  # tp=49 fp=5 fn=0
+    "ad.absolute": (1.00, 0.92),  # tp=49 fp=4 fn=0
     "ad.drug": (0.89, 0.97),  # tp=99 fp=3 fn=12
     "ad.medical_claim": (0.98, 0.97),  # tp=161 fp=4 fn=3
     "clause.auto_renew": (1.00, 1.00),  # tp=2 fp=0 fn=0
@@ -44,12 +44,12 @@ FLOORS: dict[str, tuple[float, float]] = {
     "consumer.no_return": (1.00, 1.00),  # tp=6 fp=0 fn=0
     "cosmetic.claim": (0.93, 0.97),  # tp=42 fp=1 fn=3
     "drug.prescription": (0.83, 1.00),  # tp=5 fp=0 fn=1
-    "marketing.fake": (0.45, 1.00),  # tp=9 fp=0 fn=11
+    "marketing.fake": (0.65, 1.00),  # tp=13 fp=0 fn=7
     "price.fake_original": (0.86, 0.92),  # tp=65 fp=5 fn=10
 }
 
 #: Micro-averaged floors over all families, measured on the current engine.
-MICRO_FLOOR = (0.92, 0.96)
+MICRO_FLOOR = (0.93, 0.96)
 
 
 def _rows(path: Path) -> list[tuple[int, dict]]:
@@ -120,8 +120,9 @@ def test_real_corpus_keeps_its_floors(ruleset):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="known gap: marketing.fake 0.62 (sales counts need the"
-    " order history, fake comments their authors), ad.absolute precision 0.92 (trademark names, 独家 of a technique),"
+    reason="known gap: marketing.fake 0.65 (platform sales counters need the order history,"
+    " fake comments their authors, sales ranks are labelled absolute terms),"
+    " ad.absolute precision 0.92 (trademark names, 独家 of a technique),"
     " price.fake_original precision 0.92 (true reference prices need the price history)",
 )
 def test_real_corpus_target(ruleset):
