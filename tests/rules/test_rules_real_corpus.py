@@ -44,8 +44,8 @@ FLOORS: dict[str, tuple[float, float]] = {
     "consumer.no_return": (1.00, 1.00),  # tp=9 fp=0 fn=0
     "cosmetic.claim": (0.93, 0.97),  # tp=45 fp=1 fn=3
     "drug.prescription": (0.87, 1.00),  # tp=7 fp=0 fn=1
-    "marketing.fake": (0.65, 1.00),  # tp=13 fp=0 fn=7
-    "price.fake_original": (0.85, 0.93),  # tp=72 fp=5 fn=12
+    "marketing.fake": (0.77, 0.92),  # tp=24 fp=2 fn=7
+    "price.fake_original": (0.83, 0.94),  # tp=79 fp=5 fn=16
 }
 
 #: Micro-averaged floors over all families, measured on the current engine.
@@ -120,8 +120,9 @@ def test_real_corpus_keeps_its_floors(ruleset):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="known gap: marketing.fake 0.65 (platform sales counters need the order history,"
-    " fake comments their authors, sales ranks are labelled absolute terms),"
+    reason="known gap: marketing.fake recall 0.77 (platform sales counters need the order history,"
+    " fake comments their authors, sales ranks are labelled absolute terms) and precision 0.92"
+    " (限时 claims on pages whose decision judged only the reference price),"
     " ad.absolute precision 0.94 (trademark names, 独家 of a technique),"
     " price.fake_original precision 0.93 (true reference prices need the price history)",
 )
