@@ -19,7 +19,7 @@ from lxml import html as lxml_html
 
 from crawler.extract import structured
 from crawler.extract.result import Reading, absolute, price_range
-from crawler.spiders._common import LAZY_IMAGE_ATTRS, clean
+from crawler.spiders._common import LAZY_IMAGE_ATTRS, clean, is_decoration, picture_address
 
 #: label → field. Order matters only for readability; labels are matched whole.
 LABELS: dict[str, str] = {
@@ -59,6 +59,13 @@ _OWN_PRICE_RE = re.compile(r"[\u4e00-\u9fa5\dA-Za-z]{2,3}价")
 _NOT_PRICE_RE = re.compile(r"[评降差比报估议调涨物定]价$")
 _TITLE_TAIL = re.compile(r"\s*(?:价格|多少钱|报价|说明书|作用|功效|怎么样)+$")
 _DETAIL_HINT = re.compile(r"desc|detail|intro|content|J_DivItemDesc|description|spxq|goods-?info", re.I)
+#: The main picture gallery and its thumbnails (Tmall/Taobao ``#J_UlThumb`` / ``#J_ImgBooth``, JD
+#: ``#spec-list`` / ``#spec-n1``), whose pictures are the product's own, not its description.
+_GALLERY_HINT = re.compile(
+    r"J_UlThumb|J_ImgBooth|tb-gallery|tb-thumb|spec-list|spec-n1|preview|thumb|gallery|"
+    r"booth|swiper|carousel|banner",
+    re.I,
+)
 _LICENCE_HINT = re.compile(r"营业执照|许可证|资格证|资质|执照|证照|备案凭证|licen[cs]e|cert|zizhi|zhizhao", re.I)
 _TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]")
 
@@ -272,15 +279,18 @@ def price_near(root: Any, anchor: Any, limit: int = 400) -> tuple[float | None, 
 
 def _img_src(img: Any, url: str) -> str | None:
     """The picture's address: a lazy-load attribute with a full address first (pages often put
-    a placeholder or a relative thumbnail in `src`)."""
+    a placeholder or a relative thumbnail in `src`); a mark a loader left ("done") is none."""
     values = [(img.get(attr) or "").strip() for attr in LAZY_IMAGE_ATTRS]
-    values = [v for v in values if v and not v.startswith("data:")]
+    values = [v for v in values if picture_address(v)]
     full = [v for v in values if v.startswith(("http:", "https:", "//"))]
     return absolute(url, (full or values)[0]) if values else None
 
 
 def image_urls(root: Any, url: str) -> tuple[list[str], list[str]]:
-    """(detail images, licence / qualification images), absolute, in page order."""
+    """(detail images, licence / qualification images), absolute, in page order. A licence
+    picture is told by its name, alt text or link text (营业执照, 许可证, 资质 …); a detail
+    picture by a description block around it, not inside the main picture gallery, and not an
+    icon, logo or sprite."""
     detail: list[str] = []
     licence: list[str] = []
     for img in root.iter("img"):
@@ -294,8 +304,12 @@ def image_urls(root: Any, url: str) -> tuple[list[str], list[str]]:
         if _LICENCE_HINT.search(hint):
             licence.append(src)
             continue
+        if is_decoration(img, src):
+            continue
         for anc in img.iterancestors():
             marks = f"{anc.get('id') or ''} {anc.get('class') or ''}"
+            if _GALLERY_HINT.search(marks):
+                break
             if _DETAIL_HINT.search(marks):
                 detail.append(src)
                 break

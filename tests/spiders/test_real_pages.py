@@ -449,3 +449,77 @@ def test_1688_offer_page_of_about_2020_in_gbk(capsys: pytest.CaptureFixture[str]
         assert (got["operator_name"], got["shop_name"]) == ("某某医疗器械有限公司", "某某医疗器械")
         assert got["device_licence_no"] == "苏械注准20992140021"
         assert got["sources"]["device_licence_no"] == "1688:offer-page"
+
+
+def test_real_tmall_pc_page_as_served_has_no_description_pictures_and_full_size_main_pictures() -> None:
+    """The description still says 描述加载中: the gallery thumbnails and icons of the page are
+    not description pictures; the main pictures are the thumbnails at full size."""
+    body = (COMMITTED / "tmall_item_44089553661_clarks_shoes.html").read_bytes()
+    [got], _ = read_page(body, "https://detail.tmall.com/item.htm?id=44089553661")
+    assert "detail_image_urls" not in got.data
+    assert (
+        got.data["image_urls"][0]
+        == "http://gi1.md.alicdn.com/bao/uploaded/i1/TB1.QUVHXXXXXX9apXXXXXXXXXX_!!0-item_pic.jpg"
+    )
+    assert len(got.data["image_urls"]) == 5 and got.sources["image_urls"] == "tmall:gallery"
+
+
+def test_tmall_pc_page_whose_facts_are_only_in_its_configuration() -> None:
+    """A 2015–2019 page before its scripts ran: the shop name URL-encoded in
+    ``itemDO.sellerNickName``, the price in ``itemDO.reservePrice`` (or ``#J_StrPrice``), the
+    parameters as ``itemDO.newProGroup`` groups."""
+    setup = {
+        "itemDO": {"itemId": "520000000012", "title": "某某 维生素C咀嚼片 100片", "reservePrice": "39.00",
+                   "sellerNickName": "%E6%9F%90%E6%9F%90%E5%A4%A7%E8%8D%AF%E6%88%BF%E6%97%97%E8%88%B0%E5%BA%97",
+                   "newProGroup": [{"groupName": "基本信息", "attrs": [
+                       {"name": "品牌", "value": "某某"}, {"name": "批准文号", "value": "国药准字H20990012"}]}]},
+        "rstShopId": "62000012", "detail": {},
+    }  # fmt: skip
+    page = (
+        "<html><head><title>某某 维生素C咀嚼片 100片-tmall.com天猫</title></head><body>"
+        '<div id="J_DetailMeta"><div class="tb-detail-hd"><h1></h1></div></div>'
+        f"<script>TShop.Setup({json.dumps(setup, ensure_ascii=False)});</script></body></html>"
+    )
+    [got], how = read_page(page.encode("gbk"), "file:///tmp/saved.html")
+    assert (how, got.platform, got.data["item_id"], got.data["shop_id"]) == (
+        "markers",
+        "tmall",
+        "520000000012",
+        "62000012",
+    )
+    assert (got.data["title"], got.data["price"], got.data["shop_name"]) == (
+        "某某 维生素C咀嚼片 100片",
+        39.0,
+        "某某大药房旗舰店",
+    )
+    assert got.data["attributes"] == {"品牌": "某某", "批准文号": "国药准字H20990012"}
+    assert (got.data["drug_approval_no"], got.sources["attributes"]) == ("国药准字H20990012", "tmall:setup")
+    shown = page.replace(
+        '<div id="J_DetailMeta">', '<div id="J_StrPrice"><em class="tm-price">35.00</em></div><div id="J_DetailMeta">'
+    )
+    [got], _ = read_page(shown.encode("gbk"), "file:///tmp/saved.html")
+    assert (got.data["price"], got.sources["price"]) == (35.0, "tmall:price")
+
+
+def test_description_pictures_leave_out_icons_and_loader_marks() -> None:
+    """JD marks a loaded picture ``data-lazyload="done"`` (its address then in ``src``); icons,
+    logos, sprites and small pictures are no description pictures; a picture whose link says
+    营业执照 is a licence picture."""
+    page = (
+        "<html><head><title>某某店</title></head><body><h1>某某 保温杯</h1><span>¥59.00</span>"
+        '<div id="J-detail-content">'
+        '<img data-lazyload="done" src="//img30.360buyimg.com/sku/jfs/t1/1/desc1.jpg">'
+        '<img data-lazyload="//img30.360buyimg.com/sku/jfs/t1/1/desc2.jpg"'
+        ' src="//misc.360buyimg.com/lib/img/e/blank.gif">'
+        '<img src="//img.alicdn.com/tps/i2/TB1Y4UCGXXXXXaIXpXXCBGNFFXX-24-24.png">'
+        '<img src="//img.example.cn/shop/logo.png"><img src="//img.example.cn/x/ok.png" width="16" height="16">'
+        '<img class="icon-rx" src="//img.example.cn/x/rx.png">'
+        '</div><div class="footer"><a href="/licence" title="营业执照"><img src="//img.example.cn/x/p1.jpg"></a>'
+        "</div></body></html>"
+    )
+    [got], _ = read_page(page.encode(), "https://item.jd.com/100000000013.html")
+    assert got.data["detail_image_urls"] == [
+        "https://img30.360buyimg.com/sku/jfs/t1/1/desc1.jpg",
+        "https://img30.360buyimg.com/sku/jfs/t1/1/desc2.jpg",
+    ]
+    assert got.data["licence_image_urls"] == ["https://img.example.cn/x/p1.jpg"]
