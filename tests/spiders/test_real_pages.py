@@ -523,3 +523,43 @@ def test_description_pictures_leave_out_icons_and_loader_marks() -> None:
         "https://img30.360buyimg.com/sku/jfs/t1/1/desc2.jpg",
     ]
     assert got.data["licence_image_urls"] == ["https://img.example.cn/x/p1.jpg"]
+
+
+def test_mobile_detail_interface_jsonp_of_a_tmall_pharmacy(capsys: pytest.CaptureFixture[str]) -> None:
+    """``mtop.taobao.detail.getdetail`` as JSONP, its live part a JSON string (2016–2019): the price
+    range paid and the struck-through one, the shop, the drug facts of ``props.groupProps``."""
+    for args, how in (((), "markers"), (("--url", "https://detail.m.tmall.com/item.htm?id=600000000031"), "host")):
+        got = extract_cli(MODELS / "tmall_mtop_getdetail_rx_item.jsonp", capsys, *args)
+        assert (got["platform"], got["recognised_by"], got["item_id"]) == ("tmall", how, "600000000031")
+        assert (got["title"], got["shop_name"], got["shop_id"]) == (
+            "某某 阿莫西林胶囊 0.25g*24粒/盒 处方药", "某某大药房旗舰店", "62000031")  # fmt: skip
+        assert (got["price"], got["price_max"], got["original_price"]) == (29.8, 59.8, 39.8)
+        assert (got["drug_approval_no"], got["prescription"], got["spec"]) == ("国药准字H20990031", True, "0.25g*24粒")
+        assert got["manufacturer"] == "某某制药有限公司" and got["sources"]["price"] == "taobao:mtop-detail"
+        assert "shop_url" not in got  # an app link (tmall://…) is no web address
+
+
+def test_mobile_detail_interface_json_of_a_taobao_shop_with_its_live_part_as_an_object() -> None:
+    """The 2020 shape: ``apiStack[0].value`` an object, a C seller, a web shop address."""
+    esi = {
+        "item": {"title": "某某 保温杯 500ml"},
+        "price": {
+            "price": {"priceText": "45.00", "priceTitle": "国庆价"},
+            "extraPrices": [{"priceText": "69.00", "lineThrough": "true"}],
+        },
+    }
+    doc = {"api": "wdetail", "v": "6.0", "data": {
+        "apiStack": [{"name": "esi", "value": esi}],
+        "item": {"itemId": "600000000032", "images": ["//img.alicdn.com/a.jpg"]},
+        "seller": {"shopName": "某某家居", "shopId": "100032", "sellerType": "C", "shopUrl": "//shop100032.taobao.com"},
+        "props": {"groupProps": [{"基本信息": [{"品牌": "某某 "}]}, {"其他": [{"容量": "500ml "}]}]}}}  # fmt: skip
+    [got], how = read_page(json.dumps(doc, ensure_ascii=False).encode(), "file:///tmp/detail.json")
+    assert (how, got.platform, got.data["title"], got.data["item_id"]) == (
+        "markers",
+        "taobao",
+        "某某 保温杯 500ml",
+        "600000000032",
+    )
+    assert (got.data["price"], got.data["original_price"], got.data["shop_name"]) == (45.0, 69.0, "某某家居")
+    assert got.data["shop_url"] == "https://shop100032.taobao.com"
+    assert got.data["attributes"] == {"品牌": "某某", "容量": "500ml"}

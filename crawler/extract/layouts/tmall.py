@@ -35,6 +35,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from crawler.extract.generic import parse, put_attributes, text_of
+from crawler.extract.layouts import mtop_detail
 from crawler.extract.layouts import taobao as detail_json
 from crawler.extract.layouts._dom import (
     by_class_part,
@@ -212,19 +213,21 @@ def _h5(root: Any, html: str, url: str, ex: Reading) -> None:
     ex.put("shop_name", dig(detail, "seller", "shopName"), "tmall:h5-data")
     ex.put("shop_id", str(dig(detail, "seller", "shopId") or detail.get("rstShopId") or "") or None, "tmall:h5-data")
     paid, listed = _sku_prices(mdskip)
-    text = dig(mdskip, "price", "price", "priceText") or dig(detail, "price", "price", "priceText") or paid
+    esi = mtop_detail.live(detail)  # the interface's live part, when the page carries it
+    text = (dig(mdskip, "price", "price", "priceText") or dig(detail, "price", "price", "priceText")
+            or dig(esi, "price", "price", "priceText") or paid)  # fmt: skip
     low, high = price_range(text)
     if ex.put("price", low, "tmall:h5-data"):
         ex.put("price_max", high, "tmall:h5-data")
         ex.put("price_text", text, "tmall:h5-data")
-    extra = dig(mdskip, "price", "extraPrices", 0, "priceText") or dig(detail, "price", "extraPrices", 0, "priceText")
+    extra = (dig(mdskip, "price", "extraPrices", 0, "priceText") or dig(detail, "price", "extraPrices", 0, "priceText")
+             or dig(esi, "price", "extraPrices", 0, "priceText"))  # fmt: skip
     original, _ = price_range(extra or listed)
     if original is not None and low is not None and original > low:
         ex.put("original_price", original, "tmall:h5-data")
     images = dig(detail, "item", "images") or []
     ex.put("image_urls", [absolute(url, i) for i in images if isinstance(i, str)], "tmall:h5-data")
-    props = dig(detail, "props", "groupProps", 0, "基本信息") or []
-    attrs = {k.strip(): v.strip() for p in props if isinstance(p, dict) for k, v in p.items() if isinstance(v, str)}
+    attrs = mtop_detail.group_props(detail)
     ex.put("attributes", attrs or None, "tmall:h5-data")
     put_attributes(ex, attrs, "tmall:h5-data")
 
