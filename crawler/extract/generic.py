@@ -42,7 +42,8 @@ LABELS: dict[str, str] = {
     **dict.fromkeys(("互联网药品信息服务资格证书", "互联网药品信息服务资格证书编号", "互联网药品信息服务资格证",
                      "互联网药品信息服务"), "internet_drug_info_cert"),
     **dict.fromkeys(("药品经营许可证", "药品经营许可证编号"), "drug_licence_no"),
-    **dict.fromkeys(("药品类型", "处方类型", "药品分类", "处方药/非处方药", "是否处方药", "药品类别"), "rx_label"),
+    **dict.fromkeys(("药品类型", "处方类型", "药品分类", "处方药/非处方药", "是否处方药", "药品类别", "产品类型"),
+                    "rx_label"),
 }  # fmt: skip
 _LABEL_ALTERNATIVES = "|".join(sorted(map(re.escape, LABELS), key=len, reverse=True))
 _LABEL_RE = re.compile(r"^\s*(" + _LABEL_ALTERNATIVES + r")\s*[：:]\s*(.*)$", re.S)
@@ -196,7 +197,7 @@ def prescription_of(labels: dict[str, str], text: str) -> bool | None:
     marker = labels.get("rx_label", "")
     if re.search(r"非处方|OTC", marker, re.I):
         return False
-    if re.search(r"处方药|Rx|RX", marker):
+    if re.search(r"处方药|(?<![A-Za-z])R[xX](?![A-Za-z0-9])", marker):
         return True
     if _RX_WARNING.search(text):
         return True

@@ -563,3 +563,45 @@ def test_mobile_detail_interface_json_of_a_taobao_shop_with_its_live_part_as_an_
     assert (got.data["price"], got.data["original_price"], got.data["shop_name"]) == (45.0, 69.0, "某某家居")
     assert got.data["shop_url"] == "https://shop100032.taobao.com"
     assert got.data["attributes"] == {"品牌": "某某", "容量": "500ml"}
+
+
+def test_real_jd_page_of_2015_keeps_its_parameter_lists_and_packaging_table() -> None:
+    body = (COMMITTED / "jd_item_1309770426_steering_cover.html").read_bytes()
+    [got], _ = read_page(body, "https://item.jd.com/1309770426.html")
+    attrs = got.data["attributes"]
+    assert (attrs["商品编号"], attrs["类别"], attrs["款式风格"], attrs["适用季节"]) == (
+        "1309770426",
+        "方向盘套",
+        "商务",
+        "四季通用",
+    )
+    assert got.sources["attributes"] == "jd:parameters" and "prescription" not in got.data
+
+
+@pytest.mark.parametrize(
+    ("flags", "kind", "expected"),
+    [('"isPrescriptCat-0","isOTCCat-1"', "OTC", False), ('"isPrescriptCat-1","isOTCCat-0"', "处方药", True)],
+)
+def test_jd_drug_page_reads_its_packaging_table_and_category_flags(flags: str, kind: str, expected: bool) -> None:
+    """The 2017–2021 规格与包装 table (``.Ptable-item`` ``dt`` / ``dd``, a hint ``dd`` between some),
+    the category flags of ``pageConfig.product.specialAttrs``."""
+    page = (
+        "<html><head><title>某某 布洛芬缓释胶囊【行情 报价 价格 评测】-京东</title></head><body><script>"
+        "var pageConfig = {compatible: true, product: {skuid: 100000000014, name: '某某 布洛芬缓释胶囊',"
+        f" shopId:'1000014', specialAttrs:[{flags},\"is7ToReturn-0\"]}}}};</script>"
+        '<div class="sku-name">某某 布洛芬缓释胶囊 0.3g*24粒</div>'
+        '<div class="summary-price"><span class="p-price"><span>￥</span><span class="price J-p-100000000014">'
+        "19.80</span></span></div>"
+        '<div id="detail"><div class="Ptable"><div class="Ptable-item"><h3>主体</h3><dl class="clearfix">'
+        "<dt>批准文号</dt><dd>国药准字H20990014</dd>"
+        f'<dt>产品类型</dt><dd class="Ptable-tips"><i class="Ptable-sprite-question"></i></dd><dd>{kind}</dd>'
+        "<dt>生产企业</dt><dd>某某制药有限公司</dd></dl></div></div></div></body></html>"
+    )
+    [got], _ = read_page(page.encode(), "https://item.jd.com/100000000014.html")
+    assert got.data["attributes"] == {"批准文号": "国药准字H20990014", "产品类型": kind, "生产企业": "某某制药有限公司"}
+    assert (got.data["drug_approval_no"], got.data["manufacturer"]) == ("国药准字H20990014", "某某制药有限公司")
+    assert got.data["prescription"] is expected and got.sources["prescription"] == "jd:parameters"
+    [flagged], _ = read_page(
+        page.replace(f"<dd>{kind}</dd>", "<dd></dd>").encode(), "https://item.jd.com/100000000014.html"
+    )
+    assert flagged.data["prescription"] is expected and flagged.sources["prescription"] == "jd:special-attrs"
