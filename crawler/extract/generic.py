@@ -68,6 +68,19 @@ _GALLERY_HINT = re.compile(
     re.I,
 )
 _LICENCE_HINT = re.compile(r"营业执照|许可证|资格证|资质|执照|证照|备案凭证|licen[cs]e|cert|zizhi|zhizhao", re.I)
+_COMPANY = r"([\u4e00-\u9fa5（）()]{2,40}?(?:有限责任公司|股份有限公司|有限公司|股份公司))"
+#: The operator's company in a footer's copyright line: "Copyright © 2016 北京某某商贸有限公司 …",
+#: "© 2012-2024 某某大药房连锁有限公司", "某某医药有限公司 版权所有". A shop name is not a company.
+_COPYRIGHT_RE = re.compile(
+    r"(?:©|Copyright|版权所有)\s*(?:©|\(c\))?\s*(?:\d{4}(?:\s*[-–~至]\s*\d{4})?\s*年?)?\s*"
+    + _COMPANY
+    + r"|"
+    + _COMPANY
+    + r"\s*(?:©\s*)?版权所有",
+    re.I,
+)
+#: Platforms whose footer names the shop's own operator (on a marketplace it names the marketplace).
+_OWN_FOOTER = frozenset({"generic", "pharmacy", "selfshop"})
 _TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]")
 
 
@@ -348,6 +361,8 @@ def extract_generic(html: str, url: str, platform: str = "generic", into: Readin
     if (uscc := labels.get("uscc")) and _USCC_RE.search(uscc):
         ex.put("uscc", _USCC_RE.search(uscc)[0], "label")
     ex.merge(drug_facts(text), "text")
+    if ex.platform in _OWN_FOOTER and (m := _COPYRIGHT_RE.search(text)):
+        ex.put("operator_name", m[1] or m[2], "footer-copyright")
     if (rx := prescription_of(labels, text)) is not None:
         ex.put("prescription", rx, "label" if labels.get("rx_label") else "text")
     if labels.get("price_label"):

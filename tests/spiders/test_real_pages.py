@@ -605,3 +605,25 @@ def test_jd_drug_page_reads_its_packaging_table_and_category_flags(flags: str, k
         page.replace(f"<dd>{kind}</dd>", "<dd></dd>").encode(), "https://item.jd.com/100000000014.html"
     )
     assert flagged.data["prescription"] is expected and flagged.sources["prescription"] == "jd:special-attrs"
+
+
+def test_operator_company_from_a_footer_copyright_line() -> None:
+    """A self-built store or pharmacy names its operating company in its copyright line; a shop
+    name there is no company, and a marketplace's footer names the marketplace."""
+    body = (COMMITTED / "mia_item_1080104_edushape.html").read_bytes()
+    [got], _ = read_page(body, "https://www.mia.com/item-1080104.html")
+    assert (got.data["shop_name"], got.data["operator_name"]) == ("蜜芽", "北京花旺在线商贸有限公司")
+    assert got.sources["operator_name"] == "footer-copyright"
+    page = (
+        "<html><head><title>某某 维生素C片 100片_某某大药房</title></head><body><h1>某某 维生素C片 100片</h1>"
+        "<p>会员价：￥12.50</p><div class='footer'>{}</div></body></html>"
+    )
+    for footer, company in (
+        ("© 2012-2024 某某大药房连锁有限公司 沪ICP备00000000号", "某某大药房连锁有限公司"),
+        ("上海某某医药有限公司 版权所有", "上海某某医药有限公司"),
+        ("Copyright © 2024 某某大药房 保留一切权利。", None),
+    ):
+        [got], _ = read_page(page.format(footer).encode(), "https://www.example-pharmacy.cn/p/1.html")
+        assert got.data.get("operator_name") == company
+    [jd], _ = read_page(page.format("© 2004-2024 北京京东世纪贸易有限公司").encode(), "https://item.jd.com/1.html")
+    assert "operator_name" not in jd.data
