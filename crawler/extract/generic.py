@@ -70,9 +70,10 @@ _GALLERY_HINT = re.compile(
 _LICENCE_HINT = re.compile(r"营业执照|许可证|资格证|资质|执照|证照|备案凭证|licen[cs]e|cert|zizhi|zhizhao", re.I)
 _COMPANY = r"([\u4e00-\u9fa5（）()]{2,40}?(?:有限责任公司|股份有限公司|有限公司|股份公司))"
 #: The operator's company in a footer's copyright line: "Copyright © 2016 北京某某商贸有限公司 …",
-#: "© 2012-2024 某某大药房连锁有限公司", "某某医药有限公司 版权所有". A shop name is not a company.
+#: "© 2012-2024 某某大药房连锁有限公司", "Copyright@2017 某某科技（武汉）有限公司版权所有", "版权所有：某某
+#: 股份有限公司", "某某医药有限公司 版权所有". A shop name is not a company.
 _COPYRIGHT_RE = re.compile(
-    r"(?:©|Copyright|版权所有)\s*(?:©|\(c\))?\s*(?:\d{4}(?:\s*[-–~至]\s*\d{4})?\s*年?)?\s*"
+    r"(?:©|Copyright|版权所有)\s*(?:©|@|\(c\)|[：:])?\s*(?:\d{4}(?:\s*[-–~至]\s*\d{4})?\s*年?)?\s*"
     + _COMPANY
     + r"|"
     + _COMPANY

@@ -621,6 +621,8 @@ def test_operator_company_from_a_footer_copyright_line() -> None:
     for footer, company in (
         ("© 2012-2024 某某大药房连锁有限公司 沪ICP备00000000号", "某某大药房连锁有限公司"),
         ("上海某某医药有限公司 版权所有", "上海某某医药有限公司"),
+        ("Copyright@2017 某某科技（武汉）有限公司版权所有，保留所有权利", "某某科技（武汉）有限公司"),
+        ("版权所有：某某医疗器械股份有限公司　ICP备案号：鲁ICP备00000000号-1", "某某医疗器械股份有限公司"),
         ("Copyright © 2024 某某大药房 保留一切权利。", None),
     ):
         [got], _ = read_page(page.format(footer).encode(), "https://www.example-pharmacy.cn/p/1.html")
