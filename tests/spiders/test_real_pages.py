@@ -629,3 +629,18 @@ def test_operator_company_from_a_footer_copyright_line() -> None:
         assert got.data.get("operator_name") == company
     [jd], _ = read_page(page.format("© 2004-2024 北京京东世纪贸易有限公司").encode(), "https://item.jd.com/1.html")
     assert "operator_name" not in jd.data
+
+
+def test_tmall_search_page_of_about_2020_in_gbk_lists_its_products(capsys: pytest.CaptureFixture[str]) -> None:
+    """list.tmall.com: ``div.product`` cards in ``#J_ItemList``, the full name in the link's
+    ``title`` (its text marks the keyword up), the price in ``em[title]``, the shop's name."""
+    url = "https://list.tmall.com/search_product.htm?q=%B2%B9%B8%C6"
+    for args, how in (((), "markers"), (("--url", url), "host")):
+        got = extract_cli(MODELS / "tmall_list_2020_gbk.html", capsys, *args)
+        assert (got["platform"], got["page_kind"], got["recognised_by"]) == ("tmall", "listing", how)
+        assert got["sources"]["products"] == "tmall:product-list" and len(got["products"]) == 3
+        first = got["products"][0]
+        assert (first["item_id"], first["price"], first["shop_name"]) == ("600000000041", 58.0, "某某母婴旗舰店")
+        assert first["title"] == "某某 维生素D滴剂 400单位*30粒 婴幼儿补钙"
+        assert first["url"].startswith("https://detail.tmall.com/item.htm?id=600000000041&")
+    assert got["next_url"].startswith("https://list.tmall.com/search_product.htm?s=60&q=%B2%B9%B8%C6")
