@@ -644,3 +644,18 @@ def test_tmall_search_page_of_about_2020_in_gbk_lists_its_products(capsys: pytes
         assert first["title"] == "某某 维生素D滴剂 400单位*30粒 婴幼儿补钙"
         assert first["url"].startswith("https://detail.tmall.com/item.htm?id=600000000041&")
     assert got["next_url"].startswith("https://list.tmall.com/search_product.htm?s=60&q=%B2%B9%B8%C6")
+
+
+def test_jd_device_page_packaging_table_nested_as_served() -> None:
+    """JD serves ``.Ptable-item > dl > dl.clearfix > dt/dd``; a device's registration is labelled
+    医疗器械注册证编号或者备案凭证编号."""
+    page = (
+        "<html><head><title>某某 电子血压计【行情 报价 价格 评测】-京东</title></head><body>"
+        '<div class="sku-name">某某 电子血压计 上臂式</div>'
+        '<div class="Ptable"><div class="Ptable-item"><h3>主体</h3><dl>'
+        '<dl class="clearfix"><dt>医疗器械注册证编号或者备案凭证编号</dt><dd>苏械注准20992070015</dd></dl>'
+        '<dl class="clearfix"><dt>品牌</dt><dd>某某</dd></dl></dl></div></div></body></html>'
+    )
+    [got], _ = read_page(page.encode(), "https://item.jd.com/100000000015.html")
+    assert got.data["attributes"] == {"医疗器械注册证编号或者备案凭证编号": "苏械注准20992070015", "品牌": "某某"}
+    assert (got.data["device_licence_no"], got.sources["device_licence_no"]) == ("苏械注准20992070015", "jd:parameters")
