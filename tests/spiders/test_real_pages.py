@@ -659,3 +659,25 @@ def test_jd_device_page_packaging_table_nested_as_served() -> None:
     [got], _ = read_page(page.encode(), "https://item.jd.com/100000000015.html")
     assert got.data["attributes"] == {"医疗器械注册证编号或者备案凭证编号": "苏械注准20992070015", "品牌": "某某"}
     assert (got.data["device_licence_no"], got.sources["device_licence_no"]) == ("苏械注准20992070015", "jd:parameters")
+
+
+def test_taobao_item_page_parameter_list() -> None:
+    """Taobao PC item pages list parameters in ``#attributes ul.attributes-list`` as "名称:&nbsp;值"."""
+    page = (
+        "<html><head><title>某某 鱼油软胶囊 100粒-淘宝网</title></head><body>"
+        '<div id="J_Title"><h3 class="tb-main-title" data-title="某某 鱼油软胶囊 100粒">'
+        "某某 鱼油软胶囊 100粒</h3></div>"
+        '<div id="J_StrPrice"><em class="tb-rmb">¥</em><em class="tb-rmb-num">88.00</em></div>'
+        '<div id="attributes" class="attributes"><ul class="attributes-list">'
+        '<li title="某某">品牌:&nbsp;某某</li><li title="国食健字G20990016">批准文号:&nbsp;国食健字G20990016</li>'
+        '<li title="100粒">规格:&nbsp;100粒</li></ul></div></body></html>'
+    )
+    [got], how = read_page(page.encode(), "https://item.taobao.com/item.htm?id=600000000016")
+    assert (how, got.platform, got.data["title"], got.data["price"]) == (
+        "host",
+        "taobao",
+        "某某 鱼油软胶囊 100粒",
+        88.0,
+    )
+    assert got.data["attributes"] == {"品牌": "某某", "批准文号": "国食健字G20990016", "规格": "100粒"}
+    assert got.sources["attributes"] == "taobao:attributes" and got.data["spec"] == "100粒"

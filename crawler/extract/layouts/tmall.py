@@ -62,7 +62,8 @@ _ATTR_PAIRS = (
 )
 
 
-def _attributes(root: Any) -> dict[str, str]:
+def attributes(root: Any) -> dict[str, str]:
+    """Parameter name → value of the PC layouts (Taobao's ``ul.attributes-list`` too)."""
     out: dict[str, str] = {}
     for li in root.cssselect("#J_AttrUL li, #J_AttrList li, ul.attributes-list li"):
         key, sep, value = text_of(li).replace("\xa0", " ").partition("：")
@@ -142,7 +143,7 @@ def _pc(root: Any, html: str, url: str, ex: Reading) -> None:
     ex.put("shop_url", absolute(url, shop_href) if shop_href else None, "tmall:shop-header")
     if dig(setup, "detail", "isPrescriptionDrug") is True:
         ex.put("prescription", True, "tmall:setup")
-    ex.put("attributes", _attributes(root) or None, "tmall:attributes")
+    ex.put("attributes", attributes(root) or None, "tmall:attributes")
     ex.put("attributes", _group_attributes(setup) or None, "tmall:setup")
     put_attributes(ex, ex.data.get("attributes") or {}, ex.sources.get("attributes", "tmall:attributes"))
     ex.put("image_urls", _gallery(root, url), "tmall:gallery")

@@ -7,8 +7,8 @@ search pages as listings."""
 
 from __future__ import annotations
 
-from crawler.extract.generic import parse
-from crawler.extract.layouts import mtop_detail
+from crawler.extract.generic import parse, put_attributes
+from crawler.extract.layouts import mtop_detail, tmall
 from crawler.extract.layouts import taobao as detail_json
 from crawler.extract.layouts._dom import css_text
 from crawler.extract.platforms.base import Platform, register
@@ -42,3 +42,11 @@ class Taobao(Platform):
                     ex.put("price_max", high, "taobao:price")
                     ex.data["price_text"] = f"¥{low:.2f}-{high:.2f}"
         return out
+
+    def complete(self, ex: Reading, text: str) -> Reading:
+        """The item page's parameter list (``#attributes ul.attributes-list``, "品牌:&nbsp;某某"
+        lines) as ``attributes``, with the drug facts among them."""
+        if ex.kind == "product" and (attrs := tmall.attributes(parse(text))):
+            ex.put("attributes", attrs, "taobao:attributes")
+            put_attributes(ex, attrs, "taobao:attributes")
+        return ex
