@@ -576,6 +576,14 @@ def test_real_jd_page_of_2015_keeps_its_parameter_lists_and_packaging_table() ->
         "四季通用",
     )
     assert got.sources["attributes"] == "jd:parameters" and "prescription" not in got.data
+    main = "https://img10.360buyimg.com/n1/jfs/t316/316/626418721/475264/a74b4f89/541ba6f1Nf7f262e7.jpg"
+    assert got.data["image_urls"] == [main] and got.sources["image_urls"] == "jd:page-config"
+    listed = body.replace(b"src: 'jfs/", b'imageList: ["jfs/t1/2/a.jpg","jfs/t1/2/b.jpg"], src: \'jfs/', 1)
+    [got], _ = read_page(listed, "https://item.jd.com/1309770426.html")
+    assert got.data["image_urls"] == [
+        "https://img10.360buyimg.com/n1/jfs/t1/2/a.jpg",
+        "https://img10.360buyimg.com/n1/jfs/t1/2/b.jpg",
+    ]
 
 
 @pytest.mark.parametrize(

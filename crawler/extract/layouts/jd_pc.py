@@ -7,7 +7,9 @@ the page's parameter tables and configuration.
   2016, then ``.Ptable-item`` blocks of ``dl`` with ``dt`` / ``dd`` pairs (a drug's 批准文号,
   产品类型 处方药 / OTC, 生产企业, 规格 are there);
 * ``pageConfig.product.specialAttrs``: flags such as ``isPrescriptCat-1`` (a prescription-drug
-  category) and ``isOTCCat-1`` (an OTC one), ``-0`` when not.
+  category) and ``isOTCCat-1`` (an OTC one), ``-0`` when not;
+* ``pageConfig.product.imageList`` (2016 on) or ``src`` (the main picture): picture paths
+  ``jfs/…`` on JD's image host.
 
 The parameters become ``attributes``; their drug facts reach the drug fields."""
 
@@ -17,10 +19,14 @@ import re
 from typing import Any
 
 from crawler.extract.generic import parse, put_attributes, text_of
+from crawler.extract.layouts.jd_mobile import IMAGE_HOST
 from crawler.extract.result import Reading
 
 SOURCE = "jd:parameters"
 _SPECIAL = re.compile(r"specialAttrs\s*:\s*\[([^\]]*)\]")
+_IMAGE_LIST = re.compile(r"imageList\s*:\s*\[([^\]]*)\]")
+_MAIN_IMAGE = re.compile(r"""\bsrc\s*:\s*["'](jfs/[^"']+)["']""")
+_PATH = re.compile(r"""["'](jfs/[^"']+)["']""")
 
 
 def parameters(root: Any) -> dict[str, str]:
@@ -58,6 +64,15 @@ def special_flags(html: str) -> dict[str, str]:
     return dict(flags)
 
 
+def pictures(html: str) -> list[str]:
+    """The item's pictures from its configuration, as addresses on JD's image host."""
+    found = _IMAGE_LIST.search(html)
+    paths = _PATH.findall(found[1]) if found else []
+    if not paths and (main := _MAIN_IMAGE.search(html)):
+        paths = [main[1]]
+    return [IMAGE_HOST + p for p in dict.fromkeys(paths)]
+
+
 def complete(ex: Reading, html: str) -> Reading:
     """The parameter tables and category flags of an item page, added to the spider's reading."""
     if ex.kind != "product":
@@ -65,6 +80,7 @@ def complete(ex: Reading, html: str) -> Reading:
     attrs = parameters(parse(html))
     ex.put("attributes", attrs or None, SOURCE)
     put_attributes(ex, attrs, SOURCE)
+    ex.put("image_urls", pictures(html), "jd:page-config")
     flags = special_flags(html)
     if flags.get("isPrescriptCat") == "1":
         ex.put("prescription", True, "jd:special-attrs")
