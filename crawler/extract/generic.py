@@ -62,11 +62,12 @@ _OWN_PRICE_RE = re.compile(r"[\u4e00-\u9fa5\dA-Za-z]{2,3}价")
 _NOT_PRICE_RE = re.compile(r"[评降差比报估议调涨物定]价$")
 _TITLE_TAIL = re.compile(r"\s*(?:价格|多少钱|报价|说明书|作用|功效|怎么样)+$")
 _DETAIL_HINT = re.compile(r"desc|detail|intro|content|J_DivItemDesc|description|spxq|goods-?info", re.I)
-#: The main picture gallery and its thumbnails (Tmall/Taobao ``#J_UlThumb`` / ``#J_ImgBooth``, JD
-#: ``#spec-list`` / ``#spec-n1``), whose pictures are the product's own, not its description.
+#: Blocks inside a page's detail area whose pictures are not the description: the main picture
+#: gallery and its thumbnails (Tmall/Taobao ``#J_UlThumb`` / ``#J_ImgBooth``, JD ``#spec-list`` /
+#: ``#spec-n1``), buyers' reviews and their photos (口碑, ``wordOfMouth``), recommendations, footers.
 _GALLERY_HINT = re.compile(
     r"J_UlThumb|J_ImgBooth|tb-gallery|tb-thumb|spec-list|spec-n1|preview|thumb|gallery|"
-    r"booth|swiper|carousel|banner",
+    r"booth|swiper|carousel|banner|comment|review|koubei|wordofmouth|recommend|guess|footer",
     re.I,
 )
 _LICENCE_HINT = re.compile(r"营业执照|许可证|资格证|资质|执照|证照|备案凭证|licen[cs]e|cert|zizhi|zhizhao", re.I)
@@ -306,8 +307,8 @@ def _img_src(img: Any, url: str) -> str | None:
 def image_urls(root: Any, url: str) -> tuple[list[str], list[str]]:
     """(detail images, licence / qualification images), absolute, in page order. A licence
     picture is told by its name, alt text or link text (营业执照, 许可证, 资质 …); a detail
-    picture by a description block around it, not inside the main picture gallery, and not an
-    icon, logo or sprite."""
+    picture by a description block around it, not inside the main picture gallery, the reviews,
+    the recommendations or the footer, and not an icon, logo or sprite."""
     detail: list[str] = []
     licence: list[str] = []
     for img in root.iter("img"):
@@ -323,13 +324,9 @@ def image_urls(root: Any, url: str) -> tuple[list[str], list[str]]:
             continue
         if is_decoration(img, src):
             continue
-        for anc in img.iterancestors():
-            marks = f"{anc.get('id') or ''} {anc.get('class') or ''}"
-            if _GALLERY_HINT.search(marks):
-                break
-            if _DETAIL_HINT.search(marks):
-                detail.append(src)
-                break
+        marks = " ".join(f"{anc.get('id') or ''} {anc.get('class') or ''}" for anc in img.iterancestors())
+        if _DETAIL_HINT.search(marks) and not _GALLERY_HINT.search(marks):
+            detail.append(src)
     return list(dict.fromkeys(detail)), list(dict.fromkeys(licence))
 
 

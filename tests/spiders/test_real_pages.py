@@ -689,3 +689,13 @@ def test_taobao_item_page_parameter_list() -> None:
     )
     assert got.data["attributes"] == {"品牌": "某某", "批准文号": "国食健字G20990016", "规格": "100粒"}
     assert got.sources["attributes"] == "taobao:attributes" and got.data["spec"] == "100粒"
+
+
+@SHARED
+def test_real_mia_page_description_pictures_leave_out_buyers_review_photos() -> None:
+    """The whole page sits in ``div.content.detail``; the 50 photos of buyers' reviews (口碑,
+    ``div.wordOfMouth``) are not description pictures."""
+    body = (REAL_PAGES / "mia_item_1000747_hape_blocks.html").read_bytes()
+    [got], _ = read_page(body, "https://www.mia.com/item-1000747.html")
+    pictures = got.data["detail_image_urls"]
+    assert len(pictures) == 28 and not any("/koubei/" in u for u in pictures)
