@@ -12,7 +12,9 @@ around it.
   ``url: https://…`` and ``saved date: …`` after the doctype.
 
 `unwrap(body)` returns the page's bytes, the charset the wrapper declared and the address,
-so a saved file read without ``--url`` is recognised by its real host."""
+so a saved file read without ``--url`` is recognised by its real host. A "complete" save keeps
+the pictures beside the page (``./某某_files/a.jpg``); read at the page's web address those
+would point nowhere, so `local_files` points them at the saved folder instead."""
 
 from __future__ import annotations
 
@@ -26,6 +28,10 @@ from urllib.parse import urlsplit
 _HEAD = 4096
 _MHTML_RE = re.compile(rb"^\s*(?:From:|MIME-Version:|Snapshot-Content-Location:|Subject:|Date:)", re.I)
 _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.I)
+_LOCAL = re.compile(
+    r"""(\s(?:src|href|data-src|data-original|data-lazyload|data-ks-lazyload)\s*=\s*["'])(?:\./)?"""
+    r"""([^"'/:?#]+_files/)"""
+)
 _SINGLEFILE = re.compile(r"<!--\s*Page saved with SingleFile.{0,400}?\burl:\s*(\S+)", re.I | re.S)
 
 
@@ -74,3 +80,10 @@ def unwrap(body: bytes) -> Saved:
     if is_mhtml(body):
         return _mhtml(body)
     return Saved(body, None, saved_url(body[:_HEAD].decode("latin-1")))
+
+
+def local_files(text: str, file_url: str) -> str:
+    """`text` with the addresses of a "complete" save's own folder (``./x_files/…``) made
+    absolute against the saved file's location (`file_url`)."""
+    folder = file_url.rsplit("/", 1)[0] + "/"
+    return _LOCAL.sub(lambda m: m[1] + folder + m[2], text)

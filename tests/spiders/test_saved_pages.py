@@ -89,3 +89,19 @@ def test_an_address_given_on_the_command_line_wins_over_the_saved_one() -> None:
 def test_a_comment_naming_a_local_file_is_no_address() -> None:
     assert saved_url("<!-- saved from url=(0014)about:internet -->") is None
     assert not is_mhtml(b"<html><body>From: someone</body></html>")
+
+
+def test_pictures_saved_beside_a_complete_page_point_at_its_folder(tmp_path: Path) -> None:
+    """ "Save page as … complete" keeps the pictures in ``<name>_files/``; read at the page's web
+    address they are found in that folder, not on the platform's host."""
+    text = TMALL.read_text(encoding="utf-8").replace(
+        "描述加载中", '<img src="./clarks_files/TB2desc1.jpg"><img data-ks-lazyload="https://img.alicdn.com/d2.jpg">', 1
+    )
+    page = f"<!-- saved from url=({len(TMALL_URL):04d}){TMALL_URL} -->\n{text}"
+    file_url = (tmp_path / "clarks.html").as_uri()
+    [got], how = read_page(page.encode(), file_url)
+    assert (how, got.data["item_id"]) == ("saved-url", "44089553661")
+    assert got.data["detail_image_urls"] == [
+        f"{tmp_path.as_uri()}/clarks_files/TB2desc1.jpg",
+        "https://img.alicdn.com/d2.jpg",
+    ]

@@ -45,6 +45,7 @@ def read_page(body: bytes | str, url: str, content_type: str | None = None) -> t
     text = decode_html(body, content_type) if isinstance(body, bytes) else body
     address = address or saved.saved_url(text)
     if address and not _on_web(url):
+        text = saved.local_files(text, url) if url.startswith("file:") else text
         platform, how = recognise(address, text)
         return platform.read(text, address), "saved-url" if how == "host" else how
     platform, how = recognise(url, text)
