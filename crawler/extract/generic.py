@@ -19,7 +19,7 @@ from lxml import html as lxml_html
 
 from crawler.extract import structured
 from crawler.extract.result import Reading, absolute, price_range
-from crawler.spiders._common import LAZY_IMAGE_ATTRS, clean
+from crawler.spiders._common import LAZY_IMAGE_ATTRS, clean, is_decoration, picture_address
 
 #: label → field. Order matters only for readability; labels are matched whole.
 LABELS: dict[str, str] = {
@@ -28,9 +28,11 @@ LABELS: dict[str, str] = {
     **dict.fromkeys(("公司名称", "企业名称", "商家", "商家名称", "经营者", "经营者名称", "经营主体", "经营企业",
                      "公司", "单位名称", "主体名称"), "operator_name"),
     **dict.fromkeys(("批准文号", "国药准字", "药品批准文号"), "drug_approval_no"),
-    **dict.fromkeys(("注册证编号", "医疗器械注册证编号", "注册证号", "注册证/备案凭证编号", "备案凭证编号"),
+    **dict.fromkeys(("注册证编号", "医疗器械注册证编号", "注册证号", "注册证/备案凭证编号", "备案凭证编号",
+                     "医疗器械注册证编号或者备案凭证编号", "医疗器械注册证号", "医疗器械备案凭证编号"),
                     "device_licence_no"),
-    **dict.fromkeys(("化妆品备案编号", "备案编号", "化妆品备案编号/注册证号"), "cosmetic_filing_no"),
+    **dict.fromkeys(("化妆品备案编号", "备案编号", "化妆品备案编号/注册证号", "特殊化妆品注册证编号",
+                     "国产普通化妆品备案编号", "进口普通化妆品备案编号"), "cosmetic_filing_no"),
     **dict.fromkeys(("规格", "包装规格", "产品规格", "药品规格"), "spec"),
     **dict.fromkeys(("通用名称", "通用名", "药品通用名"), "generic_name"),
     **dict.fromkeys(("商品名称", "产品名称", "药品名称", "品名"), "product_name"),
@@ -42,7 +44,8 @@ LABELS: dict[str, str] = {
     **dict.fromkeys(("互联网药品信息服务资格证书", "互联网药品信息服务资格证书编号", "互联网药品信息服务资格证",
                      "互联网药品信息服务"), "internet_drug_info_cert"),
     **dict.fromkeys(("药品经营许可证", "药品经营许可证编号"), "drug_licence_no"),
-    **dict.fromkeys(("药品类型", "处方类型", "药品分类", "处方药/非处方药", "是否处方药", "药品类别"), "rx_label"),
+    **dict.fromkeys(("药品类型", "处方类型", "药品分类", "处方药/非处方药", "是否处方药", "药品类别", "产品类型"),
+                    "rx_label"),
 }  # fmt: skip
 _LABEL_ALTERNATIVES = "|".join(sorted(map(re.escape, LABELS), key=len, reverse=True))
 _LABEL_RE = re.compile(r"^\s*(" + _LABEL_ALTERNATIVES + r")\s*[：:]\s*(.*)$", re.S)
@@ -59,7 +62,29 @@ _OWN_PRICE_RE = re.compile(r"[\u4e00-\u9fa5\dA-Za-z]{2,3}价")
 _NOT_PRICE_RE = re.compile(r"[评降差比报估议调涨物定]价$")
 _TITLE_TAIL = re.compile(r"\s*(?:价格|多少钱|报价|说明书|作用|功效|怎么样)+$")
 _DETAIL_HINT = re.compile(r"desc|detail|intro|content|J_DivItemDesc|description|spxq|goods-?info", re.I)
+#: Blocks inside a page's detail area whose pictures are not the description: the main picture
+#: gallery and its thumbnails (Tmall/Taobao ``#J_UlThumb`` / ``#J_ImgBooth``, JD ``#spec-list`` /
+#: ``#spec-n1``), buyers' reviews and their photos (口碑, ``wordOfMouth``), recommendations, footers.
+_GALLERY_HINT = re.compile(
+    r"J_UlThumb|J_ImgBooth|tb-gallery|tb-thumb|spec-list|spec-n1|preview|thumb|gallery|"
+    r"booth|swiper|carousel|banner|comment|review|koubei|wordofmouth|recommend|guess|footer",
+    re.I,
+)
 _LICENCE_HINT = re.compile(r"营业执照|许可证|资格证|资质|执照|证照|备案凭证|licen[cs]e|cert|zizhi|zhizhao", re.I)
+_COMPANY = r"([\u4e00-\u9fa5（）()]{2,40}?(?:有限责任公司|股份有限公司|有限公司|股份公司))"
+#: The operator's company in a footer's copyright line: "Copyright © 2016 北京某某商贸有限公司 …",
+#: "© 2012-2024 某某大药房连锁有限公司", "Copyright@2017 某某科技（武汉）有限公司版权所有", "版权所有：某某
+#: 股份有限公司", "某某医药有限公司 版权所有". A shop name is not a company.
+_COPYRIGHT_RE = re.compile(
+    r"(?:©|Copyright|版权所有)\s*(?:©|@|\(c\)|[：:])?\s*(?:\d{4}(?:\s*[-–~至]\s*\d{4})?\s*年?)?\s*"
+    + _COMPANY
+    + r"|"
+    + _COMPANY
+    + r"\s*(?:©\s*)?版权所有",
+    re.I,
+)
+#: Platforms whose footer names the shop's own operator (on a marketplace it names the marketplace).
+_OWN_FOOTER = frozenset({"generic", "pharmacy", "selfshop"})
 _TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]")
 
 
@@ -189,7 +214,7 @@ def prescription_of(labels: dict[str, str], text: str) -> bool | None:
     marker = labels.get("rx_label", "")
     if re.search(r"非处方|OTC", marker, re.I):
         return False
-    if re.search(r"处方药|Rx|RX", marker):
+    if re.search(r"处方药|(?<![A-Za-z])R[xX](?![A-Za-z0-9])", marker):
         return True
     if _RX_WARNING.search(text):
         return True
@@ -272,15 +297,18 @@ def price_near(root: Any, anchor: Any, limit: int = 400) -> tuple[float | None, 
 
 def _img_src(img: Any, url: str) -> str | None:
     """The picture's address: a lazy-load attribute with a full address first (pages often put
-    a placeholder or a relative thumbnail in `src`)."""
+    a placeholder or a relative thumbnail in `src`); a mark a loader left ("done") is none."""
     values = [(img.get(attr) or "").strip() for attr in LAZY_IMAGE_ATTRS]
-    values = [v for v in values if v and not v.startswith("data:")]
+    values = [v for v in values if picture_address(v)]
     full = [v for v in values if v.startswith(("http:", "https:", "//"))]
     return absolute(url, (full or values)[0]) if values else None
 
 
 def image_urls(root: Any, url: str) -> tuple[list[str], list[str]]:
-    """(detail images, licence / qualification images), absolute, in page order."""
+    """(detail images, licence / qualification images), absolute, in page order. A licence
+    picture is told by its name, alt text or link text (营业执照, 许可证, 资质 …); a detail
+    picture by a description block around it, not inside the main picture gallery, the reviews,
+    the recommendations or the footer, and not an icon, logo or sprite."""
     detail: list[str] = []
     licence: list[str] = []
     for img in root.iter("img"):
@@ -294,11 +322,11 @@ def image_urls(root: Any, url: str) -> tuple[list[str], list[str]]:
         if _LICENCE_HINT.search(hint):
             licence.append(src)
             continue
-        for anc in img.iterancestors():
-            marks = f"{anc.get('id') or ''} {anc.get('class') or ''}"
-            if _DETAIL_HINT.search(marks):
-                detail.append(src)
-                break
+        if is_decoration(img, src):
+            continue
+        marks = " ".join(f"{anc.get('id') or ''} {anc.get('class') or ''}" for anc in img.iterancestors())
+        if _DETAIL_HINT.search(marks) and not _GALLERY_HINT.search(marks):
+            detail.append(src)
     return list(dict.fromkeys(detail)), list(dict.fromkeys(licence))
 
 
@@ -333,6 +361,8 @@ def extract_generic(html: str, url: str, platform: str = "generic", into: Readin
     if (uscc := labels.get("uscc")) and _USCC_RE.search(uscc):
         ex.put("uscc", _USCC_RE.search(uscc)[0], "label")
     ex.merge(drug_facts(text), "text")
+    if ex.platform in _OWN_FOOTER and (m := _COPYRIGHT_RE.search(text)):
+        ex.put("operator_name", m[1] or m[2], "footer-copyright")
     if (rx := prescription_of(labels, text)) is not None:
         ex.put("prescription", rx, "label" if labels.get("rx_label") else "text")
     if labels.get("price_label"):

@@ -88,6 +88,43 @@ def _compiled(css: str) -> CSSSelector:
 
 #: Where pages put a picture's real address before it is loaded, most specific first.
 LAZY_IMAGE_ATTRS = ("data-ks-lazyload", "data-lazyload", "data-original", "data-src", "data-lazy-src", "src")
+#: What a lazy-load attribute holds once a script loaded the picture ("done": JD) instead of an address.
+_LOADED_MARK = re.compile(r"(?i)done|true|false|loaded|complete|1|0")
+#: Pictures that decorate a page rather than show the product: icons, sprites, logos, spacers,
+#: loading placeholders, avatars; and square thumbnails named by their size (``-24-24.png``, ``_60x60q90.jpg``).
+_DECORATION = re.compile(
+    r"(?i)icon|sprite|logo|spacer|blank\.|loading|placeholder|avatar|grey\.gif|"
+    r"(?<![0-9])[-_x]([1-9][0-9])[-x]\1(?:q\d+)?\.(?:png|jpe?g|gif|webp)"
+)
+_SMALL = 100  # pixels: a picture this narrow or low is an icon, not a product picture
+
+
+def picture_address(value: str) -> bool:
+    """Whether an image attribute's value is an address: not empty, not a ``data:``
+    placeholder, not the mark a loader leaves once it is done."""
+    return bool(value) and not value.startswith("data:") and not _LOADED_MARK.fullmatch(value)
+
+
+def lazy_src(img: Any) -> str:
+    """A picture's address: the first lazy-load attribute that holds one, else `src` ("" when
+    none)."""
+    return next((v for attr in LAZY_IMAGE_ATTRS if picture_address(v := (img.get(attr) or "").strip())), "")
+
+
+def is_decoration(img: Any, src: str) -> bool:
+    """Whether a picture decorates the page (an icon, logo, sprite, spacer …) rather than
+    showing the product: by its address, class or alt text, or a width or height attribute
+    under 100 pixels."""
+    marks = " ".join(filter(None, (src.rsplit("/", 1)[-1], img.get("class"), img.get("alt"))))
+    if _DECORATION.search(marks):
+        return True
+    for attr in ("width", "height"):
+        size = re.match(r"\s*(\d+)\s*(?:px)?\s*$", img.get(attr) or "")
+        if size and int(size[1]) < _SMALL:
+            return True
+    return False
+
+
 _TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style)]")
 
 
@@ -125,8 +162,7 @@ class Doc:
             return []
         out = []
         for img in scope.iter("img"):
-            src = next((v for a in LAZY_IMAGE_ATTRS if (v := (img.get(a) or "").strip())), "")
-            if src and not src.startswith("data:"):
+            if (src := lazy_src(img)) and not is_decoration(img, src):
                 out.append(absolute(url, src))
         return list(dict.fromkeys(out))
 

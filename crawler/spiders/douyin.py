@@ -25,11 +25,11 @@ from crawler.items import ProductItem, ShopItem
 from crawler.middlewares import count_malformed
 from crawler.settings import PLAYWRIGHT_DOWNLOAD_HANDLERS
 from crawler.spiders._common import (
-    LAZY_IMAGE_ATTRS,
     absolute,
     clean,
     fill_from_labels,
     first,
+    lazy_src,
     listing_links,
     parse_price,
     text_of,
@@ -73,8 +73,7 @@ def _detail_images(pdp: SelectorList, url: str) -> list[str]:
     """商品详情 pictures in page order (the rendered DOM; lazy-load attributes first)."""
     out = []
     for img in pdp.css(".pdp-detail img"):
-        src = next((v for a in LAZY_IMAGE_ATTRS if (v := (img.attrib.get(a) or "").strip())), "")
-        if src and not src.startswith("data:"):
+        if src := lazy_src(img.attrib):
             out.append(absolute(url, src))
     return list(dict.fromkeys(out))
 

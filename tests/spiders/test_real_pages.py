@@ -449,3 +449,253 @@ def test_1688_offer_page_of_about_2020_in_gbk(capsys: pytest.CaptureFixture[str]
         assert (got["operator_name"], got["shop_name"]) == ("某某医疗器械有限公司", "某某医疗器械")
         assert got["device_licence_no"] == "苏械注准20992140021"
         assert got["sources"]["device_licence_no"] == "1688:offer-page"
+
+
+def test_real_tmall_pc_page_as_served_has_no_description_pictures_and_full_size_main_pictures() -> None:
+    """The description still says 描述加载中: the gallery thumbnails and icons of the page are
+    not description pictures; the main pictures are the thumbnails at full size."""
+    body = (COMMITTED / "tmall_item_44089553661_clarks_shoes.html").read_bytes()
+    [got], _ = read_page(body, "https://detail.tmall.com/item.htm?id=44089553661")
+    assert "detail_image_urls" not in got.data
+    assert (
+        got.data["image_urls"][0]
+        == "http://gi1.md.alicdn.com/bao/uploaded/i1/TB1.QUVHXXXXXX9apXXXXXXXXXX_!!0-item_pic.jpg"
+    )
+    assert len(got.data["image_urls"]) == 5 and got.sources["image_urls"] == "tmall:gallery"
+
+
+def test_tmall_pc_page_whose_facts_are_only_in_its_configuration() -> None:
+    """A 2015–2019 page before its scripts ran: the shop name URL-encoded in
+    ``itemDO.sellerNickName``, the price in ``itemDO.reservePrice`` (or ``#J_StrPrice``), the
+    parameters as ``itemDO.newProGroup`` groups."""
+    setup = {
+        "itemDO": {"itemId": "520000000012", "title": "某某 维生素C咀嚼片 100片", "reservePrice": "39.00",
+                   "sellerNickName": "%E6%9F%90%E6%9F%90%E5%A4%A7%E8%8D%AF%E6%88%BF%E6%97%97%E8%88%B0%E5%BA%97",
+                   "newProGroup": [{"groupName": "基本信息", "attrs": [
+                       {"name": "品牌", "value": "某某"}, {"name": "批准文号", "value": "国药准字H20990012"}]}]},
+        "rstShopId": "62000012", "detail": {},
+    }  # fmt: skip
+    page = (
+        "<html><head><title>某某 维生素C咀嚼片 100片-tmall.com天猫</title></head><body>"
+        '<div id="J_DetailMeta"><div class="tb-detail-hd"><h1></h1></div></div>'
+        f"<script>TShop.Setup({json.dumps(setup, ensure_ascii=False)});</script></body></html>"
+    )
+    [got], how = read_page(page.encode("gbk"), "file:///tmp/saved.html")
+    assert (how, got.platform, got.data["item_id"], got.data["shop_id"]) == (
+        "markers",
+        "tmall",
+        "520000000012",
+        "62000012",
+    )
+    assert (got.data["title"], got.data["price"], got.data["shop_name"]) == (
+        "某某 维生素C咀嚼片 100片",
+        39.0,
+        "某某大药房旗舰店",
+    )
+    assert got.data["attributes"] == {"品牌": "某某", "批准文号": "国药准字H20990012"}
+    assert (got.data["drug_approval_no"], got.sources["attributes"]) == ("国药准字H20990012", "tmall:setup")
+    shown = page.replace(
+        '<div id="J_DetailMeta">', '<div id="J_StrPrice"><em class="tm-price">35.00</em></div><div id="J_DetailMeta">'
+    )
+    [got], _ = read_page(shown.encode("gbk"), "file:///tmp/saved.html")
+    assert (got.data["price"], got.sources["price"]) == (35.0, "tmall:price")
+
+
+def test_description_pictures_leave_out_icons_and_loader_marks() -> None:
+    """JD marks a loaded picture ``data-lazyload="done"`` (its address then in ``src``); icons,
+    logos, sprites and small pictures are no description pictures; a picture whose link says
+    营业执照 is a licence picture."""
+    page = (
+        "<html><head><title>某某店</title></head><body><h1>某某 保温杯</h1><span>¥59.00</span>"
+        '<div id="J-detail-content">'
+        '<img data-lazyload="done" src="//img30.360buyimg.com/sku/jfs/t1/1/desc1.jpg">'
+        '<img data-lazyload="//img30.360buyimg.com/sku/jfs/t1/1/desc2.jpg"'
+        ' src="//misc.360buyimg.com/lib/img/e/blank.gif">'
+        '<img src="//img.alicdn.com/tps/i2/TB1Y4UCGXXXXXaIXpXXCBGNFFXX-24-24.png">'
+        '<img src="//img.example.cn/shop/logo.png"><img src="//img.example.cn/x/ok.png" width="16" height="16">'
+        '<img class="icon-rx" src="//img.example.cn/x/rx.png">'
+        '</div><div class="footer"><a href="/licence" title="营业执照"><img src="//img.example.cn/x/p1.jpg"></a>'
+        "</div></body></html>"
+    )
+    [got], _ = read_page(page.encode(), "https://item.jd.com/100000000013.html")
+    assert got.data["detail_image_urls"] == [
+        "https://img30.360buyimg.com/sku/jfs/t1/1/desc1.jpg",
+        "https://img30.360buyimg.com/sku/jfs/t1/1/desc2.jpg",
+    ]
+    assert got.data["licence_image_urls"] == ["https://img.example.cn/x/p1.jpg"]
+
+
+def test_mobile_detail_interface_jsonp_of_a_tmall_pharmacy(capsys: pytest.CaptureFixture[str]) -> None:
+    """``mtop.taobao.detail.getdetail`` as JSONP, its live part a JSON string (2016–2019): the price
+    range paid and the struck-through one, the shop, the drug facts of ``props.groupProps``."""
+    for args, how in (((), "markers"), (("--url", "https://detail.m.tmall.com/item.htm?id=600000000031"), "host")):
+        got = extract_cli(MODELS / "tmall_mtop_getdetail_rx_item.jsonp", capsys, *args)
+        assert (got["platform"], got["recognised_by"], got["item_id"]) == ("tmall", how, "600000000031")
+        assert (got["title"], got["shop_name"], got["shop_id"]) == (
+            "某某 阿莫西林胶囊 0.25g*24粒/盒 处方药", "某某大药房旗舰店", "62000031")  # fmt: skip
+        assert (got["price"], got["price_max"], got["original_price"]) == (29.8, 59.8, 39.8)
+        assert (got["drug_approval_no"], got["prescription"], got["spec"]) == ("国药准字H20990031", True, "0.25g*24粒")
+        assert got["manufacturer"] == "某某制药有限公司" and got["sources"]["price"] == "taobao:mtop-detail"
+        assert "shop_url" not in got  # an app link (tmall://…) is no web address
+
+
+def test_mobile_detail_interface_json_of_a_taobao_shop_with_its_live_part_as_an_object() -> None:
+    """The 2020 shape: ``apiStack[0].value`` an object, a C seller, a web shop address."""
+    esi = {
+        "item": {"title": "某某 保温杯 500ml"},
+        "price": {
+            "price": {"priceText": "45.00", "priceTitle": "国庆价"},
+            "extraPrices": [{"priceText": "69.00", "lineThrough": "true"}],
+        },
+    }
+    doc = {"api": "wdetail", "v": "6.0", "data": {
+        "apiStack": [{"name": "esi", "value": esi}],
+        "item": {"itemId": "600000000032", "images": ["//img.alicdn.com/a.jpg"]},
+        "seller": {"shopName": "某某家居", "shopId": "100032", "sellerType": "C", "shopUrl": "//shop100032.taobao.com"},
+        "props": {"groupProps": [{"基本信息": [{"品牌": "某某 "}]}, {"其他": [{"容量": "500ml "}]}]}}}  # fmt: skip
+    [got], how = read_page(json.dumps(doc, ensure_ascii=False).encode(), "file:///tmp/detail.json")
+    assert (how, got.platform, got.data["title"], got.data["item_id"]) == (
+        "markers",
+        "taobao",
+        "某某 保温杯 500ml",
+        "600000000032",
+    )
+    assert (got.data["price"], got.data["original_price"], got.data["shop_name"]) == (45.0, 69.0, "某某家居")
+    assert got.data["shop_url"] == "https://shop100032.taobao.com"
+    assert got.data["attributes"] == {"品牌": "某某", "容量": "500ml"}
+
+
+def test_real_jd_page_of_2015_keeps_its_parameter_lists_and_packaging_table() -> None:
+    body = (COMMITTED / "jd_item_1309770426_steering_cover.html").read_bytes()
+    [got], _ = read_page(body, "https://item.jd.com/1309770426.html")
+    attrs = got.data["attributes"]
+    assert (attrs["商品编号"], attrs["类别"], attrs["款式风格"], attrs["适用季节"]) == (
+        "1309770426",
+        "方向盘套",
+        "商务",
+        "四季通用",
+    )
+    assert got.sources["attributes"] == "jd:parameters" and "prescription" not in got.data
+    main = "https://img10.360buyimg.com/n1/jfs/t316/316/626418721/475264/a74b4f89/541ba6f1Nf7f262e7.jpg"
+    assert got.data["image_urls"] == [main] and got.sources["image_urls"] == "jd:page-config"
+    listed = body.replace(b"src: 'jfs/", b'imageList: ["jfs/t1/2/a.jpg","jfs/t1/2/b.jpg"], src: \'jfs/', 1)
+    [got], _ = read_page(listed, "https://item.jd.com/1309770426.html")
+    assert got.data["image_urls"] == [
+        "https://img10.360buyimg.com/n1/jfs/t1/2/a.jpg",
+        "https://img10.360buyimg.com/n1/jfs/t1/2/b.jpg",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("flags", "kind", "expected"),
+    [('"isPrescriptCat-0","isOTCCat-1"', "OTC", False), ('"isPrescriptCat-1","isOTCCat-0"', "处方药", True)],
+)
+def test_jd_drug_page_reads_its_packaging_table_and_category_flags(flags: str, kind: str, expected: bool) -> None:
+    """The 2017–2021 规格与包装 table (``.Ptable-item`` ``dt`` / ``dd``, a hint ``dd`` between some),
+    the category flags of ``pageConfig.product.specialAttrs``."""
+    page = (
+        "<html><head><title>某某 布洛芬缓释胶囊【行情 报价 价格 评测】-京东</title></head><body><script>"
+        "var pageConfig = {compatible: true, product: {skuid: 100000000014, name: '某某 布洛芬缓释胶囊',"
+        f" shopId:'1000014', specialAttrs:[{flags},\"is7ToReturn-0\"]}}}};</script>"
+        '<div class="sku-name">某某 布洛芬缓释胶囊 0.3g*24粒</div>'
+        '<div class="summary-price"><span class="p-price"><span>￥</span><span class="price J-p-100000000014">'
+        "19.80</span></span></div>"
+        '<div id="detail"><div class="Ptable"><div class="Ptable-item"><h3>主体</h3><dl class="clearfix">'
+        "<dt>批准文号</dt><dd>国药准字H20990014</dd>"
+        f'<dt>产品类型</dt><dd class="Ptable-tips"><i class="Ptable-sprite-question"></i></dd><dd>{kind}</dd>'
+        "<dt>生产企业</dt><dd>某某制药有限公司</dd></dl></div></div></div></body></html>"
+    )
+    [got], _ = read_page(page.encode(), "https://item.jd.com/100000000014.html")
+    assert got.data["attributes"] == {"批准文号": "国药准字H20990014", "产品类型": kind, "生产企业": "某某制药有限公司"}
+    assert (got.data["drug_approval_no"], got.data["manufacturer"]) == ("国药准字H20990014", "某某制药有限公司")
+    assert got.data["prescription"] is expected and got.sources["prescription"] == "jd:parameters"
+    [flagged], _ = read_page(
+        page.replace(f"<dd>{kind}</dd>", "<dd></dd>").encode(), "https://item.jd.com/100000000014.html"
+    )
+    assert flagged.data["prescription"] is expected and flagged.sources["prescription"] == "jd:special-attrs"
+
+
+def test_operator_company_from_a_footer_copyright_line() -> None:
+    """A self-built store or pharmacy names its operating company in its copyright line; a shop
+    name there is no company, and a marketplace's footer names the marketplace."""
+    body = (COMMITTED / "mia_item_1080104_edushape.html").read_bytes()
+    [got], _ = read_page(body, "https://www.mia.com/item-1080104.html")
+    assert (got.data["shop_name"], got.data["operator_name"]) == ("蜜芽", "北京花旺在线商贸有限公司")
+    assert got.sources["operator_name"] == "footer-copyright"
+    page = (
+        "<html><head><title>某某 维生素C片 100片_某某大药房</title></head><body><h1>某某 维生素C片 100片</h1>"
+        "<p>会员价：￥12.50</p><div class='footer'>{}</div></body></html>"
+    )
+    for footer, company in (
+        ("© 2012-2024 某某大药房连锁有限公司 沪ICP备00000000号", "某某大药房连锁有限公司"),
+        ("上海某某医药有限公司 版权所有", "上海某某医药有限公司"),
+        ("Copyright@2017 某某科技（武汉）有限公司版权所有，保留所有权利", "某某科技（武汉）有限公司"),
+        ("版权所有：某某医疗器械股份有限公司　ICP备案号：鲁ICP备00000000号-1", "某某医疗器械股份有限公司"),
+        ("Copyright © 2024 某某大药房 保留一切权利。", None),
+    ):
+        [got], _ = read_page(page.format(footer).encode(), "https://www.example-pharmacy.cn/p/1.html")
+        assert got.data.get("operator_name") == company
+    [jd], _ = read_page(page.format("© 2004-2024 北京京东世纪贸易有限公司").encode(), "https://item.jd.com/1.html")
+    assert "operator_name" not in jd.data
+
+
+def test_tmall_search_page_of_about_2020_in_gbk_lists_its_products(capsys: pytest.CaptureFixture[str]) -> None:
+    """list.tmall.com: ``div.product`` cards in ``#J_ItemList``, the full name in the link's
+    ``title`` (its text marks the keyword up), the price in ``em[title]``, the shop's name."""
+    url = "https://list.tmall.com/search_product.htm?q=%B2%B9%B8%C6"
+    for args, how in (((), "markers"), (("--url", url), "host")):
+        got = extract_cli(MODELS / "tmall_list_2020_gbk.html", capsys, *args)
+        assert (got["platform"], got["page_kind"], got["recognised_by"]) == ("tmall", "listing", how)
+        assert got["sources"]["products"] == "tmall:product-list" and len(got["products"]) == 3
+        first = got["products"][0]
+        assert (first["item_id"], first["price"], first["shop_name"]) == ("600000000041", 58.0, "某某母婴旗舰店")
+        assert first["title"] == "某某 维生素D滴剂 400单位*30粒 婴幼儿补钙"
+        assert first["url"].startswith("https://detail.tmall.com/item.htm?id=600000000041&")
+    assert got["next_url"].startswith("https://list.tmall.com/search_product.htm?s=60&q=%B2%B9%B8%C6")
+
+
+def test_jd_device_page_packaging_table_nested_as_served() -> None:
+    """JD serves ``.Ptable-item > dl > dl.clearfix > dt/dd``; a device's registration is labelled
+    医疗器械注册证编号或者备案凭证编号."""
+    page = (
+        "<html><head><title>某某 电子血压计【行情 报价 价格 评测】-京东</title></head><body>"
+        '<div class="sku-name">某某 电子血压计 上臂式</div>'
+        '<div class="Ptable"><div class="Ptable-item"><h3>主体</h3><dl>'
+        '<dl class="clearfix"><dt>医疗器械注册证编号或者备案凭证编号</dt><dd>苏械注准20992070015</dd></dl>'
+        '<dl class="clearfix"><dt>品牌</dt><dd>某某</dd></dl></dl></div></div></body></html>'
+    )
+    [got], _ = read_page(page.encode(), "https://item.jd.com/100000000015.html")
+    assert got.data["attributes"] == {"医疗器械注册证编号或者备案凭证编号": "苏械注准20992070015", "品牌": "某某"}
+    assert (got.data["device_licence_no"], got.sources["device_licence_no"]) == ("苏械注准20992070015", "jd:parameters")
+
+
+def test_taobao_item_page_parameter_list() -> None:
+    """Taobao PC item pages list parameters in ``#attributes ul.attributes-list`` as "名称:&nbsp;值"."""
+    page = (
+        "<html><head><title>某某 鱼油软胶囊 100粒-淘宝网</title></head><body>"
+        '<div id="J_Title"><h3 class="tb-main-title" data-title="某某 鱼油软胶囊 100粒">'
+        "某某 鱼油软胶囊 100粒</h3></div>"
+        '<div id="J_StrPrice"><em class="tb-rmb">¥</em><em class="tb-rmb-num">88.00</em></div>'
+        '<div id="attributes" class="attributes"><ul class="attributes-list">'
+        '<li title="某某">品牌:&nbsp;某某</li><li title="国食健字G20990016">批准文号:&nbsp;国食健字G20990016</li>'
+        '<li title="100粒">规格:&nbsp;100粒</li></ul></div></body></html>'
+    )
+    [got], how = read_page(page.encode(), "https://item.taobao.com/item.htm?id=600000000016")
+    assert (how, got.platform, got.data["title"], got.data["price"]) == (
+        "host",
+        "taobao",
+        "某某 鱼油软胶囊 100粒",
+        88.0,
+    )
+    assert got.data["attributes"] == {"品牌": "某某", "批准文号": "国食健字G20990016", "规格": "100粒"}
+    assert got.sources["attributes"] == "taobao:attributes" and got.data["spec"] == "100粒"
+
+
+@SHARED
+def test_real_mia_page_description_pictures_leave_out_buyers_review_photos() -> None:
+    """The whole page sits in ``div.content.detail``; the 50 photos of buyers' reviews (口碑,
+    ``div.wordOfMouth``) are not description pictures."""
+    body = (REAL_PAGES / "mia_item_1000747_hape_blocks.html").read_bytes()
+    [got], _ = read_page(body, "https://www.mia.com/item-1000747.html")
+    pictures = got.data["detail_image_urls"]
+    assert len(pictures) == 28 and not any("/koubei/" in u for u in pictures)

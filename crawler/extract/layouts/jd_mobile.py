@@ -24,7 +24,7 @@ from crawler.extract.result import Reading, price_range
 
 NAME = "jd"
 SOURCE = "jd:mobile-data"
-_IMAGE_HOST = "https://img10.360buyimg.com/n1/"
+IMAGE_HOST = "https://img10.360buyimg.com/n1/"
 _SKU_RE = re.compile(r"/product/(\d+)\.html|/(\d+)\.html")
 _TITLE_TAIL = re.compile(r"\s*(?:【[^】]*】)?\s*-\s*京东(?:商城|JD\.COM)?\s*$", re.I)
 _CUT = re.compile(r"(?:\.\.\.|…)\s*$")
@@ -60,7 +60,7 @@ def read(html: str, url: str) -> Reading:
     ex.put("item_id", str(item.get("skuId") or "") or (m and (m[1] or m[2])) or None, SOURCE)
     ex.put("brand", item.get("brandName"), SOURCE)
     images = [i for i in item.get("image") or [] if isinstance(i, str) and i.strip()]
-    ex.put("image_urls", [i if i.startswith(("http:", "https:")) else _IMAGE_HOST + i.lstrip("/") for i in images],
+    ex.put("image_urls", [i if i.startswith(("http:", "https:")) else IMAGE_HOST + i.lstrip("/") for i in images],
            SOURCE)  # fmt: skip
     attrs = {
         str(k).strip(): "，".join(str(v).strip() for v in vs) if isinstance(vs, list) else str(vs).strip()

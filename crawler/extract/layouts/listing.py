@@ -1,7 +1,8 @@
 """Search and category pages: the products they list, each with its link, title and price, so
 a monitoring task can start from a keyword search. Known layouts first (JD's ``li.gl-item``
 grid; Taobao/Tmall search data in ``g_page_config`` or, rendered, ``.item.J_MouserOnverReq``
-cards; Mogujie's ``div.goods_item`` cards, whose item ids are alphanumeric), then products
+cards; Tmall's own search pages, ``div.product`` cards in ``#J_ItemList``; Mogujie's
+``div.goods_item`` cards, whose item ids are alphanumeric), then products
 the page publishes as structured data (one JSON-LD Product per result, as Shopee does), then a
 generic reader: a product link together with the smallest enclosing card that shows a price."""
 
@@ -88,6 +89,25 @@ def _taobao_cards(root: Any, url: str) -> list[dict[str, Any]]:
     return out
 
 
+def _tmall_list(root: Any, url: str) -> list[dict[str, Any]]:
+    """Tmall search and category pages (``list.tmall.com``, 2013–2020): ``#J_ItemList`` cards
+    ``div.product[data-id]`` with the price in ``.productPrice em`` (its ``title`` the number),
+    the full name in the ``title`` of ``.productTitle a`` (the text has the keyword marked up),
+    the shop in ``.productShop-name``."""
+    out = []
+    for card in root.cssselect("div.product[data-id]"):
+        href = css_attr(card, ".productTitle a", "href") or css_attr(card, "a.productImg", "href")
+        if not href:
+            continue
+        price = css_attr(card, ".productPrice em", "title") or css_text(card, ".productPrice em")
+        title = css_attr(card, ".productTitle a", "title") or css_text(card, ".productTitle a")
+        entry = _entry(absolute(url, href), title, f"¥{price.lstrip('¥￥')}" if price else None,
+                       shop_name=css_text(card, ".productShop-name") or None)  # fmt: skip
+        entry["item_id"] = card.get("data-id") or entry["item_id"]
+        out.append(entry)
+    return out
+
+
 def _mogujie(root: Any, url: str) -> list[dict[str, Any]]:
     out = []
     for card in root.cssselect("div.goods_item[data-tradeitemid]"):
@@ -138,6 +158,7 @@ def read(html: str, url: str, platform: str = "generic") -> Reading:
     for name, entries in (("jd:goods-list", lambda: _jd(root, url)),
                           ("taobao:page-config", lambda: _taobao_config(html, url)),
                           ("taobao:item-cards", lambda: _taobao_cards(root, url)),
+                          ("tmall:product-list", lambda: _tmall_list(root, url)),
                           ("mogujie:goods-items", lambda: _mogujie(root, url)),
                           ("structured:products", lambda: structured.listed_products(html, url)),
                           ("generic:product-links", lambda: _generic(root, url))):  # fmt: skip
@@ -147,14 +168,15 @@ def read(html: str, url: str, platform: str = "generic") -> Reading:
             break
     products = ex.data.get("products") or []
     ex.data["item_urls"] = list(dict.fromkeys(p["url"] for p in products))
-    nxt = next((h for css in ("a.pn-next", "a.next", "a[rel=next]") if (h := css_attr(root, css, "href"))), None)
+    nexts = ("a.pn-next", "a.next", "a[rel=next]", "a.ui-page-next", "a.ui-page-s-next")
+    nxt = next((h for css in nexts if (h := css_attr(root, css, "href"))), None)
     ex.data["next_url"] = absolute(url, nxt) if nxt and not nxt.startswith("javascript") else None
     return ex
 
 
 def looks_like_listing(html: str) -> bool:
     """Whether a page is a list of products rather than one product's page."""
-    return "gl-item" in html or "g_page_config" in html or "J_MouserOnverReq" in html
+    return "gl-item" in html or "g_page_config" in html or "J_MouserOnverReq" in html or 'id="J_ItemList"' in html
 
 
 __all__ = ["read", "looks_like_listing", "json"]

@@ -3,9 +3,11 @@
 * PC, 2013–2021 (``detail.tmall.com/item.htm``, GBK): the ``#J_DetailMeta`` block with the
   title in ``.tb-detail-hd h1``, 价格 in ``#J_StrPriceModBox .tm-price`` and, once scripts ran,
   the promotion price in ``#J_PromoPrice .tm-price``; the shop in the header's
-  ``.slogo-shopname``; item facts in the ``TShop.Setup({...})`` script (``itemDO``, the
-  ``detail.defaultItemPrice``, ``rstShopId``); attributes in ``#J_AttrUL``; the description
-  images in ``#description`` after lazy loading.
+  ``.slogo-shopname``; item facts in the ``TShop.Setup({...})`` script (``itemDO`` with its
+  ``reservePrice`` and the URL-encoded ``sellerNickName``, the ``detail.defaultItemPrice``,
+  ``rstShopId``); attributes in ``#J_AttrUL`` or, as data, in ``itemDO.newProGroup``; the
+  main pictures as ``#J_UlThumb`` thumbnails; the description images in ``#description``
+  after lazy loading (as served it says 描述加载中 and holds none).
 * PC, 2022–2023: CSS-module class names with hashed suffixes (``ItemHeader--mainTitle--…``,
   ``Price--priceText--…`` in ``Price--originPrice--``, the coupon price in
   ``Price--extraPriceText--``, ``ShopHeader--shopName--…``, attributes as
@@ -30,8 +32,10 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import unquote
 
 from crawler.extract.generic import parse, put_attributes, text_of
+from crawler.extract.layouts import mtop_detail
 from crawler.extract.layouts import taobao as detail_json
 from crawler.extract.layouts._dom import (
     by_class_part,
@@ -44,6 +48,7 @@ from crawler.extract.layouts._dom import (
     query_id,
 )
 from crawler.extract.result import Reading, absolute, price_range
+from crawler.spiders._common import is_decoration, lazy_src
 
 NAME = "tmall"
 _TITLE_TAIL = re.compile(r"\s*-\s*tmall\.com天猫\s*$|\s*-\s*天猫Tmall\.com\s*$|\s*-\s*天猫\s*$", re.I)
@@ -57,7 +62,8 @@ _ATTR_PAIRS = (
 )
 
 
-def _attributes(root: Any) -> dict[str, str]:
+def attributes(root: Any) -> dict[str, str]:
+    """Parameter name → value of the PC layouts (Taobao's ``ul.attributes-list`` too)."""
     out: dict[str, str] = {}
     for li in root.cssselect("#J_AttrUL li, #J_AttrList li, ul.attributes-list li"):
         key, sep, value = text_of(li).replace("\xa0", " ").partition("：")
@@ -99,13 +105,17 @@ def _pc(root: Any, html: str, url: str, ex: Reading) -> None:
     ex.put("title", class_prefix_text(root, "mainTitle--"), "tmall:item-header")
     ex.put("title", dig(setup, "itemDO", "title"), "tmall:setup")
     ex.put("title", _TITLE_TAIL.sub("", title_tag).strip() if _TITLE_TAIL.search(title_tag) else None, "title-tag")
-    listed = css_text(root, "#J_StrPriceModBox .tm-price") or css_text(root, "#J_StrPriceModBox")
+    listed = (
+        css_text(root, "#J_StrPriceModBox .tm-price") or css_text(root, "#J_StrPrice .tm-price")
+        or css_text(root, "#J_StrPriceModBox") or css_text(root, "#J_StrPrice")
+    )  # fmt: skip
     promo = css_text(root, "#J_PromoPrice .tm-price")
     candidates = (
         (promo, listed, "tmall:promo-price"),
         *_modern_prices(root),
         (listed, "", "tmall:price"),
         (dig(setup, "detail", "defaultItemPrice"), "", "tmall:setup"),
+        (dig(setup, "itemDO", "reservePrice"), "", "tmall:setup"),
     )
     for text, before, source in candidates:
         low, high = price_range(text)
@@ -124,6 +134,7 @@ def _pc(root: Any, html: str, url: str, ex: Reading) -> None:
     )  # fmt: skip
     ex.put("shop_name", shop, "tmall:shop-header")
     ex.put("shop_name", css_attr(root, "input[name=seller_nickname]", "value"), "tmall:seller-nick")
+    ex.put("shop_name", unquote(str(dig(setup, "itemDO", "sellerNickName") or "")).strip(), "tmall:setup")
     ex.put("shop_id", str(setup.get("rstShopId") or dig(setup, "itemDO", "shopId") or "") or None, "tmall:setup")
     ex.put("item_id", query_id(url), "tmall:url")
     ex.put("item_id", query_id(css_attr(root, "link[rel=canonical]", "href")), "tmall:canonical")
@@ -132,13 +143,39 @@ def _pc(root: Any, html: str, url: str, ex: Reading) -> None:
     ex.put("shop_url", absolute(url, shop_href) if shop_href else None, "tmall:shop-header")
     if dig(setup, "detail", "isPrescriptionDrug") is True:
         ex.put("prescription", True, "tmall:setup")
-    ex.put("attributes", _attributes(root) or None, "tmall:attributes")
-    put_attributes(ex, ex.data.get("attributes") or {}, "tmall:attributes")
+    ex.put("attributes", attributes(root) or None, "tmall:attributes")
+    ex.put("attributes", _group_attributes(setup) or None, "tmall:setup")
+    put_attributes(ex, ex.data.get("attributes") or {}, ex.sources.get("attributes", "tmall:attributes"))
+    ex.put("image_urls", _gallery(root, url), "tmall:gallery")
     desc = by_id(root, "description")
     if desc is not None:
-        srcs = [img.get("data-ks-lazyload") or img.get("src") for img in desc.iter("img")]
-        srcs = [absolute(url, s) for s in srcs if s and not s.startswith("data:")]
-        ex.put("detail_image_urls", srcs, "tmall:description")
+        srcs = [lazy_src(img) for img in desc.iter("img") if not is_decoration(img, lazy_src(img))]
+        ex.put("detail_image_urls", list(dict.fromkeys(absolute(url, s) for s in srcs if s)), "tmall:description")
+
+
+#: The size a gallery thumbnail's address asks for ("…!!0-item_pic.jpg_60x60q90.jpg").
+_THUMB_SIZE = re.compile(r"_\d+x\d+(?:q\d+)?\.(?:jpe?g|png|webp)$", re.I)
+
+
+def _gallery(root: Any, url: str) -> list[str]:
+    """The main pictures, full size: the gallery's thumbnails without their size suffix."""
+    out = []
+    for img in root.cssselect("#J_UlThumb img"):
+        if src := lazy_src(img):
+            out.append(absolute(url, _THUMB_SIZE.sub("", src)))
+    return list(dict.fromkeys(out))
+
+
+def _group_attributes(setup: dict[str, Any]) -> dict[str, str]:
+    """产品参数 of the 2015–2019 configuration: ``itemDO.newProGroup`` groups of name/value
+    pairs (the parameter list the page draws when ``#J_AttrUL`` is not in the markup)."""
+    groups = dig(setup, "itemDO", "newProGroup") or dig(setup, "detail", "itemDO", "newProGroup") or []
+    out: dict[str, str] = {}
+    for group in groups if isinstance(groups, list) else ():
+        for attr in (group.get("attrs") or []) if isinstance(group, dict) else ():
+            if isinstance(attr, dict) and str(attr.get("name") or "").strip() and str(attr.get("value") or "").strip():
+                out.setdefault(str(attr["name"]).strip(), str(attr["value"]).strip())
+    return out
 
 
 def _sku_prices(mdskip: Any) -> tuple[str | None, str | None]:
@@ -177,19 +214,21 @@ def _h5(root: Any, html: str, url: str, ex: Reading) -> None:
     ex.put("shop_name", dig(detail, "seller", "shopName"), "tmall:h5-data")
     ex.put("shop_id", str(dig(detail, "seller", "shopId") or detail.get("rstShopId") or "") or None, "tmall:h5-data")
     paid, listed = _sku_prices(mdskip)
-    text = dig(mdskip, "price", "price", "priceText") or dig(detail, "price", "price", "priceText") or paid
+    esi = mtop_detail.live(detail)  # the interface's live part, when the page carries it
+    text = (dig(mdskip, "price", "price", "priceText") or dig(detail, "price", "price", "priceText")
+            or dig(esi, "price", "price", "priceText") or paid)  # fmt: skip
     low, high = price_range(text)
     if ex.put("price", low, "tmall:h5-data"):
         ex.put("price_max", high, "tmall:h5-data")
         ex.put("price_text", text, "tmall:h5-data")
-    extra = dig(mdskip, "price", "extraPrices", 0, "priceText") or dig(detail, "price", "extraPrices", 0, "priceText")
+    extra = (dig(mdskip, "price", "extraPrices", 0, "priceText") or dig(detail, "price", "extraPrices", 0, "priceText")
+             or dig(esi, "price", "extraPrices", 0, "priceText"))  # fmt: skip
     original, _ = price_range(extra or listed)
     if original is not None and low is not None and original > low:
         ex.put("original_price", original, "tmall:h5-data")
     images = dig(detail, "item", "images") or []
     ex.put("image_urls", [absolute(url, i) for i in images if isinstance(i, str)], "tmall:h5-data")
-    props = dig(detail, "props", "groupProps", 0, "基本信息") or []
-    attrs = {k.strip(): v.strip() for p in props if isinstance(p, dict) for k, v in p.items() if isinstance(v, str)}
+    attrs = mtop_detail.group_props(detail)
     ex.put("attributes", attrs or None, "tmall:h5-data")
     put_attributes(ex, attrs, "tmall:h5-data")
 

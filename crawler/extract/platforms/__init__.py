@@ -6,8 +6,10 @@ fetched page. Importing this package registers every platform module below."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from crawler.charset import decode_html
+from crawler.extract import saved
 from crawler.extract.platforms import (  # noqa: F401 - imported to register
     alibaba1688,
     amazon,
@@ -28,9 +30,24 @@ from crawler.extract.result import Reading
 __all__ = ["PLATFORMS", "GenericPlatform", "Platform", "read_page", "recognise", "register"]
 
 
+def _on_web(url: str) -> bool:
+    return urlsplit(url).scheme in ("http", "https")
+
+
 def read_page(body: bytes | str, url: str, content_type: str | None = None) -> tuple[list[Reading], str]:
-    """(readings, how the platform was recognised) for a page's raw bytes or text."""
+    """(readings, how the platform was recognised) for a page's raw bytes or text. A page saved
+    by a browser (MHTML, or with the saver's comment naming its address) read from a file is
+    read at the address it was saved from: recognised by that host ("saved-url")."""
+    address = None
+    if isinstance(body, bytes):
+        page = saved.unwrap(body)
+        body, content_type, address = page.body, page.charset or content_type, page.url
     text = decode_html(body, content_type) if isinstance(body, bytes) else body
+    address = address or saved.saved_url(text)
+    if address and not _on_web(url):
+        text = saved.local_files(text, url) if url.startswith("file:") else text
+        platform, how = recognise(address, text)
+        return platform.read(text, address), "saved-url" if how == "host" else how
     platform, how = recognise(url, text)
     return platform.read(text, url), how
 

@@ -92,8 +92,12 @@ class Platform:
                 found = listing.read(text, url, self.name)
                 found.merge(ex.data, f"spider:{self.spider}")
                 ex = found
-            out.append(self.fill(ex, text))
+            out.append(self.fill(self.complete(ex, text), text))
         return out
+
+    def complete(self, ex: Reading, text: str) -> Reading:
+        """What the platform's layout adds to its spider's reading, before the generic reader."""
+        return ex
 
     def from_spider(self, text: str, url: str) -> list[Reading]:
         """The platform spider's own extraction of the page, as readings."""

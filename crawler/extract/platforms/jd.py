@@ -1,11 +1,13 @@
 """京东 JD: item pages as the jd spider reads them (real jd.com pages and the fixture platform;
 the price comes from the price interface when crawling), search pages as listings. 京东大药房
 pages are JD pages: the generic reader adds their drug facts. Mobile item pages
-(item.m.jd.com) are read from the data they carry (`crawler.extract.layouts.jd_mobile`)."""
+(item.m.jd.com) are read from the data they carry (`crawler.extract.layouts.jd_mobile`); PC item
+pages add their parameter tables (商品介绍, 规格与包装) and category flags
+(`crawler.extract.layouts.jd_pc`)."""
 
 from __future__ import annotations
 
-from crawler.extract.layouts import jd_mobile, listing
+from crawler.extract.layouts import jd_mobile, jd_pc, listing
 from crawler.extract.platforms.base import Platform, register
 from crawler.extract.result import Reading
 
@@ -29,3 +31,6 @@ class Jd(Platform):
         if listing.looks_like_listing(text) and page_kind(url) not in ("shop", "licence", "item"):
             return [listing.read(text, url, self.name)]  # search pages carry a pageConfig too
         return self.read_with_spider(text, url)
+
+    def complete(self, ex: Reading, text: str) -> Reading:
+        return jd_pc.complete(ex, text)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from crawler.extract.layouts import mtop_detail, tmall
 from crawler.extract.layouts import taobao as detail_json
-from crawler.extract.layouts import tmall
 from crawler.extract.platforms.base import Platform, register
 from crawler.extract.result import Reading
 
@@ -28,6 +28,8 @@ class Tmall(Platform):
     def read(self, text: str, url: str) -> list[Reading]:
         if detail_json.is_detail_json(text):  # the detail interface Taobao and Tmall share
             return [detail_json.read(text, url)]
+        if (mobile := mtop_detail.response(text)) is not None:  # the mobile one, JSON(P)
+            return [mtop_detail.read(mobile, url)]
         return super().read(text, url)
 
     def product(self, text: str, url: str) -> Reading:
