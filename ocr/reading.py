@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -68,22 +69,73 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+#: Watermarks shops print across their certificate pictures ("仅限XX店铺使用", "仅供网店展示").
+WATERMARK = re.compile(r"仅限.{0,16}使用|仅供.{0,10}(?:展示|使用)|(?:他用|复印|翻拍)无效|仅限.{0,16}(?:展示|办理)")
+#: A line turned further than this from the picture's text (as a slope) is no line of it.
+SLANT = 0.2
+
+
+def skew(lines: list[OcrLine]) -> float:
+    """The picture's text slope: the median slope of its long lines (a short box's slope is
+    noise) turned by less than SLANT (a watermark is turned further), 0 when it has none."""
+    slopes = sorted(ln.slope for ln in lines if ln.bounds[2] - ln.bounds[0] >= 4 * ln.height and abs(ln.slope) < SLANT)
+    return slopes[len(slopes) // 2] if slopes else 0.0
+
+
+def level(line: OcrLine, slope: float) -> float:
+    """Where the line's middle would be on a picture turned straight (a shear, exact enough
+    for the few degrees photos are turned by)."""
+    return line.middle - slope * line.box[0][0]
+
+
+def watermark_lines(lines: list[OcrLine]) -> set[int]:
+    """Indexes of the lines of a watermark: lines saying one, and, in a picture that has one,
+    lines turned away from the text and fragments made only of the watermark's characters."""
+    marks = [ln for ln in lines if WATERMARK.search(_squeeze(ln.text))]
+    if not marks:
+        return set()
+    chars = {ch for ln in marks for ch in _squeeze(ln.text)}
+    slope = skew(lines)
+    return {
+        i
+        for i, ln in enumerate(lines)
+        if ln in marks
+        or set(_squeeze(ln.text)) <= chars
+        or (abs(ln.slope - slope) > SLANT and ln.bounds[2] - ln.bounds[0] >= 2 * ln.height)
+    }
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"[\s\u3000]+", "", text)
+
+
+def text_lines(lines: list[OcrLine]) -> list[OcrLine]:
+    """The lines that are the picture's own text: watermark lines left out."""
+    dropped = watermark_lines(lines)
+    return [ln for i, ln in enumerate(lines) if i not in dropped]
+
+
 def rows(lines: list[OcrLine]) -> list[list[OcrLine]]:
-    """Group lines into visual rows (a label and its value are separate boxes on the same
-    row of a certificate), top to bottom, each row left to right. Two boxes share a row when
-    their vertical middles are closer than half the smaller box height; works on pictures
-    turned by a few degrees: a box is compared with where the row's slant puts it."""
-    ordered = sorted(lines, key=lambda ln: (ln.middle, ln.bounds[0]))
+    """Group the picture's own text lines (text_lines) into visual rows (a label and its value
+    are separate boxes on the same row of a certificate), top to bottom, each row left to right.
+    Two boxes share a row when their vertical middles are closer than half the smaller box
+    height; works on turned pictures: lines are ordered as if the picture were straight
+    (`skew`), and a box is compared with where the slant of the row's nearest long box puts it,
+    in any of the last few rows."""
+    kept = text_lines(lines)
+    slope = skew(kept)
+    ordered = sorted(kept, key=lambda ln: (level(ln, slope), ln.bounds[0]))
     out: list[list[OcrLine]] = []
     for line in ordered:
-        if out:
-            last = out[-1]
-            ref = min(last, key=lambda ln: abs(ln.box[0][0] - line.box[0][0]))
-            drift = abs(ref.middle_at(line.box[0][0]) - line.middle)
-            if drift < 0.5 * min(ref.height, line.height) and not _overlaps(last, line):
-                last.append(line)
-                continue
-        out.append([line])
+        for row in reversed(out[-3:]):
+            ref = min(row, key=lambda ln: abs(ln.box[0][0] - line.box[0][0]))
+            along = ref.slope if ref.bounds[2] - ref.bounds[0] >= 4 * ref.height else slope
+            drift = abs(ref.middle + along * (line.box[0][0] - ref.box[0][0]) - line.middle)
+            if drift < 0.5 * min(ref.height, line.height) and not _overlaps(row, line):
+                row.append(line)
+                break
+        else:
+            out.append([line])
     return [sorted(row, key=lambda ln: ln.bounds[0]) for row in out]
 
 
