@@ -15,7 +15,7 @@ from typing import Any
 
 from PIL import Image, ImageFilter, UnidentifiedImageError
 
-from ocr.reading import ImageReading, OcrLine, sha256_of, watermark_lines
+from ocr.reading import ImageReading, OcrLine, sha256_of, watermark_chars, watermark_lines
 
 
 class UnreadableImage(ValueError):
@@ -101,8 +101,13 @@ class OcrEngine:
             return ImageReading(sha256=sha256_of(data), width=width, height=height, engine=self.version, textless=True)
         started = time.perf_counter()
         lines = self._lines(data)
-        if self.tuned and watermark_lines(lines):
-            lines = self._lines(suppress_watermark(data))
+        watermark = watermark_chars(lines) if self.tuned else set()
+        if watermark:
+            # The second reading keeps the picture's own text: what still shows of the
+            # watermark (over a dark desk, say) is left out by the characters of the first.
+            again = self._lines(suppress_watermark(data))
+            dropped = watermark_lines(again, watermark)
+            lines = [ln for i, ln in enumerate(again) if i not in dropped]
         seconds = time.perf_counter() - started
         return ImageReading(
             sha256=sha256_of(data), width=width, height=height, lines=lines, engine=self.version, seconds=seconds

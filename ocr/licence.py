@@ -173,16 +173,17 @@ class _Value:
 _Piece = tuple[tuple[str, LicenceKey | None] | None, float, str, float]
 
 
-def _pieces(line: OcrLine) -> list[_Piece]:
-    """The line's text cut where labels start. OCR joins a value and the next column's label
-    into one box when they stand close, so long labels (four characters or more) are looked
-    for inside the text too."""
+def _pieces(line: OcrLine, whole: str) -> list[_Piece]:
+    """The line's text (`whole`: all of it or its end) cut where labels start. OCR joins a
+    value and the next column's label into one box when they stand close, so long labels
+    (four characters or more) are looked for inside the text too."""
     left, _, right, _ = line.bounds
     per_char = (right - left) / max(1, len(line.text))
-    found = _label_of(line.text)
+    left += (len(line.text) - len(whole)) * per_char
+    found = _label_of(whole)
     head: tuple[str, LicenceKey | None] | None = (found[0], found[1]) if found else None
-    text = found[2] if found else line.text
-    start = len(line.text) - len(text)
+    text = found[2] if found else whole
+    start = len(whole) - len(text)
     label_at = 0
     out: list[_Piece] = []
     while True:
@@ -201,36 +202,53 @@ def _pieces(line: OcrLine) -> list[_Piece]:
         head, text = (label, key), rest
 
 
-def _spread_labels(row: list[OcrLine]) -> list[OcrLine]:
-    """The row with a label printed spread out (名　　称, 住　　所) and read as one box per
-    character joined back into one box."""
-    out: list[OcrLine] = []
+def _spread_labels(row: list[OcrLine]) -> list[tuple[OcrLine, str]]:
+    """The row's lines and the text to read in each, with a label printed spread out
+    (名　　称, 住　　所) and read as one box per character joined back into one box; when its
+    last character came in one box with the value, that box is read from the value on."""
+    out: list[tuple[OcrLine, str]] = []
     i = 0
     while i < len(row):
         joined, j = _SPACES.sub("", row[i].text), i + 1
-        while (
-            j < len(row)
-            and joined
-            and joined not in _LABEL_TEXTS
-            and any(label.startswith(joined) for label in _LABEL_TEXTS)
-        ):
-            joined, j = joined + _SPACES.sub("", row[j].text), j + 1
+        while j < len(row) and joined and joined not in _LABEL_TEXTS and _prefixes(joined):
+            following = _SPACES.sub("", row[j].text)
+            label = next((lab for lab in _prefixes(joined) if (joined + following).startswith(lab)), None)
+            if label is not None and len(joined + following) > len(label):
+                # The label's last characters begin the next box, the value follows them.
+                out.append((_joined(row[i:j], label), label))
+                rest = _LEAD.sub("", following[len(label) - len(joined) :])
+                out.append((row[j], rest))
+                i, joined = j + 1, ""
+                break
+            joined, j = joined + following, j + 1
+        if not joined:
+            continue
         if j > i + 1 and joined in _LABEL_TEXTS:
-            first, last = row[i], row[j - 1]
-            box = [first.box[0], last.box[1], last.box[2], first.box[3]]
-            confidence = min(ln.confidence for ln in row[i:j])
-            out.append(OcrLine(text=joined, box=box, confidence=confidence))
+            out.append((_joined(row[i:j], joined), joined))
             i = j
         else:
-            out.append(row[i])
+            out.append((row[i], row[i].text))
             i += 1
     return out
 
 
-def _below(line: OcrLine, above: OcrLine, slope: float, rows_apart: float = 2.5) -> bool:
-    """Whether `line` stands on one of the next rows below `above`."""
+def _prefixes(text: str) -> list[str]:
+    """The labels `text` is the beginning of."""
+    return [label for label in _LABEL_TEXTS if label.startswith(text)]
+
+
+def _joined(boxes: list[OcrLine], text: str) -> OcrLine:
+    """One box around `boxes` (of one row), saying `text`."""
+    first, last = boxes[0], boxes[-1]
+    box = [first.box[0], last.box[1], last.box[2], first.box[3]]
+    return OcrLine(text=text, box=box, confidence=min(ln.confidence for ln in boxes))
+
+
+def _below(line: OcrLine, above: OcrLine, slope: float, rows_apart: float = 2.5, lowest: float = 0.5) -> bool:
+    """Whether `line` stands on one of the next rows below `above` (`lowest`: at least this
+    many heights of `above` lower)."""
     gap = level(line, slope) - level(above, slope)
-    return 0.5 * above.height < gap < rows_apart * max(line.height, above.height)
+    return lowest * above.height < gap < rows_apart * max(line.height, above.height)
 
 
 def parse_certificate(
@@ -257,14 +275,18 @@ def parse_certificate(
             if value.parts:
                 if abs(x - value.column) < tolerance and _below(line, value.parts[-1], slope):
                     return value
-            elif value.left - tolerance <= x < value.left + 12 * line.height and _below(line, value.label, slope, 2.0):
+            elif value.left - tolerance <= x < value.left + 12 * line.height and _below(
+                line, value.label, slope, 2.0, lowest=0.0
+            ):
+                # A label alone on its row: its value is printed under it, or beside it but
+                # left on a row of its own by a photo's perspective.
                 return value
         return None
 
     for row in rows(reading.lines):
         current: _Value | None = None
-        for line in _spread_labels(row):
-            for head, left, text, x in _pieces(line):
+        for line, whole in _spread_labels(row):
+            for head, left, text, x in _pieces(line, whole):
                 if head is not None:
                     current = _Value(head[1], line, left)
                     open_ = [v for v in open_ if abs(v.left - left) >= 2 * line.height]

@@ -70,7 +70,7 @@ def sha256_of(data: bytes) -> str:
 
 
 #: Watermarks shops print across their certificate pictures ("仅限XX店铺使用", "仅供网店展示").
-WATERMARK = re.compile(r"仅限.{0,16}使用|仅供.{0,10}(?:展示|使用)|(?:他用|复印|翻拍)无效|仅限.{0,16}(?:展示|办理)")
+WATERMARK = re.compile(r"仅限.{0,16}(?:使用|展示|办理)|仅供.{0,10}(?:展示|使用)|(?:他用|复印|翻拍)无效|店铺?使用")
 #: A line turned further than this from the picture's text (as a slope) is no line of it.
 SLANT = 0.2
 
@@ -88,19 +88,23 @@ def level(line: OcrLine, slope: float) -> float:
     return line.middle - slope * line.box[0][0]
 
 
-def watermark_lines(lines: list[OcrLine]) -> set[int]:
-    """Indexes of the lines of a watermark: lines saying one, and, in a picture that has one,
-    lines turned away from the text and fragments made only of the watermark's characters."""
-    marks = [ln for ln in lines if WATERMARK.search(_squeeze(ln.text))]
-    if not marks:
+def watermark_chars(lines: list[OcrLine]) -> set[str]:
+    """The characters of the lines that say a watermark (none: the picture shows none)."""
+    return {ch for ln in lines if WATERMARK.search(_squeeze(ln.text)) for ch in _squeeze(ln.text)}
+
+
+def watermark_lines(lines: list[OcrLine], known: set[str] | frozenset[str] = frozenset()) -> set[int]:
+    """Indexes of the lines of a watermark: in a picture that has one (or whose watermark's
+    characters are `known` from another reading of it), lines made only of its characters
+    and lines turned away from the text."""
+    chars = watermark_chars(lines) | known
+    if not chars:
         return set()
-    chars = {ch for ln in marks for ch in _squeeze(ln.text)}
     slope = skew(lines)
     return {
         i
         for i, ln in enumerate(lines)
-        if ln in marks
-        or set(_squeeze(ln.text)) <= chars
+        if set(_squeeze(ln.text)) <= chars
         or (abs(ln.slope - slope) > SLANT and ln.bounds[2] - ln.bounds[0] >= 2 * ln.height)
     }
 
