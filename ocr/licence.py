@@ -110,31 +110,12 @@ def certificate_kind(reading: ImageReading) -> str | None:
 def _normal_value(key: LicenceKey, text: str) -> str:
     text = text.strip()
     if key == "uscc":
-        return repaired_code(_CODE_JUNK.sub("", text).upper())
+        return uscc.repaired(_CODE_JUNK.sub("", text).upper())
     if key == "valid_until":
         return valid_until(text) or text
     if key in ("name", "representative", "licence_no", "address"):
         return _SPACES.sub("", text)
     return text
-
-
-#: Letters no 统一社会信用代码 holds (GB 32100-2015 leaves out I, O, Z, S, V) read for the
-#: character they resemble; and in the six digits of the region code, letters for digits.
-_NOT_IN_CODES = str.maketrans({"O": "0", "I": "1", "Z": "2", "S": "5", "V": "U"})
-_DIGIT_LOOKALIKES = str.maketrans(
-    {"O": "0", "D": "0", "Q": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "B": "8", "G": "6", "T": "7"}
-)
-
-
-def repaired_code(code: str) -> str:
-    """A code OCR misread with letters that cannot stand where they were read, put right
-    only when the result passes the GB 32100-2015 check character: a code printed with a
-    wrong check character is never made valid."""
-    if len(code) != 18 or uscc.is_valid(code):
-        return code
-    fixed = code.translate(_NOT_IN_CODES)
-    fixed = fixed[:2] + fixed[2:8].translate(_DIGIT_LOOKALIKES) + fixed[8:]
-    return fixed if uscc.is_valid(fixed) else code
 
 
 def valid_until(text: str) -> str | None:

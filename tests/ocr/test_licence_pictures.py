@@ -12,8 +12,7 @@ from fixtures.certificate_samples import clean_sample, expected_facts, picture, 
 from fixtures.images import Certificate
 from ocr.licence import parse_certificate
 from ocr.reading import ImageReading, compose
-from rules import load_ruleset
-from rules.document import Attributes, Document
+from tests.ocr.scanning import scan_certificate
 
 
 @pytest.fixture(scope="module")
@@ -43,19 +42,9 @@ def test_facts_read_right_from_nine_in_ten_pictures_degraded_ones_included(readi
     assert sum(1 for lic in degraded if {"name", "uscc", "valid_until"} <= set(lic.facts)) >= 0.9 * len(degraded)
 
 
-def _scan(reading: ImageReading, operator: str | None = None, min_conf: float | None = None) -> list:
-    text, spans = compose(reading.lines)
-    licence = parse_certificate(reading, "http://example.invalid/licence.png", {i: (a, b) for a, b, i in spans})
-    doc = Document(
-        id="shop", kind="shop", fields={"licence_text": text},
-        attributes=Attributes(operator_name=operator, licence_images=[licence]),
-    )  # fmt: skip
-    return load_ruleset().scan(doc)
-
-
 def test_wrong_check_digit_on_a_picture_is_an_invalid_code_cited_where_it_was_read(readings) -> None:
     cert, _, reading = next(r for r in readings if r[0].seed == "wrong")
-    hits = [h for h in _scan(reading) if h.family == "licence.invalid"]
+    hits = [h for h in scan_certificate(reading) if h.family == "licence.invalid"]
     assert [h.rule_id for h in hits] == ["SUBJ-LIC-010"]
     text, _ = compose(reading.lines)
     assert text[hits[0].start : hits[0].end] == cert.rows["统一社会信用代码"]
@@ -63,10 +52,10 @@ def test_wrong_check_digit_on_a_picture_is_an_invalid_code_cited_where_it_was_re
 
 def test_expired_and_misnamed_pictures(readings) -> None:
     _, _, expired = next(r for r in readings if r[0].seed == "exp")
-    assert {h.rule_id for h in _scan(expired)} == {"LIC-IMG-002"}
+    assert {h.rule_id for h in scan_certificate(expired)} == {"LIC-IMG-002"}
     cert, _, valid = next(r for r in readings if valid_clean(r[0]))
-    assert _scan(valid, operator=cert.rows["名称"]) == []
-    mismatch = _scan(valid, operator="某某其他贸易有限公司")
+    assert scan_certificate(valid, operator=cert.rows["名称"]) == []
+    mismatch = scan_certificate(valid, operator="某某其他贸易有限公司")
     assert [h.rule_id for h in mismatch] == ["LIC-IMG-001"] and mismatch[0].field == "licence_text"
 
 
@@ -78,6 +67,6 @@ def test_a_picture_too_poor_to_read_goes_to_manual_review_not_to_a_violation(ocr
         degradations=("illegible",), seed="poor",
     )  # fmt: skip
     reading = ocr_pool.read(picture(poor))
-    hits = _scan(reading, operator="某某其他贸易有限公司")
+    hits = scan_certificate(reading, operator="某某其他贸易有限公司")
     assert [h.family for h in hits] == ["licence.review"], hits
     assert hits[0].severity == "S4"

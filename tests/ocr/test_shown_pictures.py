@@ -10,8 +10,10 @@ import pytest
 from fixtures.certificate_samples import expected_facts, picture, shown_sample
 from fixtures.shop_photos import ShownCertificate
 from fixtures.uscc import make_valid
-from ocr.licence import parse_certificate, repaired_code
-from ocr.reading import WATERMARK, ImageReading, compose
+from ocr.licence import parse_certificate
+from ocr.reading import WATERMARK, ImageReading, OcrLine, compose
+from rules import uscc
+from tests.ocr.scanning import scan_certificate
 
 #: Measured with bench/ocr_readings.py --facts (bench/README.md, OCR): the floors sit a little
 #: below what the reader gets, so a reader that gets worse fails.
@@ -56,7 +58,36 @@ def test_a_misread_code_is_put_right_only_when_its_check_character_agrees() -> N
 
     code = make_valid(random.Random(3), "330106")
     misread = code[:2] + code[2:8].replace("0", "O").replace("1", "I") + code[8:]
-    assert misread != code and repaired_code(misread) == code
+    assert misread != code and uscc.repaired(misread) == code
     wrong_check = code[:17] + ("0" if code[17] != "0" else "1")
-    assert repaired_code(wrong_check) == wrong_check
-    assert repaired_code(wrong_check[:10] + "O" + wrong_check[11:]) == wrong_check[:10] + "O" + wrong_check[11:]
+    assert uscc.repaired(wrong_check) == wrong_check
+    assert uscc.repaired(wrong_check[:10] + "O" + wrong_check[11:]) == wrong_check[:10] + "O" + wrong_check[11:]
+
+
+def test_the_licence_checks_judge_shown_pictures_as_the_certificates_say(readings) -> None:
+    """A shown 营业执照 of the shop's own operator is no violation, unless it has run out
+    (LIC-IMG-002) or its code fails GB 32100 (SUBJ-LIC-010)."""
+    for sample, reading in readings:
+        if sample.cert.kind != "营业执照":
+            continue
+        rows = sample.cert.rows
+        hits = scan_certificate(reading, operator=rows["名称"])
+        expected = set()
+        if "长期" not in rows["营业期限"]:
+            expected.add("LIC-IMG-002")
+        if not uscc.is_valid(rows["统一社会信用代码"]):
+            expected.add("SUBJ-LIC-010")
+        assert {h.rule_id for h in hits if h.family == "licence.invalid"} == expected, (sample.shown, hits)
+
+
+def test_a_code_misread_with_letters_no_code_holds_is_put_right_in_the_text_the_rules_scan() -> None:
+    import random
+
+    code = make_valid(random.Random(5), "440305")
+    misread = code.replace("0", "O")
+    line = OcrLine(text=misread, box=[(10, 10), (300, 10), (300, 40), (10, 40)], confidence=0.98)
+    label = OcrLine(text="统一社会信用代码", box=[(10, -40), (200, -40), (200, -10), (10, -10)], confidence=0.99)
+    text, spans = compose([label, line])
+    assert code in text and [text[a:b] for a, b, _ in spans] == ["统一社会信用代码", code]
+    reading = ImageReading(sha256="0" * 64, width=400, height=60, lines=[label, line])
+    assert not [h for h in scan_certificate(reading) if h.rule_id == "SUBJ-LIC-010"]
