@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fixtures.images import render_detail  # noqa: E402
-from fixtures.pictures import DEGRADATIONS, _render_certificate, shop_certificates  # noqa: E402
+from fixtures.pictures import DEGRADATIONS, certificate_bytes, shop_certificates  # noqa: E402
 from fixtures.world import build_world  # noqa: E402
 from ocr.pool import OcrPool  # noqa: E402
 
@@ -46,7 +46,7 @@ def pictures() -> list[bytes]:
         render_detail(["精选好物 品质生活", "三天根治脱发，告别烦恼"], seed="a"),
         render_detail(["正品保障 假一赔十", "七天无理由退换 放心购", "新疆长绒棉 柔软吸水"], seed="b"),
     ]
-    return [_render_certificate(c) for c in certs] + details
+    return [certificate_bytes(c) for c in certs] + details
 
 
 def ocr_rates(images: list[bytes]) -> tuple[float, float]:

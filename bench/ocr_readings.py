@@ -28,13 +28,21 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image, ImageDraw  # noqa: E402
 
+from fixtures.certificate_samples import (  # noqa: E402
+    Sample,
+    certificate_of,
+    clean_sample,
+    expected_facts,
+    more_clean_certificates,
+    picture,
+    shown_sample,
+)
 from fixtures.images import Certificate, font, render_detail  # noqa: E402
-from fixtures.pictures import TEXT_PICTURES, _render_certificate, detail_picture, shop_certificates  # noqa: E402
+from fixtures.pictures import TEXT_PICTURES, detail_picture  # noqa: E402
 from fixtures.world import build_world  # noqa: E402
 from ocr.engine import OcrEngine  # noqa: E402
 from ocr.licence import parse_certificate  # noqa: E402
 from ocr.reading import ImageReading  # noqa: E402
-from tests.ocr.test_licence_pictures import _expected, _sample  # noqa: E402
 
 #: (name, picture, the certificate drawn or None, the texts drawn)
 Picture = tuple[str, bytes, Certificate | None, list[str]]
@@ -50,24 +58,23 @@ def certificates_and_banners() -> list[Picture]:
     """The certificates the licence tests read, the certificates of 7 more licensed shops of each
     platform that shows them, the bench's two 详情 pictures and 8 pharmacy shop banners."""
     world = build_world()
-    certs = _sample()
-    seen = {repr(c) for c in certs}
-    for platform in ("pharmacy", "taobao", "jd"):
-        licensed = [s for s in world.shops[platform] if shop_certificates(world, s)]
-        for shop in licensed[2:9]:
-            for cert in shop_certificates(world, shop):
-                if repr(cert) not in seen:
-                    seen.add(repr(cert))
-                    certs.append(cert)
-    out: list[Picture] = []
-    for i, cert in enumerate(certs):
-        drawn = [cert.kind, *(p for label, value in cert.rows.items() for p in (label, value) if p)]
-        out.append((f"certificate {i}", _render_certificate(cert), cert, drawn + [cert.authority, cert.issued]))
+    out = certificate_pictures(clean_sample() + more_clean_certificates())
     for i, lines in enumerate((DETAIL_LINES[:2], DETAIL_LINES[6:9])):
         out.append((f"detail {i}", render_detail(lines, seed=str(i)), None, ["产品详情", *lines]))
     for shop in world.shops["pharmacy"][:8]:
         name = f"banner-{shop.shop_id}"
         out.append((name, detail_picture(world, "pharmacy", name) or b"", None, [shop.name, *DETAIL_LINES[6:8]]))
+    return out
+
+
+def certificate_pictures(samples: list[Sample]) -> list[Picture]:
+    out: list[Picture] = []
+    for i, sample in enumerate(samples):
+        cert = certificate_of(sample)
+        drawn = [cert.kind, *(p for label, value in cert.rows.items() for p in (label, value) if p)]
+        shown = " ".join(getattr(sample, "shown", ())) or " ".join(cert.degradations) or "clean"
+        name = f"certificate {i} {cert.kind} {shown}"
+        out.append((name, picture(sample), cert, drawn + [cert.authority, cert.issued]))
     return out
 
 
@@ -116,10 +123,63 @@ def errors(piece: str, text: str) -> int:
     return min(prev)
 
 
-def facts_right(cert: Certificate, reading: ImageReading) -> bool:
+def facts_wrong(cert: Certificate, reading: ImageReading) -> dict[str, tuple[str, str | None]]:
+    """Fact key → (expected, read) for every fact read wrong or not at all; the kind as `kind`."""
     licence = parse_certificate(reading)
-    got = {k: f.value for k, f in licence.facts.items()}
-    return licence.kind == cert.kind and all(got.get(k) == v for k, v in _expected(cert).items())
+    got: dict[str, str | None] = {k: f.value for k, f in licence.facts.items()}
+    wrong = {k: (v, got.get(k)) for k, v in expected_facts(cert).items() if got.get(k) != v}
+    if licence.kind != cert.kind:
+        wrong["kind"] = (cert.kind, licence.kind)
+    return wrong
+
+
+def facts_right(cert: Certificate, reading: ImageReading) -> bool:
+    return not facts_wrong(cert, reading)
+
+
+def character_errors(drawn: list[str], reading: ImageReading) -> int:
+    return sum(errors(_norm(p), _norm(reading.text)) for p in drawn if p)
+
+
+def score_facts(pictures: list[Picture], rounds: int, shown: bool) -> None:
+    """The shipped engine on certificate pictures: CPU per picture (lower of `rounds`), facts
+    right (by key), certificates with every fact right, character errors; `shown` prints each
+    reading and the facts it got wrong."""
+    engine = OcrEngine(1)
+    engine.read(pictures[0][1])  # load and warm
+    cpu = [float("inf")] * len(pictures)
+    readings: list[ImageReading] = []
+    for r in range(rounds):
+        for i, (_, data, _, _) in enumerate(pictures):
+            started = time.process_time()
+            reading = engine.read(data)
+            cpu[i] = min(cpu[i], time.process_time() - started)
+            if r == 0:
+                readings.append(reading)
+    by_key: dict[str, list[int]] = {}
+    whole = wrong_chars = chars = 0
+    for i, ((name, _, cert, drawn), reading) in enumerate(zip(pictures, readings, strict=True)):
+        assert cert is not None
+        wrong = facts_wrong(cert, reading)
+        for key in [*expected_facts(cert), "kind"]:
+            by_key.setdefault(key, [0, 0])[0] += key not in wrong
+            by_key[key][1] += 1
+        whole += not wrong
+        errs = character_errors(drawn, reading)
+        wrong_chars += errs
+        chars += sum(len(_norm(p)) for p in drawn if p)
+        if shown:
+            print(f"--- {name}: {cpu[i]:.2f} s CPU, {errs} character errors")
+            print("    " + reading.text.replace("\n", "\n    "))
+            for key, (want, got) in wrong.items():
+                print(f"    WRONG {key}: want {want!r} got {got!r}")
+    right = sum(r for r, _ in by_key.values())
+    total = sum(t for _, t in by_key.values())
+    print(
+        f"  {sum(cpu) / len(pictures):.3f} s CPU/picture; facts right {right}/{total} "
+        f"({', '.join(f'{k} {r}/{t}' for k, (r, t) in by_key.items())}); "
+        f"every fact right on {whole}/{len(pictures)} certificates; {wrong_chars} character errors in {chars}"
+    )
 
 
 def compare(pictures: list[Picture], engines: dict[str, Callable[[bytes], ImageReading]], rounds: int) -> None:
@@ -138,10 +198,7 @@ def compare(pictures: list[Picture], engines: dict[str, Callable[[bytes], ImageR
     first = sum(cpu[next(iter(engines))])
     for name in engines:
         wrong = sum(
-            errors(_norm(p), _norm(reading.text))
-            for (*_, drawn), reading in zip(pictures, readings[name], strict=True)
-            for p in drawn
-            if p
+            character_errors(drawn, reading) for (*_, drawn), reading in zip(pictures, readings[name], strict=True)
         )
         certs = [(c, reading) for (_, _, c, _), reading in zip(pictures, readings[name], strict=True) if c]
         facts = f", licence facts right on {sum(facts_right(c, r) for c, r in certs)}/{len(certs)}" if certs else ""
@@ -155,7 +212,22 @@ def compare(pictures: list[Picture], engines: dict[str, Callable[[bytes], ImageR
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--facts", action="store_true",
+        help="the shipped engine only, on the 45 clean certificates and on 21 certificates as shops show them "
+        "(photos, screenshots, watermarks): facts right, character errors, CPU",
+    )  # fmt: skip
+    parser.add_argument("--shown", action="store_true", help="with --facts: print every reading and its wrong facts")
+    parser.add_argument("--only", choices=("clean", "as"), help="with --facts: one of the two sets")
     args = parser.parse_args()
+    if args.facts:
+        sets = {"clean": clean_sample() + more_clean_certificates(), "as shops show them": shown_sample()}
+        for name, samples in sets.items():
+            if args.only and not name.startswith(args.only):
+                continue
+            print(f"certificates, {name} ({len(samples)} pictures, lower CPU of {args.rounds} rounds):")
+            score_facts(certificate_pictures(samples), args.rounds, args.shown)
+        return 0
     engines = {"rapidocr defaults": OcrEngine(1, tuned=False).read, "shipped": OcrEngine(1).read}
     for name, pictures in (("certificates and banners", certificates_and_banners()), ("详情 pictures", details())):
         for read in engines.values():

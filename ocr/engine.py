@@ -15,7 +15,7 @@ from typing import Any
 
 from PIL import Image, ImageFilter, UnidentifiedImageError
 
-from ocr.reading import ImageReading, OcrLine, sha256_of
+from ocr.reading import ImageReading, OcrLine, sha256_of, watermark_chars, watermark_lines
 
 
 class UnreadableImage(ValueError):
@@ -37,6 +37,15 @@ MIN_TEXT_SIDE = 8
 REC_BATCH = 2
 #: Most pixels a picture is enlarged to for detection (a 736 x 1024 picture's worth).
 DET_MAX_PIXELS = 736 * 1024
+#: Pictures whose first reading shows a shop's watermark are read again with it suppressed
+#: (`suppress_watermark`); the number is part of the engine version, so cached readings made
+#: otherwise are read again.
+WATERMARK_READ = 1
+#: Suppression: a pixel's brightness (its brightest channel) against the paper around it,
+#: within WATERMARK_PAPER pixels; at or below INK it is black, at or above PAPER white.
+WATERMARK_PAPER = 15
+WATERMARK_INK = 0.45
+WATERMARK_PAPER_RATIO = 0.8
 
 
 def may_hold_text(img: Image.Image) -> bool:
@@ -58,7 +67,7 @@ def engine_version(tuned: bool = True) -> str:
     made with other settings is a cache miss)."""
     from importlib.metadata import version
 
-    settings = f" rec_batch={REC_BATCH} det_max_pixels={DET_MAX_PIXELS}" if tuned else ""
+    settings = f" rec_batch={REC_BATCH} det_max_pixels={DET_MAX_PIXELS} watermark={WATERMARK_READ}" if tuned else ""
     return f"rapidocr-onnxruntime {version('rapidocr-onnxruntime')}{settings}"
 
 
@@ -74,6 +83,7 @@ class OcrEngine:
             prepare = _detector_input(self._ocr.text_det)
             self._ocr.text_det.get_preprocess = lambda _longest_side: prepare
         self.version = engine_version(tuned)
+        self.tuned = tuned
 
     def read(self, data: bytes) -> ImageReading:
         try:
@@ -90,9 +100,22 @@ class OcrEngine:
         if textless:
             return ImageReading(sha256=sha256_of(data), width=width, height=height, engine=self.version, textless=True)
         started = time.perf_counter()
-        result, _ = self._ocr(data)
+        lines = self._lines(data)
+        watermark = watermark_chars(lines) if self.tuned else set()
+        if watermark:
+            # The second reading keeps the picture's own text: what still shows of the
+            # watermark (over a dark desk, say) is left out by the characters of the first.
+            again = self._lines(suppress_watermark(data))
+            dropped = watermark_lines(again, watermark)
+            lines = [ln for i, ln in enumerate(again) if i not in dropped]
         seconds = time.perf_counter() - started
-        lines = [
+        return ImageReading(
+            sha256=sha256_of(data), width=width, height=height, lines=lines, engine=self.version, seconds=seconds
+        )
+
+    def _lines(self, picture: Any) -> list[OcrLine]:
+        result, _ = self._ocr(picture)
+        return [
             OcrLine(
                 text=str(text),
                 box=[(round(float(x)), round(float(y))) for x, y in box],
@@ -100,9 +123,23 @@ class OcrEngine:
             )
             for box, text, score in (result or [])
         ]
-        return ImageReading(
-            sha256=sha256_of(data), width=width, height=height, lines=lines, engine=self.version, seconds=seconds
-        )
+
+
+def suppress_watermark(data: bytes) -> Any:
+    """The picture in grey with a watermark printed over it faded out: a watermark is pale or
+    coloured, so its brightest channel stays close to the paper around it, while ink is dark
+    in every channel (a red seal fades too). Same size as the picture, so boxes need no
+    mapping back. A (height, width, 3) uint8 array, as the models take pictures."""
+    import cv2
+    import numpy as np
+
+    with Image.open(io.BytesIO(data)) as img:
+        bright = np.asarray(img.convert("RGB")).max(axis=2).astype(np.float32)
+    kernel = np.ones((WATERMARK_PAPER, WATERMARK_PAPER), np.uint8)
+    paper = cv2.blur(cv2.dilate(bright, kernel), (WATERMARK_PAPER, WATERMARK_PAPER))
+    ratio = bright / np.maximum(paper, 1.0)
+    grey = np.clip((ratio - WATERMARK_INK) / (WATERMARK_PAPER_RATIO - WATERMARK_INK), 0.0, 1.0) * 255
+    return cv2.cvtColor(grey.astype(np.uint8), cv2.COLOR_GRAY2BGR)
 
 
 def _detector_input(det: Any) -> Any:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ocr.reading import ImageReading, OcrLine, rows
+from ocr.reading import ImageReading, OcrLine, level, rows, skew, text_lines
+from rules import uscc
 from rules.document import LicenceFact, LicenceImage, LicenceKey
 
 #: Certificate titles, most specific first.
@@ -33,6 +34,7 @@ LABELS: tuple[tuple[str, LicenceKey | None], ...] = tuple(
             ("名称", "name"),
             ("企业名称", "name"),
             ("经营者名称", "name"),
+            ("服务机构名称", "name"),
             ("住所", "address"),
             ("注册地址", "address"),
             ("法定代表人（负责人）", "representative"),
@@ -56,7 +58,7 @@ LABELS: tuple[tuple[str, LicenceKey | None], ...] = tuple(
             ("类型", None),
             ("注册资本", None),
             ("成立日期", None),
-            ("经营场所", None),
+            ("经营场所", "address"),
             ("主体业态", None),
             ("经营方式", None),
             ("备案日期", None),
@@ -64,23 +66,20 @@ LABELS: tuple[tuple[str, LicenceKey | None], ...] = tuple(
             ("质量负责人", None),
             ("发证机关", None),
             ("登记机关", None),
+            ("服务性质", None),
+            ("分类码", None),
+            ("签发人", None),
+            ("日常监督管理机构", None),
         ),
         key=lambda pair: -len(pair[0]),
     )
 )
+_LABEL_TEXTS = frozenset(label for label, _ in LABELS)
 _SPACES = re.compile(r"[\s\u3000]+")
 _LEAD = re.compile(r"^[:：\s\u3000]+")
 _DATE = re.compile(r"(\d{4})\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1,2})")
 _LONG_TERM = re.compile(r"长期|永久|不约定期限")
 _CODE_JUNK = re.compile(r"[^0-9A-Za-z]")
-
-
-@dataclass
-class _Value:
-    key: LicenceKey
-    parts: list[OcrLine] = field(default_factory=list)
-    texts: list[str] = field(default_factory=list)
-    column: int = 0  # left edge of the value's first box: wrapped rows start there too
 
 
 def _label_of(text: str) -> tuple[str, LicenceKey | None, str] | None:
@@ -111,10 +110,10 @@ def certificate_kind(reading: ImageReading) -> str | None:
 def _normal_value(key: LicenceKey, text: str) -> str:
     text = text.strip()
     if key == "uscc":
-        return _CODE_JUNK.sub("", text).upper()
+        return uscc.repaired(_CODE_JUNK.sub("", text).upper())
     if key == "valid_until":
         return valid_until(text) or text
-    if key in ("name", "representative", "licence_no"):
+    if key in ("name", "representative", "licence_no", "address"):
         return _SPACES.sub("", text)
     return text
 
@@ -130,42 +129,162 @@ def valid_until(text: str) -> str | None:
     return f"{int(y):04d}-{int(m):02d}-{int(d):02d}"
 
 
+@dataclass
+class _Value:
+    key: LicenceKey | None  # None: a row read but not kept (its label is known, its value unused)
+    label: OcrLine  # the box the label was read in
+    left: float  # where the label starts (inside its box when OCR joined it to a value before it)
+    parts: list[OcrLine] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    column: float = 0.0  # where the value's text starts: wrapped rows start there too
+
+    def add(self, line: OcrLine, text: str, x: float) -> None:
+        if not self.parts:
+            self.column = x
+        self.parts.append(line)
+        self.texts.append(text)
+
+    def full(self) -> bool:
+        """A code is complete at 18 characters: what follows is no part of it."""
+        return self.key == "uscc" and len(_CODE_JUNK.sub("", "".join(self.texts))) >= 18
+
+
+#: A piece of a line: the label it starts with (and its key) or None, where the label starts,
+#: the text after the label, and where that text starts (picture x, estimated by character).
+_Piece = tuple[tuple[str, LicenceKey | None] | None, float, str, float]
+
+
+def _pieces(line: OcrLine, whole: str) -> list[_Piece]:
+    """The line's text (`whole`: all of it or its end) cut where labels start. OCR joins a
+    value and the next column's label into one box when they stand close, so long labels
+    (four characters or more) are looked for inside the text too."""
+    left, _, right, _ = line.bounds
+    per_char = (right - left) / max(1, len(line.text))
+    left += (len(line.text) - len(whole)) * per_char
+    found = _label_of(whole)
+    head: tuple[str, LicenceKey | None] | None = (found[0], found[1]) if found else None
+    text = found[2] if found else whole
+    start = len(whole) - len(text)
+    label_at = 0
+    out: list[_Piece] = []
+    while True:
+        cut = min(
+            ((text.find(label), label, key) for label, key in LABELS if len(label) >= 4 and text.find(label) > 0),
+            default=None,
+        )
+        if cut is None:
+            out.append((head, left + label_at * per_char, text, left + start * per_char))
+            return out
+        at, label, key = cut
+        out.append((head, left + label_at * per_char, text[:at], left + start * per_char))
+        label_at = start + at
+        rest = _LEAD.sub("", text[at + len(label) :])
+        start += len(text) - len(rest)
+        head, text = (label, key), rest
+
+
+def _spread_labels(row: list[OcrLine]) -> list[tuple[OcrLine, str]]:
+    """The row's lines and the text to read in each, with a label printed spread out
+    (名　　称, 住　　所) and read as one box per character joined back into one box; when its
+    last character came in one box with the value, that box is read from the value on."""
+    out: list[tuple[OcrLine, str]] = []
+    i = 0
+    while i < len(row):
+        joined, j = _SPACES.sub("", row[i].text), i + 1
+        while j < len(row) and joined and joined not in _LABEL_TEXTS and _prefixes(joined):
+            following = _SPACES.sub("", row[j].text)
+            label = next((lab for lab in _prefixes(joined) if (joined + following).startswith(lab)), None)
+            if label is not None and len(joined + following) > len(label):
+                # The label's last characters begin the next box, the value follows them.
+                out.append((_joined(row[i:j], label), label))
+                rest = _LEAD.sub("", following[len(label) - len(joined) :])
+                out.append((row[j], rest))
+                i, joined = j + 1, ""
+                break
+            joined, j = joined + following, j + 1
+        if not joined:
+            continue
+        if j > i + 1 and joined in _LABEL_TEXTS:
+            out.append((_joined(row[i:j], joined), joined))
+            i = j
+        else:
+            out.append((row[i], row[i].text))
+            i += 1
+    return out
+
+
+def _prefixes(text: str) -> list[str]:
+    """The labels `text` is the beginning of."""
+    return [label for label in _LABEL_TEXTS if label.startswith(text)]
+
+
+def _joined(boxes: list[OcrLine], text: str) -> OcrLine:
+    """One box around `boxes` (of one row), saying `text`."""
+    first, last = boxes[0], boxes[-1]
+    box = [first.box[0], last.box[1], last.box[2], first.box[3]]
+    return OcrLine(text=text, box=box, confidence=min(ln.confidence for ln in boxes))
+
+
+def _below(line: OcrLine, above: OcrLine, slope: float, rows_apart: float = 2.5, lowest: float = 0.5) -> bool:
+    """Whether `line` stands on one of the next rows below `above` (`lowest`: at least this
+    many heights of `above` lower)."""
+    gap = level(line, slope) - level(above, slope)
+    return lowest * above.height < gap < rows_apart * max(line.height, above.height)
+
+
 def parse_certificate(
     reading: ImageReading, url: str | None = None, located: dict[int, tuple[int, int]] | None = None
 ) -> LicenceImage:
     """The facts a certificate picture states, each with the lowest confidence of the boxes
     its value was read from. `located` gives, by line index, where each line stands in the
-    text the caller built from the reading: facts then carry their span in it."""
+    text the caller built from the reading: facts then carry their span in it.
+
+    Rows are read column by column: a label opens a value in its column (closing the one above
+    it there), the boxes after it on its row are that value, unless a box lines up under the
+    value of another column, which it then continues (two-column layouts, and wrapped values);
+    a label alone on its row takes the value printed under it."""
     index = {id(line): i for i, line in enumerate(reading.lines)}
+    slope = skew(text_lines(reading.lines))
     values: dict[LicenceKey, _Value] = {}
-    current: _Value | None = None
-    for row in rows(reading.lines):
-        found = _label_of(row[0].text)
-        if found is not None:
-            _, key, rest = found
-            current = None
-            if key is None or key in values:
+    open_: list[_Value] = []  # values that may continue on the next rows, one per column
+
+    def continued(line: OcrLine, x: float, beside: _Value | None) -> _Value | None:
+        tolerance = 2 * line.height
+        for value in open_:
+            if value is beside or value.full():
                 continue
-            current = _Value(key)
-            if rest:
-                current.parts.append(row[0])
-                current.texts.append(rest)
-            for line in row[1:]:
-                current.parts.append(line)
-                current.texts.append(line.text)
-            current.column = (current.parts[0].bounds[0] if current.parts else row[0].bounds[2]) if row else 0
-            values[key] = current
-        elif (
-            current is not None
-            and current.parts
-            and row[0].bounds[0] >= current.column - 2 * row[0].height
-            and row[0].bounds[1] - current.parts[-1].bounds[3] < row[0].height
-        ):
-            # A wrapped row of the value above: starts in the value column, right below it.
-            current.parts.extend(row)
-            current.texts.extend(ln.text for ln in row)
-        else:
-            current = None
+            if value.parts:
+                if abs(x - value.column) < tolerance and _below(line, value.parts[-1], slope):
+                    return value
+            elif value.left - tolerance <= x < value.left + 12 * line.height and _below(
+                line, value.label, slope, 2.0, lowest=0.0
+            ):
+                # A label alone on its row: its value is printed under it, or beside it but
+                # left on a row of its own by a photo's perspective.
+                return value
+        return None
+
+    for row in rows(reading.lines):
+        current: _Value | None = None
+        for line, whole in _spread_labels(row):
+            for head, left, text, x in _pieces(line, whole):
+                if head is not None:
+                    current = _Value(head[1], line, left)
+                    open_ = [v for v in open_ if abs(v.left - left) >= 2 * line.height]
+                    open_.append(current)
+                    if head[1] is not None and head[1] not in values:
+                        values[head[1]] = current
+                    if text.strip():
+                        current.add(line, text, x)
+                    continue
+                if not text.strip():
+                    continue
+                target = continued(line, x, current)
+                if target is None and current is not None:
+                    far = current.parts and x - current.parts[-1].bounds[2] > 2.5 * line.height
+                    target = None if far else current
+                if target is not None and not target.full():
+                    target.add(line, text, x)
     facts: dict[LicenceKey, LicenceFact] = {}
     for key, value in values.items():
         text = "".join(value.texts) if key == "scope" else " ".join(value.texts)

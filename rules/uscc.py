@@ -37,3 +37,23 @@ def problem(code: str) -> str | None:
 
 def is_valid(code: str) -> bool:
     return problem(code) is None
+
+
+#: Letters no code holds (the character set leaves out I, O, Z, S, V), read for the character
+#: they resemble; and among the six digits of the region code, letters for digits.
+_NOT_IN_CODES = str.maketrans({"O": "0", "I": "1", "Z": "2", "S": "5", "V": "U"})
+_DIGIT_LOOKALIKES = str.maketrans(
+    {"O": "0", "D": "0", "Q": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "B": "8", "G": "6", "T": "7"}
+)
+
+
+def repaired(code: str) -> str:
+    """An 18-character code misread (by OCR) with letters that cannot stand where they were
+    read, put right only when the result passes the check character: a code printed with a
+    wrong check character is never made valid. Any other code is returned as it is."""
+    c = code.upper()
+    if len(c) != 18 or is_valid(c):
+        return code
+    fixed = c.translate(_NOT_IN_CODES)
+    fixed = fixed[:2] + fixed[2:8].translate(_DIGIT_LOOKALIKES) + fixed[8:]
+    return fixed if is_valid(fixed) else code
