@@ -117,7 +117,11 @@ EXTENSIONS = {
     "crawler.jobs.JobRecorder": 500,
     "crawler.redis_queue.RedisWorker": 510,
     "crawler.reactor_lag.ReactorLag": 520,
+    "crawler.heap.HeapFreeze": 530,
 }
+# Freeze what is alive when the spider opens (rule packs, jieba, libraries) out of the cyclic
+# garbage collector's walks for the crawl (crawler.heap).
+GC_FREEZE_ON_OPEN = True
 # How often the reactor's responsiveness is sampled (crawler.reactor_lag); 0 turns it off.
 REACTOR_LAG_INTERVAL = 0.1
 
