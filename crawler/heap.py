@@ -3,7 +3,7 @@
 A crawl process holds a few hundred thousand long-lived objects from the moment its spider
 opens: the compiled rule packs, jieba's dictionary, pydantic schemas, Scrapy, Twisted and lxml
 themselves. Python's collector walks all of them again at every full collection (one every
-120-odd pages on the pharmacy fixture platform, about 90 ms each), so a full pipeline crawl
+130-odd pages on the pharmacy fixture platform, about 120 ms each), so a full pipeline crawl
 spent about 8 % of its time re-proving that its rules were still alive. When the spider opens,
 this extension collects once and moves everything then alive to the permanent generation
 (`gc.freeze()`), which the collector does not walk; objects made during the crawl are
