@@ -59,8 +59,7 @@ class HeapFreeze:
         if not self._open:
             return
         self._open = False
-        if self._timed in gc.callbacks:
-            gc.callbacks.remove(self._timed)
+        gc.callbacks.remove(self._timed)
         _open_crawls -= 1
         if _open_crawls == 0:
             gc.unfreeze()

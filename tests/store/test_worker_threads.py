@@ -56,7 +56,7 @@ def test_an_exception_reaches_the_awaiting_coroutine_and_the_thread_goes_on() ->
 def test_work_needs_a_running_loop() -> None:
     worker = WorkerThread("test-worker-no-loop")
     try:
-        with pytest.raises(RuntimeError):
+        with pytest.raises(RuntimeError, match="asyncio reactor"):
             worker.submit(lambda: 1)
     finally:
         worker.stop()
