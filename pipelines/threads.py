@@ -29,12 +29,15 @@ class WorkerThread:
     def __init__(self, name: str) -> None:
         self.name = name
         self._queue: SimpleQueue[Any] = SimpleQueue()
+        self._ended: RuntimeError | None = None  # why the thread ended before stop(), if it did
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
     def submit(self, fn: Callable[..., T], *args: Any) -> asyncio.Future[T]:
         """fn(*args) on this thread; the future is settled on the running loop's thread,
         which must be Scrapy's asyncio reactor's (the project's TWISTED_REACTOR)."""
+        if self._ended is not None:
+            raise self._ended
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError as exc:
@@ -63,9 +66,23 @@ class WorkerThread:
                 result, failed = fn(*args), False
             except Exception as exc:  # handed to the awaiting coroutine
                 result, failed = exc, True
-            with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits any more
-                loop.call_soon_threadsafe(_settle, future, result, failed)
+            except BaseException as exc:
+                # SystemExit and the like end the thread; nobody may wait for it in vain: this
+                # piece of work, the work queued after it and any work given later all fail.
+                self._ended = RuntimeError(f"worker thread {self.name} ended: {exc!r}")
+                self._ended.__cause__ = exc
+                _hand(loop, future, self._ended, True)
+                while not self._queue.empty():
+                    if (job := self._queue.get()) is not _STOP:
+                        _hand(job[0], job[1], self._ended, True)
+                raise
+            _hand(loop, future, result, failed)
             del job, loop, future, fn, args, result  # hold nothing while waiting for the next
+
+
+def _hand(loop: asyncio.AbstractEventLoop, future: asyncio.Future[Any], result: Any, failed: bool) -> None:
+    with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits any more
+        loop.call_soon_threadsafe(_settle, future, result, failed)
 
 
 def _settle(future: asyncio.Future[Any], result: Any, failed: bool) -> None:

@@ -20,7 +20,8 @@ def test_a_crawl_freezes_its_start_up_objects_and_counts_collections(
     assert items
     # Scrapy, Twisted, lxml and the spider's own modules at least
     assert stats["wangjian/gc/frozen_objects"] > 10_000
-    assert stats["wangjian/gc/collections"] >= 0
+    # the spider closes with its full collections counted and timed (none is fine in a short crawl)
+    assert isinstance(stats["wangjian/gc/collections"], int) and stats["wangjian/gc/collections"] >= 0
 
     _, stats = crawl("jd", tmp_path, {"start_urls": fixture_server.item_url(p)}, "GC_FREEZE_ON_OPEN=False")
     assert "wangjian/gc/frozen_objects" not in stats
@@ -46,7 +47,8 @@ def test_objects_stay_frozen_until_the_last_crawl_of_the_process_closes() -> Non
         first_ext.spider_closed()
         assert gc.get_freeze_count() >= frozen  # the second crawl still runs
         assert first.stats.get_value("wangjian/gc/collections") >= 1
-        assert first.stats.get_value("wangjian/gc/seconds") >= 0.0
+        assert first_ext.seconds > 0.0  # a full collection takes time (the stat is rounded to ms)
+        assert first.stats.get_value("wangjian/gc/seconds") == round(first_ext.seconds, 3)
         second_ext.spider_closed()
         assert gc.get_freeze_count() == 0
         assert first_ext._timed not in gc.callbacks and second_ext._timed not in gc.callbacks

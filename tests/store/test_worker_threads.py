@@ -60,3 +60,27 @@ def test_work_needs_a_running_loop() -> None:
             worker.submit(lambda: 1)
     finally:
         worker.stop()
+
+
+def test_a_thread_ended_by_a_base_exception_fails_its_waiters_instead_of_hanging() -> None:
+    worker = WorkerThread("test-worker-exit")
+    gate = threading.Event()
+
+    def leave() -> None:
+        gate.wait(5)
+        raise SystemExit(3)
+
+    async def main() -> None:
+        first = worker.submit(leave)
+        queued = worker.submit(lambda: 1)  # given before the thread ends
+        gate.set()
+        for future in (first, queued):
+            with pytest.raises(RuntimeError, match="test-worker-exit ended: SystemExit") as info:
+                await asyncio.wait_for(future, 5)
+        assert isinstance(info.value.__cause__, SystemExit)
+        with pytest.raises(RuntimeError, match="ended"):
+            worker.submit(lambda: 2)  # given after
+
+    asyncio.run(main())
+    worker._thread.join(5)
+    assert not worker.alive
