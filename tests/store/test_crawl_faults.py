@@ -87,7 +87,13 @@ def test_database_stopped_mid_crawl_loses_nothing(slow_jd: Any, reference: set[s
         proc = crawl_process(uri, "wangjian", slow_jd.start_urls("jd"), tmp_path)
         wait_for_clues(store, 3)
         server.stop()
-        time.sleep(3)
+        # The database stays away until a write has gone to the spool (on a loaded machine the
+        # crawl may take a while to try one), then comes back while the crawl goes on.
+        deadline = time.monotonic() + 90
+        while not any(p.name == "journal.jsonl" and p.stat().st_size for p in (tmp_path / "spool").rglob("*")):
+            assert proc.poll() is None, "the crawl should outlive the outage"
+            assert time.monotonic() < deadline, "the outage did not hit a write"
+            time.sleep(0.2)
         assert proc.poll() is None, "the crawl should outlive the outage"
         server = EmbeddedMongo(tmp_path / "mongo", port=server.port).start()
         proc.wait(timeout=180)
