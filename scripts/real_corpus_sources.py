@@ -62,10 +62,12 @@ def _table(rows: list[dict]) -> tuple[list[str], int]:
 def section() -> str:
     violations = _rows(REAL / "violations.jsonl")
     clean = _rows(REAL / "clean.jsonl")
+    taipei = _rows(REAL / "taipei.jsonl")
     families = Counter(family for row in violations for family in row["families"])
     ordered = sorted(families.items(), key=lambda item: (-item[1], item[0]))
     v_table, v_sources = _table(violations)
     c_table, c_sources = _table(clean)
+    t_table, t_sources = _table(taipei)
     out = [
         HEADING,
         "",
@@ -80,6 +82,10 @@ def section() -> str:
         f"### Clean texts ({len(clean)} lines, {c_sources} sources)",
         "",
         *c_table,
+        "",
+        f"### Taipei penalty tables, `taipei.jsonl` ({len(taipei)} lines, {t_sources} sources)",
+        "",
+        *t_table,
     ]
     return "\n".join(out) + "\n"
 

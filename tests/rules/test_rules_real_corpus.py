@@ -24,6 +24,9 @@ from tests.rules.evaluation import evaluate, load_corpus, micro
 REAL = Path(__file__).parent / "corpus" / "real"
 VIOLATIONS = REAL / "violations.jsonl"
 CLEAN = REAL / "clean.jsonl"
+#: Violations from outside the mainland (臺北市政府衛生局's penalty tables, Traditional characters),
+#: scored on their own so they neither prop up nor drag down the mainland figures.
+TAIPEI = REAL / "taipei.jsonl"
 
 MIN_VIOLATIONS = 150
 MIN_CLEAN = 100
@@ -37,21 +40,21 @@ DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 #: (recall floor, precision floor) per family, measured on the current engine.
 FLOORS: dict[str, tuple[float, float]] = {
-    "ad.absolute": (0.98, 0.95),  # tp=87 fp=4 fn=1 (rv_1509: 金牌 as a dance school's label)
-    "ad.drug": (0.84, 0.97),  # tp=130 fp=4 fn=24 (Taipei lines: 健康食品 figures, 医疗级)
-    "ad.medical_claim": (0.95, 0.97),  # tp=221 fp=5 fn=10
+    "ad.absolute": (0.98, 0.95),  # tp=84 fp=4 fn=1 (rv_1509: 金牌 as a dance school's label)
+    "ad.drug": (0.86, 0.96),  # tp=125 fp=4 fn=19
+    "ad.medical_claim": (0.97, 0.97),  # tp=192 fp=4 fn=5
     "clause.auto_renew": (0.80, 1.00),  # tp=4 fp=0 fn=1
     "clause.default_opt_in": (1.00, 1.00),  # tp=10 fp=0 fn=0
     "clause.unfair_format": (0.85, 0.98),  # tp=91 fp=1 fn=16 (40 older offline clauses added, 26 caught)
     "consumer.no_return": (1.00, 0.90),  # tp=10 fp=1 fn=0 (rv_1221: a play centre's card, sold on site)
-    "cosmetic.claim": (0.88, 0.97),  # tp=78 fp=2 fn=10 (efficacy beyond the filed ones, 抗老 and 战痘)
+    "cosmetic.claim": (0.86, 0.96),  # tp=63 fp=2 fn=10 (efficacy beyond the filed ones, 抗老 and 战痘)
     "drug.prescription": (0.87, 1.00),  # tp=7 fp=0 fn=1
-    "marketing.fake": (0.80, 0.94),  # tp=33 fp=2 fn=8
+    "marketing.fake": (0.80, 0.94),  # tp=32 fp=2 fn=8
     "price.fake_original": (0.84, 0.95),  # tp=101 fp=5 fn=18
 }
 
 #: Micro-averaged floors over all families, measured on the current engine.
-MICRO_FLOOR = (0.89, 0.96)
+MICRO_FLOOR = (0.90, 0.96)
 
 
 def _rows(path: Path) -> list[tuple[int, dict]]:
@@ -62,7 +65,7 @@ def _rows(path: Path) -> list[tuple[int, dict]]:
     return rows
 
 
-@pytest.mark.parametrize("path", [VIOLATIONS, CLEAN], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [VIOLATIONS, CLEAN, TAIPEI], ids=lambda p: p.stem)
 def test_every_line_is_a_valid_sourced_document(ruleset, path: Path):
     seen: set[str] = set()
     for number, row in _rows(path):
@@ -75,7 +78,7 @@ def test_every_line_is_a_valid_sourced_document(ruleset, path: Path):
         families = row["families"]
         assert len(set(families)) == len(families), where
         assert set(families) <= ruleset.families, f"{where}: unknown family in {families}"
-        if path == VIOLATIONS:
+        if path != CLEAN:
             assert families, f"{where}: a violation names at least one family"
         else:
             assert families == [], f"{where}: a clean text has no family"
@@ -91,8 +94,8 @@ def test_corpus_size():
     assert len(_rows(CLEAN)) >= MIN_CLEAN
 
 
-def test_ids_are_unique_across_both_files():
-    ids = [row["doc"]["id"] for path in (VIOLATIONS, CLEAN) for _, row in _rows(path)]
+def test_ids_are_unique_across_the_files():
+    ids = [row["doc"]["id"] for path in (VIOLATIONS, CLEAN, TAIPEI) for _, row in _rows(path)]
     assert len(ids) == len(set(ids))
 
 
@@ -104,7 +107,7 @@ def _judged_scores(ruleset):
 
 
 def test_licence_families_are_not_labelled():
-    for path in (VIOLATIONS, CLEAN):
+    for path in (VIOLATIONS, CLEAN, TAIPEI):
         for number, row in _rows(path):
             assert not set(row["families"]) & UNJUDGED, f"{path.name}:{number}"
 
@@ -120,14 +123,28 @@ def test_real_corpus_keeps_its_floors(ruleset):
     assert total.precision >= MICRO_FLOOR[1] - 1e-9, f"micro precision {total}\n{report}"
 
 
+#: The Taipei lines: micro (recall, precision) floors, measured on the current engine
+#: (tp=162 fp=2 fn=75: 健康食品 assertions and food wording Taiwan's rules forbid and the packs do not read).
+TAIPEI_FLOOR = (0.68, 0.98)
+
+
+def test_taipei_lines_keep_their_floors(ruleset):
+    scores, mismatches = evaluate(ruleset, load_corpus([TAIPEI]))
+    scores = {family: score for family, score in scores.items() if family not in UNJUDGED}
+    report = "\n".join(line for line in mismatches if line.split()[1] not in UNJUDGED)
+    total = micro(scores)
+    assert total.recall >= TAIPEI_FLOOR[0] - 1e-9, f"micro recall {total}\n{report}"
+    assert total.precision >= TAIPEI_FLOOR[1] - 1e-9, f"micro precision {total}\n{report}"
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="known gap: marketing.fake recall 0.80 (platform sales counters need the order history,"
     " fake comments their authors, sales ranks are labelled absolute terms) and precision 0.94"
     " (限时 claims on pages whose decision judged only the reference price),"
-    " ad.absolute precision 0.95 (trademark names, 独家 of a technique), ad.drug recall 0.84"
+    " ad.absolute precision 0.95 (trademark names, 独家 of a technique), ad.drug recall 0.87"
     " (drug names as slogans, indications beyond the approved ones), drug.prescription recall 0.875,"
-    " cosmetic.claim recall 0.88 (efficacy beyond the filed ones), micro recall 0.897,"
+    " cosmetic.claim recall 0.86 (efficacy beyond the filed ones),"
     " consumer.no_return precision 0.91 (a card sold on site)",
 )
 def test_real_corpus_target(ruleset):
