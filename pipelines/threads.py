@@ -47,6 +47,8 @@ class WorkerThread:
             ) from exc
         future: asyncio.Future[T] = loop.create_future()
         self._queue.put((loop, future, fn, args))
+        if self._ended is not None:  # the thread ended while this was being given: fail it too
+            _hand(loop, future, self._ended, True)
         return future
 
     def stop(self, timeout: float = 30.0) -> None:
@@ -86,7 +88,7 @@ def _hand(loop: asyncio.AbstractEventLoop, future: asyncio.Future[Any], result: 
 
 
 def _settle(future: asyncio.Future[Any], result: Any, failed: bool) -> None:
-    if future.cancelled():
+    if future.done():  # cancelled, or already failed by the ending thread
         return
     if failed:
         future.set_exception(result)
