@@ -94,9 +94,13 @@ _LOADED_MARK = re.compile(r"(?i)done|true|false|loaded|complete|1|0")
 #: loading placeholders, avatars; and square thumbnails named by their size (``-24-24.png``, ``_60x60q90.jpg``).
 _DECORATION = re.compile(
     r"(?i)icon|sprite|logo|spacer|blank\.|loading|placeholder|avatar|grey\.gif|"
-    r"(?<![0-9])[-_x]([1-9][0-9])[-x]\1(?:q\d+)?\.(?:png|jpe?g|gif|webp)"
+    r"(?<![0-9])[-_x]([1-9][0-9])[-x]\1(?:q\d+)?\.(?:png|jpe?g|gif|webp)|"
+    # vector glyphs of the page's own interface, and the picture of a captcha form
+    r"\.svg(?:$|[?#])|vcode|captcha|checkcode|verifycode"
 )
 _SMALL = 100  # pixels: a picture this narrow or low is an icon, not a product picture
+#: the size Alibaba's picture service writes into a file name (``…-2-tps-120-64.png``)
+_NAMED_SIZE = re.compile(r"-tps-(\d+)-(\d+)\.")
 
 
 def picture_address(value: str) -> bool:
@@ -113,10 +117,12 @@ def lazy_src(img: Any) -> str:
 
 def is_decoration(img: Any, src: str) -> bool:
     """Whether a picture decorates the page (an icon, logo, sprite, spacer …) rather than
-    showing the product: by its address, class or alt text, or a width or height attribute
-    under 100 pixels."""
+    showing the product: by its address, class or alt text, or a width or height (attribute,
+    or the size a picture service wrote into the file name) under 100 pixels."""
     marks = " ".join(filter(None, (src.rsplit("/", 1)[-1], img.get("class"), img.get("alt"))))
     if _DECORATION.search(marks):
+        return True
+    if (named := _NAMED_SIZE.search(src)) and min(int(named[1]), int(named[2])) < _SMALL:
         return True
     for attr in ("width", "height"):
         size = re.match(r"\s*(\d+)\s*(?:px)?\s*$", img.get(attr) or "")

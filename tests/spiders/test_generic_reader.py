@@ -132,3 +132,22 @@ def test_a_value_stops_where_the_next_label_starts_on_the_same_line() -> None:
     html = "<html><body><footer><p>公司名称：某某医药有限公司 统一社会信用代码：914403001922038216</p></footer>"
     ex = extract_generic(html, "https://shop.example.cn/", "generic")
     assert (ex.data["operator_name"], ex.data["uscc"]) == ("某某医药有限公司", "914403001922038216")
+
+
+def test_interface_glyphs_and_captcha_pictures_are_not_detail_pictures() -> None:
+    """A description block's pictures, less what decorates the page: vector glyphs, pictures whose
+    file name gives a size under 100 pixels (Alibaba's ``-tps-W-H``), a captcha."""
+    html = (
+        "<html><body><h1>某某 保温杯 500ml</h1><div class='description'>"
+        "<img src='https://img.example.cn/desc/cup-1.jpg'>"
+        "<img src='https://img.example.cn/ui/O1CN01-2-tps-24-24.svg'>"
+        "<img src='https://img.example.cn/ui/O1CN01-2-tps-120-64.png'>"
+        "<img src='https://img.example.cn/desc/O1CN01-0-tps-750-1000.jpg'>"
+        "<img src='/c/common/Common/vcode'>"
+        "</div></body></html>"
+    )
+    got = extract_generic(html, "https://shop.example.cn/item/1.html")
+    assert got.data["detail_image_urls"] == [
+        "https://img.example.cn/desc/cup-1.jpg",
+        "https://img.example.cn/desc/O1CN01-0-tps-750-1000.jpg",
+    ]

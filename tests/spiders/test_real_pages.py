@@ -451,6 +451,36 @@ def test_1688_offer_page_of_about_2020_in_gbk(capsys: pytest.CaptureFixture[str]
         assert got["sources"]["device_licence_no"] == "1688:offer-page"
 
 
+def test_1688_offer_page_of_the_current_layout_reads_its_inline_model(capsys: pytest.CaptureFixture[str]) -> None:
+    """The page model inline in ``window.context`` (bare numeric keys and a string holding
+    ",10:30" included): title, both ends of the price, the company apart from the seller's login
+    name, the SKUs' 规格, the device filing, the main pictures; the interface's icons and the
+    size chart's column heads are not read as detail pictures or as the 规格."""
+    got = extract_cli(MODELS / "1688_offer_2026_context.html", capsys)
+    assert (got["platform"], got["item_id"]) == ("1688", "900000000031")
+    assert got["title"] == "医用冷敷贴 术后修复敷料 械字号 批发10片装"
+    assert (got["price"], got["price_max"]) == (12.5, 19.8)
+    assert (got["operator_name"], got["shop_name"]) == ("广州某某生物科技有限公司", "某某生物")
+    assert got["shop_url"] == "https://moumoushengwu.1688.com"
+    assert got["spec"] == "10片/盒、5片/盒"
+    assert got["device_licence_no"] == "粤穗械备20210456号"
+    assert got["attributes"]["净含量"] == "25g"
+    assert len(got["image_urls"]) == 2
+    assert "detail_image_urls" not in got
+    assert got["sources"]["title"] == "1688:offer-title"
+
+
+def test_1688_page_model_keeps_strings_that_look_like_bare_keys() -> None:
+    from crawler.extract.layouts import alibaba
+
+    html = '<script>x(window.contextPath,{"result":{"data":{"a":{"t":"付款,10:30前"}},"w":{5931:0.6}}});</script>'
+    context = alibaba.page_context(html)
+    assert context is not None
+    assert context["result"]["data"]["a"]["t"] == "付款,10:30前"
+    assert context["result"]["w"] == {"5931": 0.6}
+    assert alibaba.page_context("<script>x(window.contextPath,{broken</script>") is None
+
+
 def test_real_tmall_pc_page_as_served_has_no_description_pictures_and_full_size_main_pictures() -> None:
     """The description still says 描述加载中: the gallery thumbnails and icons of the page are
     not description pictures; the main pictures are the thumbnails at full size."""

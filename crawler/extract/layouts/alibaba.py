@@ -12,7 +12,17 @@ the offer id in ``<meta name="b2c_auction">``, the company in the masthead's ``.
 (its ``title``), the parameters as ``td.de-feature`` / ``td.de-value`` cells of
 ``#mod-detail-attributes``; shapes as public readers of these pages quote them (a Java parser
 of 2020, Python and C# importers). `read_page_html` reads these; the generic reader adds the
-rest."""
+rest.
+
+Offer pages since about 2023 render from a model inline in the page,
+``window.context=(function(b,d){…})(window.contextPath,{"result":{…}})``: ``result.data`` holds the
+page components by name, each with its ``type`` (``od_title``, ``od_main_price``,
+``od_picture_gallery``, ``od_product_warning``, ``od_product_description``) and ``fields`` shaped as
+the interface's component data; ``Root.fields.dataJson`` is the interface's offer model
+(``tempModel``, ``offerBaseInfo``, ``skuModel``); the parameters are
+``global.globalData.model.offerDetail.featureAttributes``. Some of its object keys are bare
+numbers (SKU ids: ``{5931007583129:0.6}``), so it is JavaScript rather than JSON. `page_context`
+finds it and `read_context` reads it through the interface reader."""
 
 from __future__ import annotations
 
@@ -41,11 +51,16 @@ def _components(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def read(text: str, url: str) -> Reading:
-    ex = Reading(platform=NAME, kind="product", url=url)
     try:
         doc = json.loads(text)
     except ValueError:
-        return ex
+        return Reading(platform=NAME, kind="product", url=url)
+    return read_document(doc, url)
+
+
+def read_document(doc: dict[str, Any], url: str) -> Reading:
+    """An offer-detail document (the interface's JSON, or a page's model converted to it)."""
+    ex = Reading(platform=NAME, kind="product", url=url)
     comps = _components(doc)
     model = dig(doc, "globalData", "tempModel") or {}
     base = dig(doc, "globalData", "offerBaseInfo") or {}
@@ -79,6 +94,12 @@ def read(text: str, url: str) -> Reading:
     attrs = {a["name"]: a.get("value") for a in comps.get("tdmod-od-pc-attribute-new") or []
              if isinstance(a, dict) and a.get("name")}  # fmt: skip
     ex.put("attributes", attrs or None, "1688:attributes")
+    put_attributes(ex, {k: v for k, v in attrs.items() if isinstance(v, str)}, "1688:attributes")
+    for prop in dig(doc, "globalData", "skuModel", "skuProps") or []:  # the SKUs' own 规格 (10片/盒, 5片/盒)
+        names = [v.get("name") for v in prop.get("value") or [] if isinstance(v, dict) and v.get("name")]
+        if "规格" in (prop.get("prop") or "") and names:
+            ex.put("spec", "、".join(names), "1688:sku-model")
+            break
     certs = dig(comps, "tdmod-od-pc-warning-cert", "officialDocInfos") or []
     for cert in certs:
         name, value = cert.get("name") or "", cert.get("value") or ""
@@ -133,3 +154,52 @@ def read_page_html(html: str, url: str) -> Reading:
     ex.put("attributes", attrs or None, source)
     put_attributes(ex, attrs, source)
     return ex
+
+
+CONTEXT_MARKER = "(window.contextPath,"
+#: a JSON string (left as it is) or an object key written as a bare number
+_STRING_OR_BARE_KEY = re.compile(r'"(?:\\.|[^"\\])*"|([{,]\s*)(\d+)(\s*:)')
+#: page component types and the interface components whose data they carry
+_COMPONENT_OF_TYPE = {
+    "od_title": "tdmod-od-pc-offer-title",
+    "od_main_price": "tdmod-od-pc-offer-price",
+    "od_picture_gallery": "tdmod-pc-od-main-pic",
+    "od_product_warning": "tdmod-od-pc-warning-cert",
+    "od_product_description": "tdmod-od-pc-offer-description",
+}
+
+
+def _quote_bare_keys(script: str) -> str:
+    return _STRING_OR_BARE_KEY.sub(lambda m: m[0] if m[1] is None else f'{m[1]}"{m[2]}"{m[3]}', script)
+
+
+def page_context(html: str) -> dict[str, Any] | None:
+    """The page model of an offer page of the current layout (see the module notes), or None."""
+    i = html.find(CONTEXT_MARKER)
+    start = html.find("{", i + len(CONTEXT_MARKER)) if i >= 0 else -1
+    if start < 0:
+        return None
+    end = html.find("</script>", start)
+    try:
+        value, _ = json.JSONDecoder().raw_decode(_quote_bare_keys(html[start : end if end > 0 else len(html)]))
+    except ValueError:
+        return None
+    return value if isinstance(dig(value, "result", "data"), dict) else None
+
+
+def read_context(context: dict[str, Any], url: str) -> Reading:
+    """An offer page of the current layout, read as the interface document its model holds."""
+    components: dict[str, Any] = {}
+    for name, comp in dig(context, "result", "data").items():
+        kind = comp.get("type") if isinstance(comp, dict) else None
+        if kind in _COMPONENT_OF_TYPE:
+            components[name] = {"componentType": _COMPONENT_OF_TYPE[kind], "data": comp.get("fields")}
+    features = dig(context, "result", "global", "globalData", "model", "offerDetail", "featureAttributes") or []
+    attributes = [
+        {"name": f["name"], "value": f"{f.get('value', '')}{f.get('unit') or ''}".strip()}
+        for f in features
+        if isinstance(f, dict) and f.get("name") and f.get("value") not in (None, "")
+    ]
+    components["featureAttributes"] = {"componentType": "tdmod-od-pc-attribute-new", "data": attributes}
+    model = dig(context, "result", "data", "Root", "fields", "dataJson") or {}
+    return read_document({"data": components, "globalData": model}, url)
