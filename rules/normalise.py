@@ -1,6 +1,7 @@
 """Text normalisation before matching, with a map back to the original offsets.
 
-Steps (rules/README.md, "Matching"): NFKC, traditional → simplified, Latin lowercased, zero-width
+Steps (rules/README.md, "Matching"): NFKC, traditional → simplified (and a few look-alike
+characters to the one the rules spell), Latin lowercased, zero-width
 characters removed, noise (spaces, punctuation, symbols) between two Chinese characters
 removed. The first three are one character-for-character table built once from unicodedata
 and the OpenCC t2s character data, so they keep the length; only characters whose NFKC form
@@ -191,6 +192,12 @@ def _space_layer(pieces: list[str]) -> tuple[list[int], list[int]]:
     return after[:-1], before[:-1]
 
 
+#: Characters shop copy writes for another one that looks alike, folded to the one the rules
+#: spell: 袪 (衣 radical, "sleeve") printed for 祛 (示 radical, "dispel") in 袪痘, 袪斑, 袪皱 on
+#: cosmetics pages and in the decisions that quote them.
+_LOOKALIKES = {"袪": "祛"}
+
+
 def _t2s_pairs() -> dict[str, str]:
     import opencc
 
@@ -260,6 +267,7 @@ def _tables() -> _Tables:
             slow.append(cp)
             continue
         out = t2s.get(nf, nf)
+        out = _LOOKALIKES.get(out, out)
         if "A" <= out <= "Z":
             out = out.lower()
         if out != ch:
