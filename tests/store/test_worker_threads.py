@@ -62,6 +62,8 @@ def test_work_needs_a_running_loop() -> None:
         worker.stop()
 
 
+# the thread is ended on purpose by SystemExit, which threading reports as unhandled
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
 def test_a_thread_ended_by_a_base_exception_fails_its_waiters_instead_of_hanging() -> None:
     worker = WorkerThread("test-worker-exit")
     gate = threading.Event()
