@@ -96,7 +96,7 @@ _DECORATION = re.compile(
     r"(?i)icon|sprite|logo|spacer|blank\.|loading|placeholder|avatar|grey\.gif|"
     r"(?<![0-9])[-_x]([1-9][0-9])[-x]\1(?:q\d+)?\.(?:png|jpe?g|gif|webp)|"
     # vector glyphs of the page's own interface, and the picture of a captcha form
-    r"\.svg(?:$|[?#])|vcode|captcha|checkcode|verifycode"
+    r"\.svg(?:$|[?#\s])|vcode|captcha|checkcode|verifycode"
 )
 _SMALL = 100  # pixels: a picture this narrow or low is an icon, not a product picture
 #: the size Alibaba's picture service writes into a file name (``…-2-tps-120-64.png``)

@@ -140,6 +140,7 @@ def test_interface_glyphs_and_captcha_pictures_are_not_detail_pictures() -> None
     html = (
         "<html><body><h1>某某 保温杯 500ml</h1><div class='description'>"
         "<img src='https://img.example.cn/desc/cup-1.jpg'>"
+        "<img class='ui' alt='favourite' src='https://img.example.cn/ui/heart.svg'>"
         "<img src='https://img.example.cn/ui/O1CN01-2-tps-24-24.svg'>"
         "<img src='https://img.example.cn/ui/O1CN01-2-tps-120-64.png'>"
         "<img src='https://img.example.cn/desc/O1CN01-0-tps-750-1000.jpg'>"
