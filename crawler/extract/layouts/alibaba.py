@@ -156,7 +156,7 @@ def read_page_html(html: str, url: str) -> Reading:
     return ex
 
 
-CONTEXT_MARKER = "(window.contextPath,"
+_CONTEXT_MARKER = "(window.contextPath,"
 #: a JSON string (left as it is) or an object key written as a bare number
 _STRING_OR_BARE_KEY = re.compile(r'"(?:\\.|[^"\\])*"|([{,]\s*)(\d+)(\s*:)')
 #: page component types and the interface components whose data they carry
@@ -175,8 +175,8 @@ def _quote_bare_keys(script: str) -> str:
 
 def page_context(html: str) -> dict[str, Any] | None:
     """The page model of an offer page of the current layout (see the module notes), or None."""
-    i = html.find(CONTEXT_MARKER)
-    start = html.find("{", i + len(CONTEXT_MARKER)) if i >= 0 else -1
+    i = html.find(_CONTEXT_MARKER)
+    start = html.find("{", i + len(_CONTEXT_MARKER)) if i >= 0 else -1
     if start < 0:
         return None
     end = html.find("</script>", start)

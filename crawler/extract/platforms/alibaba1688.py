@@ -19,7 +19,7 @@ class Alibaba1688(Platform):
     def read(self, text: str, url: str) -> list[Reading]:
         if alibaba.is_offer_json(text):
             return [alibaba.read(text, url)]
-        context = alibaba.page_context(text) if alibaba.CONTEXT_MARKER in text else None
+        context = alibaba.page_context(text)
         if context is not None:  # offer pages since about 2023
             return [self.fill(alibaba.read_context(context, url), text)]
         if "iDetailConfig" in text:  # offer pages of about 2016-2021
