@@ -194,8 +194,9 @@ def _space_layer(pieces: list[str]) -> tuple[list[int], list[int]]:
 
 #: Characters shop copy writes for another one that looks alike, folded to the one the rules
 #: spell: 袪 (衣 radical, "sleeve") printed for 祛 (示 radical, "dispel") in 袪痘, 袪斑, 袪皱 on
-#: cosmetics pages and in the decisions that quote them.
-_LOOKALIKES = {"袪": "祛"}
+#: cosmetics pages and in the decisions that quote them; 劵 (力 at the foot, a rare word for
+#: "tired") printed for 券 (刀, "ticket") in 优惠劵, 秒杀劵后, 代金劵 on sales pages.
+_LOOKALIKES = {"袪": "祛", "劵": "券"}
 
 
 def _t2s_pairs() -> dict[str, str]:

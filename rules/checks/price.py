@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 from pydantic import Field
 
 from rules.checks.base import Check, Finding, register_check
+from rules.document import TextField
 
 if TYPE_CHECKING:
     from rules.conditions import DocView
@@ -25,15 +26,18 @@ class PriceCheck(Check):
     explanation: str | None = Field(default=None, description="regex; a match in any text field clears it")
     pair: str | None = Field(
         default=None,
-        description="regex with groups `now` and `was`, run on the normalised price_text; a match "
-        "whose `was` exceeds `now` by min_ratio is a reference price",
+        description="regex with groups `now` and `was`, run on the normalised text of `fields`; a "
+        "match whose `was` exceeds `now` by min_ratio is a reference price",
     )
+    # The price line by default: a description lists several prices for other reasons, so a
+    # rule that reads it needs a pair marked as a reference price (括注, 划线).
+    fields: list[TextField] = Field(default=["price_text"], min_length=1, description="fields `pair` reads")
 
     regex_fields: ClassVar[tuple[str, ...]] = ("explanation", "pair")
 
     def has_input(self, doc: Document) -> bool:
         if self.pair is not None:
-            return "price_text" in doc.fields
+            return any(f in doc.fields for f in self.fields)
         return self.shape(doc)
 
     @classmethod
@@ -41,7 +45,7 @@ class PriceCheck(Check):
         return doc.attributes.original_price is not None and doc.attributes.price is not None
 
     def findings(self, view: DocView) -> list[Finding]:
-        # with `pair` the rule reads the price line only; the structured prices are another rule's
+        # with `pair` the rule reads its text fields only; the structured prices are another rule's
         found = self._pairs(view) if self.pair is not None else self._structured(view)
         if not found:
             return []
@@ -63,12 +67,13 @@ class PriceCheck(Check):
 
     def _pairs(self, view: DocView) -> list[Finding]:
         pair = self.regex("pair")
-        n = view.norm("price_text") if pair is not None else None
-        if n is None:
-            return []
         found = []
-        for m in pair.finditer(n.text):
-            now, was = float(m.group("now")), float(m.group("was"))
-            if now > 0 and was > now * self.min_ratio:
-                found.append(Finding("price_text", m.group(0)))
+        for field in self.fields:
+            n = view.norm(field) if pair is not None else None
+            if n is None:
+                continue
+            for m in pair.finditer(n.text):
+                now, was = float(m.group("now")), float(m.group("was"))
+                if now > 0 and was > now * self.min_ratio:
+                    found.append(Finding(field, m.group(0)))
         return found

@@ -29,6 +29,11 @@ def test_nfkc_expansion_keeps_offsets():
     assert _original("①號最佳", "1号") == "①號"
 
 
+def test_lookalike_characters_fold_to_the_one_the_rules_spell_and_quote_the_original():
+    assert normalise("袪斑美白 秒杀劵后￥114").text == "祛斑美白秒杀券后¥114"
+    assert _original("秒杀劵后￥114", "秒杀券") == "秒杀劵"
+
+
 def test_noise_next_to_latin_or_digits_is_kept():
     assert normalise("仅剩 3 件").text == "仅剩 3 件"
 
