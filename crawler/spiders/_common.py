@@ -43,6 +43,15 @@ def clean(text: str | None) -> str:
     return "\n".join(line for line in lines if line)
 
 
+#: What a lazily loaded block says before its script fills it ("描述加载中", "商品介绍加载中...").
+_LOADING = re.compile(r"[\u4e00-\u9fa5]{0,6}加载中[.。…]*")
+
+
+def loaded(text: str | None) -> str | None:
+    """`text`, or None when it is only the placeholder of a block that never loaded."""
+    return None if text and _LOADING.fullmatch(text.strip()) else text
+
+
 def text_of(sel: Selector | SelectorList, sep: str = "") -> str:
     """All text under the selection (scripts and styles excluded), cleaned."""
     nodes = sel if isinstance(sel, SelectorList) else [sel]

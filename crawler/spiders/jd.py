@@ -35,6 +35,7 @@ from crawler.spiders._common import (
     first_of,
     js_string,
     listing_links,
+    loaded,
     parse_price,
     text_of,
 )
@@ -152,7 +153,8 @@ def extract_product(html: str, url: str) -> dict[str, Any]:
         "subtitle": first_of(lambda: doc.id_text("p-ad")),
         "shop_id": shop_id[1] if shop_id and shop_id[1] != "0" else None,
         "shop_name": shop_name, "category": _crumbs(doc),
-        "description": first_of(lambda: doc.id_text("J-detail-content", "\n")),
+        # as served the block says 商品介绍加载中: the introduction is fetched by script
+        "description": loaded(first_of(lambda: doc.id_text("J-detail-content", "\n"))),
         "detail_image_urls": doc.images("J-detail-content", url),
         "promo": doc.texts("em.hl_red", "summary-promotion") or doc.texts(".p-promotions em.hl_red"),
         "price_text": price_text if price is not None else None, "price": price,

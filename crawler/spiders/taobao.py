@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from scrapy.http import Response
 
 from crawler.middlewares import count_malformed
-from crawler.spiders._common import Doc, absolute, clean, fill_from_labels, first_of, js_string, parse_price
+from crawler.spiders._common import Doc, absolute, clean, fill_from_labels, first_of, js_string, loaded, parse_price
 from crawler.spiders._platform import Extraction, PlatformSpider
 from rules.document import Option
 
@@ -82,9 +82,6 @@ def _options(doc: Doc) -> list[Option]:
     return out
 
 
-_LOADING = re.compile(r"[\u4e00-\u9fa5]{0,4}加载中[.。…]*")
-
-
 def _description(doc: Doc) -> str | None:
     """宝贝详情: the detail HTML waits in a lazy-load textarea until the page scrolls to it."""
     box = doc.ids.get("J_DivItemDesc")
@@ -95,7 +92,7 @@ def _description(doc: Doc) -> str | None:
         inner = Doc("<div>" + "".join(a.text or "" for a in areas) + "</div>")
         return first_of(lambda: "\n".join(inner.texts("p")), lambda: inner.text("div", sep="\n"))
     text = first_of(lambda: doc.id_text("J_DivItemDesc", "\n"))
-    return None if text and _LOADING.fullmatch(text) else text  # "描述加载中": never loaded
+    return loaded(text)  # "描述加载中": never loaded
 
 
 def _detail_images(doc: Doc, url: str) -> list[str]:

@@ -70,3 +70,16 @@ def test_licence_page_fields(fixture_server: FixtureServer) -> None:
 def test_no_licence_link_when_not_shown(fixture_server: FixtureServer) -> None:
     shop = next(s for s in fixture_server.world.shops["jd"] if not s.licence_shown)
     assert extract_shop(_fetch(fixture_server.shop_url(shop)), fixture_server.shop_url(shop))["licence_url"] is None
+
+
+def test_an_introduction_that_never_loaded_is_no_description() -> None:
+    """As served, a JD item page's 商品介绍 block holds only a placeholder until its script runs:
+    that is no description (its words would be scanned as the seller's)."""
+    page = (
+        '<html><body><div class="sku-name">某某 畅享6 金色 双卡双待</div>'
+        '<div id="J-detail-content">商品介绍加载中...</div></body></html>'
+    )
+    assert extract_product(page, "https://item.jd.com/3888216.html")["description"] is None
+    loaded_page = page.replace("商品介绍加载中...", "<p>5.0英寸高清屏，4000mAh大电池</p>")
+    got = extract_product(loaded_page, "https://item.jd.com/3888216.html")
+    assert got["description"] == "5.0英寸高清屏，4000mAh大电池"
