@@ -1,7 +1,7 @@
 """The check kinds: the registry (rules.checks.base) and the kinds shipped with the engine.
 Importing this package registers them."""
 
-from rules.checks import licence_image, option, price, uscc
+from rules.checks import licence_image, option, penalty, price, uscc
 from rules.checks.base import CHECK_KINDS, Check, Finding, check_type, register_check, unregister_check
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "unregister_check",
     "licence_image",
     "option",
+    "penalty",
     "price",
     "uscc",
 ]

@@ -39,7 +39,7 @@ def _pack_dir(tmp_path: Path, text: str) -> Path:
 
 
 def test_shipped_kinds_are_registered() -> None:
-    assert {"option", "price", "uscc"} <= set(CHECK_KINDS)
+    assert {"option", "penalty", "price", "uscc"} <= set(CHECK_KINDS)
 
 
 def test_a_registered_kind_scans_and_passes_its_examples(toy: ModuleType, price_floor: object, tmp_path: Path) -> None:
@@ -92,3 +92,14 @@ def test_a_kind_name_is_registered_once() -> None:
 
     with pytest.raises(ValueError, match="already registered"):
         register_check(Other)
+
+
+def test_a_penalty_finding_quotes_the_customers_rate_in_the_original_text(ruleset) -> None:
+    """The clause's own text is read (normalisation drops the marks between clauses): the
+    finding points at the rate the customer is charged, the operator's rate beside it."""
+    terms = "第九条 违约责任：若旅行社违约，需承担10~15%的违约金；若消费者违约，则要承担50～60％的违约金。"
+    hits = [h for h in ruleset.scan(Document(id="t1", fields={"terms": terms})) if h.rule_id == "CONS-TERM-015"]
+    assert [h.term for h in hits] == ["消费者60% 经营者15%"]
+    assert terms[hits[0].start : hits[0].end] == "50～60％"
+    equal = "旅行社违约的，按团费的20%支付违约金；游客违约的，按团费的30%支付违约金。"
+    assert not [h for h in ruleset.scan(Document(id="t2", fields={"terms": equal})) if h.rule_id == "CONS-TERM-015"]
