@@ -44,37 +44,40 @@ class PenaltyCheck(Check):
         return any(f in doc.fields for f in self.fields)
 
     def findings(self, view: DocView) -> list[Finding]:
+        customer, operator, context = self.regex("customer"), self.regex("operator"), self.regex("context")
+        assert customer is not None and operator is not None and context is not None
         out = []
         for field in self.fields:
             text = view.doc.fields.get(field)
-            if not text:
+            # two rates at least, or there is nothing to compare (most pages: no clause at all)
+            if not text or text.count("%") + text.count("％") < 2:
                 continue
-            rates = self._rates(text)
-            customer, operator = rates["customer"], rates["operator"]
-            if not customer or not operator:
+            rates = _rates(text, customer, operator, context)
+            if not rates["customer"] or not rates["operator"]:
                 continue
-            charged = max(customer)
-            owed = max(operator)
+            charged = max(rates["customer"])
+            owed = max(rates["operator"])
             if owed[0] > 0 and charged[0] >= owed[0] * self.min_ratio:
                 term = f"消费者{charged[0]:g}% 经营者{owed[0]:g}%"
                 out.append(Finding(field, term, charged[1], charged[2]))
         return out
 
-    def _rates(self, text: str) -> dict[str, list[tuple[float, int, int]]]:
-        """(rate, start, end) of every rate that binds a named party, by side."""
-        customer, operator, context = self.regex("customer"), self.regex("operator"), self.regex("context")
-        assert customer is not None and operator is not None and context is not None
-        found: dict[str, list[tuple[float, int, int]]] = {"customer": [], "operator": []}
-        for clause in _CLAUSE.finditer(text):
-            body = clause.group(0)
-            if not context.search(body):
-                continue
-            for m in _RATE.finditer(body):
-                side = _payer(body[: m.start()], customer, operator)
-                if side is not None:
-                    value = float(m.group(2) or m.group(1))
-                    found[side].append((value, clause.start() + m.start(), clause.start() + m.end()))
-        return found
+
+def _rates(
+    text: str, customer: re.Pattern[str], operator: re.Pattern[str], context: re.Pattern[str]
+) -> dict[str, list[tuple[float, int, int]]]:
+    """(rate, start, end) of every rate in `text` that binds a named party, by side."""
+    found: dict[str, list[tuple[float, int, int]]] = {"customer": [], "operator": []}
+    for clause in _CLAUSE.finditer(text):
+        body = clause.group(0)
+        if ("%" not in body and "％" not in body) or not context.search(body):
+            continue
+        for m in _RATE.finditer(body):
+            side = _payer(body[: m.start()], customer, operator)
+            if side is not None:
+                value = float(m.group(2) or m.group(1))
+                found[side].append((value, clause.start() + m.start(), clause.start() + m.end()))
+    return found
 
 
 def _payer(before: str, customer: re.Pattern[str], operator: re.Pattern[str]) -> str | None:

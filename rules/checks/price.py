@@ -67,9 +67,17 @@ class PriceCheck(Check):
 
     def _pairs(self, view: DocView) -> list[Finding]:
         pair = self.regex("pair")
+        if pair is None:
+            return []
+        # a pair that opens with ¥ cannot match a field whose raw text has no ¥ or ￥ (the only
+        # characters that normalise to it): most descriptions are passed over unread
+        yen = pair.pattern.startswith("¥")
         found = []
         for field in self.fields:
-            n = view.norm(field) if pair is not None else None
+            raw = view.doc.fields.get(field)
+            if not raw or (yen and "¥" not in raw and "￥" not in raw):
+                continue
+            n = view.norm(field)
             if n is None:
                 continue
             for m in pair.finditer(n.text):
