@@ -50,6 +50,11 @@ class Reading:
         self.sources[name] = source
         return True
 
+    def replace(self, name: str, value: Any, source: str) -> None:
+        """Set `name` over what an earlier, less precise strategy found."""
+        self.data[name] = value
+        self.sources[name] = source
+
     def merge(self, data: dict[str, Any], source: str) -> None:
         for name, value in data.items():
             self.put(name, value, source)

@@ -11,7 +11,7 @@ def test_public_rule_metadata(ruleset):
     assert isinstance(rule, Rule)
     assert rule.family == "ad.absolute" and rule.severity == "S2" and rule.class_ == "行为"
     assert rule.legal_basis[0].law.startswith("中华人民共和国广告法")
-    assert rule.pack == "ad-absolute-terms" and rule.pack_version == "1.11.0" and len(rule.pack_sha256) == 64
+    assert rule.pack == "ad-absolute-terms" and rule.pack_version == "1.11.1" and len(rule.pack_sha256) == 64
     packs = {p.id: p for p in ruleset.packs}
     assert packs["ad-absolute-terms"].sha256 == rule.pack_sha256
 

@@ -134,21 +134,87 @@ def test_a_value_stops_where_the_next_label_starts_on_the_same_line() -> None:
     assert (ex.data["operator_name"], ex.data["uscc"]) == ("某某医药有限公司", "914403001922038216")
 
 
-def test_interface_glyphs_and_captcha_pictures_are_not_detail_pictures() -> None:
-    """A description block's pictures, less what decorates the page: vector glyphs, pictures whose
-    file name gives a size under 100 pixels (Alibaba's ``-tps-W-H``), a captcha."""
+#: Pages whose detail area holds pictures that are not the description, and the description's
+#: pictures the reader keeps:
+#: - glyphs-and-captcha: a description block's pictures, less what decorates the page: vector
+#:   glyphs, pictures whose file name gives a size under 100 pixels (Alibaba's ``-tps-W-H``), a captcha;
+#: - jd-badges-recommendations-cart: a JD item page of 2018 (the markup of a real capture): the
+#:   京东物流 badge inside the title (``div.product-intro`` > ``div.sku-name``), other items'
+#:   thumbnails in the shop's recommendations (``ul#shop-reco`` in ``shopRec-content``), the item's
+#:   own thumbnail in the cart drop-down (``mini-product-info`` > ``content``) and the 品质生活 logo
+#:   sit in blocks whose names say "intro", "content" or "detail".
+_DETAIL_PICTURE_PAGES = [
+    pytest.param(
+        (
+            "<html><body><h1>某某 保温杯 500ml</h1><div class='description'>"
+            "<img src='https://img.example.cn/desc/cup-1.jpg'>"
+            "<img class='ui' alt='favourite' src='https://img.example.cn/ui/heart.svg'>"
+            "<img src='https://img.example.cn/ui/O1CN01-2-tps-24-24.svg'>"
+            "<img src='https://img.example.cn/ui/O1CN01-2-tps-120-64.png'>"
+            "<img src='https://img.example.cn/desc/O1CN01-0-tps-750-1000.jpg'>"
+            "<img src='/c/common/Common/vcode'>"
+            "</div></body></html>"
+        ),
+        "https://shop.example.cn/item/1.html",
+        [
+            "https://img.example.cn/desc/cup-1.jpg",
+            "https://img.example.cn/desc/O1CN01-0-tps-750-1000.jpg",
+        ],
+        id="glyphs-and-captcha",
+    ),
+    pytest.param(
+        (
+            "<html><body><div class='w'><div class='product-intro clearfix'><div class='itemInfo-wrap'>"
+            "<div class='sku-name'>"
+            "<img src='//img20.360buyimg.com/devfe/jfs/t19249/5a680284N3af369d1.png' alt='京东物流'>"
+            " 良品铺子 手剥东北红松218g*2袋</div></div></div></div>"
+            "<div class='J-addcart-mini EDropdown'><div class='inner'><div class='content hide'>"
+            "<div class='mini-product-info'><div class='p-img fl'>"
+            "<img src='//img14.360buyimg.com/n4/jfs/t12700/5a17f8a8N760e3a43.jpg'></div></div></div></div></div>"
+            "<div class='tab-con clearfix'><div class='J-shopRec-content shopRec-content hide'>"
+            "<ul id='shop-reco' class='plist plist-2'><li class='fore1' data-sku='1012138835'><div class='p-img'>"
+            "<a href='//item.jd.com/1012138835.html'>"
+            "<img src='//img14.360buyimg.com/n2/jfs/t9904/59e80aefNee44bbab.jpg'>"
+            "</a></div></li></ul></div></div>"
+            "<div class='detail'><div id='detail' class='ETab'><div class='tab-con'><div>"
+            "<div id='quality-life' class='quality-life'><div class='q-logo'>"
+            "<img src='//img30.360buyimg.com/da/jfs/t2077/56ca6792N64e5eafc.png'></div></div>"
+            "<div id='J-detail-pop-tpl-top-new'><p>"
+            "<img src='//img10.360buyimg.com/imgzone/jfs/t18862/5a790908N12fc6049.png'></p></div>"
+            "<div id='J-detail-content'><p>"
+            "<img src='//img10.360buyimg.com/imgzone/jfs/t13456/5a41f18aN43595ca4.jpg'></p></div>"
+            "</div></div></div></div></body></html>"
+        ),
+        "https://item.jd.com/1020565583.html",
+        [
+            "https://img10.360buyimg.com/imgzone/jfs/t18862/5a790908N12fc6049.png",
+            "https://img10.360buyimg.com/imgzone/jfs/t13456/5a41f18aN43595ca4.jpg",
+        ],
+        id="jd-badges-recommendations-cart",
+    ),
+]
+
+
+@pytest.mark.parametrize(("html", "url", "expected"), _DETAIL_PICTURE_PAGES)
+def test_only_the_description_pictures_are_detail_pictures(html: str, url: str, expected: list[str]) -> None:
+    assert extract_generic(html, url).data["detail_image_urls"] == expected
+
+
+def test_page_heading_over_a_decorated_og_title_and_shop_and_price_from_named_blocks() -> None:
+    """The markup of a real AliExpress item page (2020), read by the generic reader: og:title
+    wraps the name in the price, a category and the site's name; the price carries
+    ``itemprop="price"`` outside any ``itemscope``, in euros with a decimal comma; the store's
+    name sits in ``h3.store-name``."""
     html = (
-        "<html><body><h1>某某 保温杯 500ml</h1><div class='description'>"
-        "<img src='https://img.example.cn/desc/cup-1.jpg'>"
-        "<img class='ui' alt='favourite' src='https://img.example.cn/ui/heart.svg'>"
-        "<img src='https://img.example.cn/ui/O1CN01-2-tps-24-24.svg'>"
-        "<img src='https://img.example.cn/ui/O1CN01-2-tps-120-64.png'>"
-        "<img src='https://img.example.cn/desc/O1CN01-0-tps-750-1000.jpg'>"
-        "<img src='/c/common/Common/vcode'>"
-        "</div></body></html>"
+        "<html><head><meta property='og:title' content='€97.39 40% OFF|Apple iPhone SE 2GB RAM 64GB ROM|"
+        "Mobile Phones|   - AliExpress'><meta property='og:image' content='https://ae01.alicdn.com/kf/a.jpg'>"
+        "</head><body><div class='product-info'><div class='product-title'>"
+        "<h1 class='product-title-text'>Apple iPhone SE 2GB RAM 64GB ROM</h1></div><div class='product-price'>"
+        "<span class='product-price-value' itemprop='price'>€ 97,39 - 128,72</span></div></div>"
+        "<div class='store-info-wrap'><h3 class='store-name' data-role='store-name'>"
+        "<a href='//he.aliexpress.com/store/1392990'>Summer Technology Co.,Ltd.</a></h3></div></body></html>"
     )
-    got = extract_generic(html, "https://shop.example.cn/item/1.html")
-    assert got.data["detail_image_urls"] == [
-        "https://img.example.cn/desc/cup-1.jpg",
-        "https://img.example.cn/desc/O1CN01-0-tps-750-1000.jpg",
-    ]
+    got = extract_generic(html, "https://he.aliexpress.com/item/32993251330.html")
+    assert got.data["title"] == "Apple iPhone SE 2GB RAM 64GB ROM" and got.sources["title"] == "heading"
+    assert (got.data["price"], got.data["price_max"], got.sources["price"]) == (97.39, 128.72, "itemprop")
+    assert (got.data["shop_name"], got.sources["shop_name"]) == ("Summer Technology Co.,Ltd.", "shop-block")

@@ -333,6 +333,22 @@ def test_tmall_shop_name_behind_a_build_prefix() -> None:
     assert (how, got.data["shop_name"], got.data["price"]) == ("host", "某某家居旗舰店", 45.0)
 
 
+def test_tmall_parameter_list_keeps_every_value_of_a_repeated_label() -> None:
+    """A Tmall PC phone page of 2020 lists 产品名称 and CPU型号 twice in ``#J_AttrUL`` (the 3C
+    certificate block, then the seller's own list): both values are kept."""
+    page = (
+        "<html><head><title>Apple/苹果 iPhone 11 Pro-tmall.com天猫</title></head><body><ul id='J_AttrUL'>"
+        "<li title='TD-LTE 数字移动电话机'>产品名称：TD-LTE 数字移动电话机</li>"
+        "<li>CPU型号:&nbsp;A13</li><li title='Apple/苹果 Apple iphone...'>产品名称：Apple/苹果 Apple iphone...</li>"
+        "<li>CPU型号:&nbsp;A13仿生处理器</li><li>CPU型号:&nbsp;A13</li></ul></body></html>"
+    )
+    [got], _ = read_page(page.encode(), "https://detail.tmall.com/item.htm?id=609353516840")
+    assert got.data["attributes"] == {
+        "产品名称": "TD-LTE 数字移动电话机；Apple/苹果 Apple iphone...",
+        "CPU型号": "A13；A13仿生处理器",
+    }
+
+
 def test_tmall_h5_page(capsys: pytest.CaptureFixture[str]) -> None:
     got = extract_cli(MODELS / "tmall_h5_item.html", capsys)
     assert (got["platform"], got["item_id"], got["shop_name"]) == ("tmall", "600000000003", "某某健康旗舰店")

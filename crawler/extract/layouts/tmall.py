@@ -70,14 +70,24 @@ def attributes(root: Any) -> dict[str, str]:
         if not sep:
             key, sep, value = text_of(li).partition(":")
         if sep and key.strip() and value.strip():
-            out.setdefault(key.strip(), value.strip())
+            _add_value(out, key.strip(), value.strip())
     for name_part, value_part in _ATTR_PAIRS:
         for name in by_class_part(root, name_part):
             key = text_of(name).strip("：: ")
             value = class_prefix_text(name.getparent(), value_part)
             if key and value:
-                out.setdefault(key, value)
+                _add_value(out, key, value)
     return out
+
+
+def _add_value(attributes: dict[str, str], key: str, value: str) -> None:
+    """A label a table repeats keeps every value it shows (Tmall's 3C block and the seller's
+    list both give 产品名称), joined with "；" in page order."""
+    seen = attributes.get(key)
+    if seen is None:
+        attributes[key] = value
+    elif value not in seen.split("；"):
+        attributes[key] = f"{seen}；{value}"
 
 
 def _modern_prices(root: Any) -> tuple[tuple[str, str, str], ...]:
