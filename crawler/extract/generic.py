@@ -33,7 +33,7 @@ LABELS: dict[str, str] = {
                     "device_licence_no"),
     **dict.fromkeys(("化妆品备案编号", "备案编号", "化妆品备案编号/注册证号", "特殊化妆品注册证编号",
                      "国产普通化妆品备案编号", "进口普通化妆品备案编号"), "cosmetic_filing_no"),
-    **dict.fromkeys(("规格", "包装规格", "产品规格", "药品规格"), "spec"),
+    **dict.fromkeys(("规格", "包装规格", "产品规格", "药品规格", "规格型号"), "spec"),
     **dict.fromkeys(("通用名称", "通用名", "药品通用名"), "generic_name"),
     **dict.fromkeys(("商品名称", "产品名称", "药品名称", "品名"), "product_name"),
     **dict.fromkeys(("生产企业", "生产厂家", "生产厂商", "生产单位", "厂家", "上市许可持有人"), "manufacturer"),
@@ -197,6 +197,11 @@ def labelled_values(root: Any) -> dict[str, str]:
         if value and len(value) <= 80 and field not in out:
             out[field] = value
 
+    # A package insert heads the maker's lines with 【生产企业】 and names it on the next line as
+    # "企业名称：…" (生产地址 and 联系方式 follow): that 企业名称 is the manufacturer, not the
+    # seller. `heading`: the field of a heading left without a value, at the end of the lines read
+    # so far (the next line may sit in the next element).
+    heading = ""
     for el in root.iter(*_LABEL_TAGS):
         if next(islice(el.iter(), 40, None), None) is not None:
             continue  # a container: its labelled lines are read from the smaller elements in it
@@ -206,19 +211,39 @@ def labelled_values(root: Any) -> dict[str, str]:
         lines = own.split("\n")
         if len(lines) == 1 and (label := _label(own)):
             found(LABELS[label], _value_beside(el))
+            heading = ""
             continue
         for i, line in enumerate(lines):
+            pending, heading = heading, ""  # a heading reaches the next line only
+            line = _BRACKET_LABEL.sub(_colon_label, line)
             while line:  # "公司名称：某某 统一社会信用代码：…": several labels on one line
                 head, sep, value = line.partition("：") if "：" in line else line.partition(":")
                 label = _label(head) if sep else None
                 if label is None:
                     break
+                field = LABELS[label]
+                if pending == "manufacturer" and label in _INSERT_MAKER_NAMES:
+                    field = "manufacturer"
+                pending = ""
                 nxt = _NEXT_LABEL.search(value)
                 value, line = (value[: nxt.start()], value[nxt.start() :].strip()) if nxt else (value, "")
-                if not value.strip() and i + 1 < len(lines) and not _label(lines[i + 1].partition("：")[0]):
-                    value = lines[i + 1]
-                found(LABELS[label], value)
+                if not value.strip() and not line:
+                    heading = field
+                    if i + 1 < len(lines) and not _label(lines[i + 1].partition("：")[0]):
+                        value, heading = lines[i + 1], ""
+                found(field, value)
     return out
+
+
+#: The line under a package insert's 【生产企业】 that names the maker.
+_INSERT_MAKER_NAMES = frozenset({"企业名称"})
+#: A package insert's heading as a label: "【生产企业】华润三九医药股份有限公司" (健客's 说明书 lines,
+#: ``<p><em>【生产企业】</em>…</p>``) reads as "生产企业：…".
+_BRACKET_LABEL = re.compile(r"^\s*【([^】]{1,16})】\s*")
+
+
+def _colon_label(m: re.Match[str]) -> str:
+    return f"{m[1]}：" if _label(m[1]) else m[0]
 
 
 def prescription_of(labels: dict[str, str], text: str) -> bool | None:

@@ -42,9 +42,9 @@ DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 FLOORS: dict[str, tuple[float, float]] = {
     "ad.absolute": (0.96, 0.95),  # tp=106 fp=5 fn=4 (金牌 as a label, 首次 / 首款 of a treatment or product;
     # 极致 in a filler's product name, 乔雅登极致)
-    "ad.drug": (0.85, 0.97),  # tp=194 fp=5 fn=32 (medical-service results, colloquial 药效贼猛; a
+    "ad.drug": (0.85, 0.97),  # tp=195 fp=5 fn=32 (medical-service results, colloquial 药效贼猛; a
     # device's 疏通排毒 in a shop's sales script, its 最先进 read as a device advertisement's claim too)
-    "ad.medical_claim": (0.95, 0.98),  # tp=343 fp=5 fn=17
+    "ad.medical_claim": (0.95, 0.98),  # tp=345 fp=5 fn=17
     "clause.auto_renew": (0.80, 1.00),  # tp=4 fp=0 fn=1
     "clause.default_opt_in": (0.84, 1.00),  # tp=11 fp=0 fn=2 (rv_2409: a checked fee option without a price;
     # rv_2791: a 必选 menu category of a delivery shop, which the page text cannot tell from a choice)

@@ -218,3 +218,48 @@ def test_page_heading_over_a_decorated_og_title_and_shop_and_price_from_named_bl
     assert got.data["title"] == "Apple iPhone SE 2GB RAM 64GB ROM" and got.sources["title"] == "heading"
     assert (got.data["price"], got.data["price_max"], got.sources["price"]) == (97.39, 128.72, "itemprop")
     assert (got.data["shop_name"], got.sources["shop_name"]) == ("Summer Technology Co.,Ltd.", "shop-block")
+
+
+def test_package_insert_headings_in_brackets_are_labels() -> None:
+    """健客's drug pages print the 说明书 as lines led by a bracketed heading in an ``em``
+    (``#b_2_2 p > em``, as public readers of the site select them): the headings are labels."""
+    html = (
+        "<html><body><div class='b_2'><div id='b_2_2'><p>通用名称：感冒灵颗粒</p>"
+        "<p><em>【主要成份】</em>三叉苦、金盏银盘、野菊花、岗梅、咖啡因、对乙酰氨基酚。</p>"
+        "<p><em>【规格型号】</em>10g*9袋</p><p><em>【批准文号】</em>国药准字Z44021940</p>"
+        "<p><em>【生产企业】</em>华润三九医药股份有限公司</p></div></div></body></html>"
+    )
+    got = extract_generic(html, "https://www.jianke.com/product/12345.html", "pharmacy")
+    assert (got.data["spec"], got.data["manufacturer"], got.sources["manufacturer"]) == (
+        "10g*9袋",
+        "华润三九医药股份有限公司",
+        "label",
+    )
+    assert got.data["drug_approval_no"] == "国药准字Z44021940" and got.sources["drug_approval_no"] == "label"
+
+
+@pytest.mark.parametrize(
+    "insert",
+    [
+        "<div class='sms'>【生产企业】<br>企业名称：华润三九医药股份有限公司<br>生产地址：深圳市龙华区观湖街道</div>",
+        "<div class='sms'><p>【生产企业】</p><p>企业名称：华润三九医药股份有限公司</p></div>",
+    ],
+    ids=["one-element", "element-per-line"],
+)
+def test_the_company_under_a_package_inserts_maker_heading_is_the_manufacturer(insert: str) -> None:
+    """A drug page that reproduces the 说明书 names the maker as "企业名称：…" under 【生产企业】: the
+    manufacturer, not the shop's operator (whose 企业名称 the page's footer or licence block gives)."""
+    html = f"<html><body><h1>感冒灵颗粒 10g*9袋</h1>{insert}</body></html>"
+    got = extract_generic(html, "https://www.example-pharmacy.cn/product/1.html", "pharmacy")
+    assert got.data["manufacturer"] == "华润三九医药股份有限公司"
+    assert "operator_name" not in got.data
+
+
+def test_a_maker_heading_does_not_reach_past_the_next_line() -> None:
+    """The seller's own 企业名称 further down the page stays the operator's."""
+    html = (
+        "<html><body><h1>感冒灵颗粒</h1><p>【生产企业】</p><p>详见包装</p>"
+        "<footer><p>企业名称：某某大药房连锁有限公司</p></footer></body></html>"
+    )
+    got = extract_generic(html, "https://www.example-pharmacy.cn/product/1.html", "pharmacy")
+    assert got.data["operator_name"] == "某某大药房连锁有限公司" and "manufacturer" not in got.data
