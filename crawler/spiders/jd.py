@@ -146,7 +146,10 @@ def extract_product(html: str, url: str) -> dict[str, Any]:
     api = re.search(r"""api\s*:\s*['"]([^'"]*prices/mgets)""", html) or re.search(
         r"""['"]((?:https?:)?//[^'"]*prices/mgets)""", html
     )
-    shop_href = doc.attr(".J-enter-shop", "href", "extInfo") or doc.attr(".seller-infor a.name", "href")
+    shop_href = first_of(
+        lambda: doc.attr(".J-enter-shop", "href", "extInfo"), lambda: doc.attr(".seller-infor a.name", "href"),
+        lambda: doc.attr(".J-hove-wrap .name a", "href"), lambda: doc.attr(".popbox-inner .mt h3 a", "href"),
+    )  # fmt: skip
     price = parse_price(price_text)
     out: dict[str, Any] = {
         "platform": PLATFORM, "item_id": sku_id, "url": url, "title": title,

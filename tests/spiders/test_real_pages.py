@@ -387,6 +387,7 @@ def test_pharmacy_prescription_drug_page(capsys: pytest.CaptureFixture[str]) -> 
 def test_jd_pharmacy_prescription_drug_page_in_gbk(capsys: pytest.CaptureFixture[str]) -> None:
     got = extract_cli(MODELS / "jd_pharmacy_rx_item_gbk.html", capsys)
     assert (got["platform"], got["item_id"], got["shop_name"]) == ("jd", "100000000007", "某某大药房京东自营旗舰店")
+    assert got["shop_url"] == "https://mall.jd.com/index-1000000007.html"  # the shop header's link
     assert (got["title"], got["price"]) == ("某某 厄贝沙坦片 0.15g*7片/盒 原发性高血压", 23.5)
     assert (got["drug_approval_no"], got["prescription"], got["spec"]) == ("国药准字H20990007", True, "0.15g*7片")
     assert got["sources"]["drug_approval_no"] == "spider:jd" and got["manufacturer"] == "某某制药有限公司"
