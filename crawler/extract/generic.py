@@ -1,6 +1,7 @@
 """The generic reader, for platforms and self-built shops without a learned layout, and to fill
 what a layout missed. Strategies, most trusted first, each field taking the first that finds
-it: structured data (JSON-LD, microdata, OpenGraph), labelled values ("店铺：…", "批准文号：…"
+it: structured data (JSON-LD, microdata, OpenGraph; for a JSON interface response, the
+product object it holds, `api_json`), labelled values ("店铺：…", "批准文号：…"
 as text or as a label cell beside its value), the drug facts that Chinese law makes pharmacies
 show, the largest heading, the price nearest the title, the <title> tag.
 
@@ -17,7 +18,7 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
-from crawler.extract import structured
+from crawler.extract import api_json, structured
 from crawler.extract.result import Reading, absolute, price_range
 from crawler.spiders._common import LAZY_IMAGE_ATTRS, clean, is_decoration, picture_address
 
@@ -412,6 +413,10 @@ def extract_generic(html: str, url: str, platform: str = "generic", into: Readin
         images = fields.pop("image_urls", [])
         ex.merge(fields, strategy)
         ex.put("image_urls", images, strategy)
+    found, parameters = api_json.read(html)
+    ex.merge(found, "api-json")
+    ex.put("attributes", parameters or None, "api-json")
+    put_attributes(ex, parameters, "api-json")
     labels = labelled_values(root)
     text = page_text(root)
     for field in ("shop_name", "operator_name", "drug_approval_no", "device_licence_no", "cosmetic_filing_no",

@@ -3,6 +3,8 @@ encodings a browser would decide."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from crawler.charset import decode_html, sniff
@@ -263,3 +265,36 @@ def test_a_maker_heading_does_not_reach_past_the_next_line() -> None:
     )
     got = extract_generic(html, "https://www.example-pharmacy.cn/product/1.html", "pharmacy")
     assert got.data["operator_name"] == "某某大药房连锁有限公司" and "manufacturer" not in got.data
+
+
+def test_a_product_in_a_json_interface_response() -> None:
+    """An online pharmacy's detail interface (the keys 叮当快药's ``product.detailfps`` response
+    has, as public readers of it name them): the product object's name, shop and drug facts, and
+    its label / value list; its prices are integers in fen (``priceL``), which are not read."""
+    detail = {
+        "skuId": "50081234", "shopName": "某某智慧药房（北京）有限公司", "name": "[络活喜]苯磺酸氨氯地平片 5mg*7片",
+        "commonName": "苯磺酸氨氯地平片", "approvalNumber": "国药准字H10950224", "manufacturers": "辉瑞制药有限公司",
+        "productSpecifications": "5mg*7片", "priceL": 2850, "originalPriceL": 3200,
+        "parameters": [{"text": "通用名称", "value": "苯磺酸氨氯地平片"},
+                       {"text": "批准文号", "value": "国药准字H10950224"}],
+    }  # fmt: skip
+    body = json.dumps({"code": "0", "msg": "成功", "data": {"detail": detail}}, ensure_ascii=False)
+    got = extract_generic(body, "https://api.ddky.com/cms/rest.htm?method=ddky.cms.product.detailfps.get", "pharmacy")
+    assert (got.data["title"], got.data["shop_name"], got.sources["title"]) == (
+        "[络活喜]苯磺酸氨氯地平片 5mg*7片",
+        "某某智慧药房（北京）有限公司",
+        "api-json",
+    )
+    assert (got.data["generic_name"], got.data["manufacturer"], got.data["spec"]) == (
+        "苯磺酸氨氯地平片",
+        "辉瑞制药有限公司",
+        "5mg*7片",
+    )
+    assert got.data["drug_approval_no"] == "国药准字H10950224" and "price" not in got.data
+    assert got.data["attributes"]["批准文号"] == "国药准字H10950224"
+
+
+def test_a_json_list_of_alike_items_is_no_product() -> None:
+    items = [{"goods_name": f"某某 保温杯 {n}", "price": "39.90", "shop_name": "某某家居"} for n in (1, 2)]
+    got = extract_generic(json.dumps({"data": {"list": items}}, ensure_ascii=False), "https://api.example.cn/search")
+    assert "title" not in got.data and "price" not in got.data
