@@ -211,7 +211,8 @@ def labelled_values(root: Any) -> dict[str, str]:
             continue
         lines = own.split("\n")
         if len(lines) == 1 and (label := _label(own)):
-            found(LABELS[label], _value_beside(el))
+            maker = label in _INSERT_MAKER_NAMES and _in_drug_facts_table(el)
+            found("manufacturer" if maker else LABELS[label], _value_beside(el))
             heading = ""
             continue
         for i, line in enumerate(lines):
@@ -238,6 +239,17 @@ def labelled_values(root: Any) -> dict[str, str]:
 
 #: The line under a package insert's 【生产企业】 that names the maker.
 _INSERT_MAKER_NAMES = frozenset({"企业名称"})
+#: Rows of a drug's own facts: a table holding one of them lists the drug, not the seller.
+_DRUG_FACT_ROW = re.compile(r"批准文号|国药准字|通用名称")
+
+
+def _in_drug_facts_table(cell: Any) -> bool:
+    """Whether a label cell sits in a table of the drug's facts (1药网's ``table.specificationBox``
+    has 通用名称, 批准文号 and 企业名称 rows: there 企业名称 is the maker)."""
+    table = next(cell.iterancestors("table"), None)
+    return table is not None and bool(_DRUG_FACT_ROW.search(text_of(table)))
+
+
 #: A package insert's heading as a label: "【生产企业】华润三九医药股份有限公司" (健客's 说明书 lines,
 #: ``<p><em>【生产企业】</em>…</p>``) reads as "生产企业：…".
 _BRACKET_LABEL = re.compile(r"^\s*【([^】]{1,16})】\s*")

@@ -298,3 +298,19 @@ def test_a_json_list_of_alike_items_is_no_product() -> None:
     items = [{"goods_name": f"某某 保温杯 {n}", "price": "39.90", "shop_name": "某某家居"} for n in (1, 2)]
     got = extract_generic(json.dumps({"data": {"list": items}}, ensure_ascii=False), "https://api.example.cn/search")
     assert "title" not in got.data and "price" not in got.data
+
+
+def test_the_company_in_a_table_of_a_drugs_facts_is_the_manufacturer() -> None:
+    """1药网's ``table.specificationBox`` (as public readers of the site select it) lists the
+    drug's facts in ``th`` / ``td`` rows: its 企业名称 is the maker; a shop's own table of company
+    facts keeps it as the operator."""
+    drug = (
+        "<table class='specificationBox'><tr><th>通用名称：</th><td>苯磺酸氨氯地平片</td></tr>"
+        "<tr><th>批准文号：</th><td>国药准字H10950224</td></tr><tr><th>企业名称：</th><td>辉瑞制药有限公司</td></tr></table>"
+    )
+    shop = "<table><tr><th>企业名称：</th><td>某某大药房连锁有限公司</td></tr><tr><th>所在地：</th><td>北京</td></tr>"
+    shop += "</table>"
+    got = extract_generic(f"<html><body><h1>络活喜</h1>{drug}</body></html>", "https://www.111.com.cn/product/1.html")
+    assert got.data["manufacturer"] == "辉瑞制药有限公司" and "operator_name" not in got.data
+    got = extract_generic(f"<html><body><h1>关于我们</h1>{shop}</body></html>", "https://www.example.cn/about.html")
+    assert got.data["operator_name"] == "某某大药房连锁有限公司" and "manufacturer" not in got.data
