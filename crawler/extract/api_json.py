@@ -2,8 +2,9 @@
 and prices one item, read by the key names shop interfaces use (``name`` / ``goodsName``,
 ``price`` / ``salePrice``, ``shopName``, ``approvalNumber``, ``manufacturers``, ``commonName``,
 ``productSpecifications`` …), and the label / value lists such responses carry
-(``[{"text": "批准文号", "value": "国药准字…"}]``). Prices are read only from keys whose unit is
-the yuan as shown: an integer price in fen (叮当快药's ``priceL``) is left alone."""
+(``[{"text": "批准文号", "value": "国药准字…"}]``). A price is read from a text ("28.50") or a
+number with a fractional part: a whole number may count fen (拼多多's ``min_group_price``,
+叮当快药's ``priceL``), and a price read a hundred times too high would be worse than none."""
 
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ def _folded(key: str) -> str:
 
 
 def parse(text: str) -> Any:
-    """The document of a JSON or JSONP (``callback({…})``) response, None for anything else."""
+    """The document of a JSON or JSONP (``callback({…})``) response, None for anything else (an
+    HTML page is told at its first character)."""
     body = text.strip()
     if body[:1] not in ("{", "["):
         if not _CALLBACK.match(body):
@@ -60,19 +62,23 @@ def _objects(node: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
             yield from _objects(value, depth + 1)
 
 
-def _value(obj: dict[str, Any], field: str) -> Any:
+def _fields(obj: dict[str, Any]) -> dict[str, Any]:
+    """Field → the value an object gives it under one of the field's keys."""
     folded = {_folded(k): v for k, v in obj.items()}
-    for key in KEYS[field]:
-        value = folded.get(key)
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value).strip():
-            return value
-    return None
+    out: dict[str, Any] = {}
+    for field, keys in KEYS.items():
+        for key in keys:
+            value = folded.get(key)
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value).strip():
+                out[field] = value
+                break
+    return out
 
 
 def _price(value: Any) -> float | None:
     if isinstance(value, str):
         return price_range(value)[0]
-    return float(value) if isinstance(value, (int, float)) and value > 0 else None
+    return value if isinstance(value, float) and value > 0 and not value.is_integer() else None
 
 
 def _labelled(obj: dict[str, Any]) -> dict[str, str]:
@@ -97,19 +103,18 @@ def read(text: str) -> tuple[dict[str, Any], dict[str, str]]:
     doc = parse(text)
     if doc is None:
         return {}, {}
-    scored = [(sum(_value(obj, f) is not None for f in _PRODUCT_FIELDS), obj) for obj in _objects(doc)]
-    candidates = [(score, obj) for score, obj in scored if score >= 2 and _value(obj, "title") is not None]
+    candidates = []
+    for obj in _objects(doc):
+        fields = _fields(obj)
+        score = sum(f in fields for f in _PRODUCT_FIELDS)
+        if score >= 2 and "title" in fields:
+            candidates.append((score, obj, fields))
     if not candidates:
         return {}, {}
-    best = max(score for score, _ in candidates)
-    products = [obj for score, obj in candidates if score == best]
+    best = max(score for score, _, _ in candidates)
+    products = [(obj, fields) for score, obj, fields in candidates if score == best]
     if len(products) > 1:
         return {}, {}  # several items alike: a list, not one product's page
-    product = products[0]
-    fields: dict[str, Any] = {}
-    for field in KEYS:
-        value = _value(product, field)
-        if value is None:
-            continue
-        fields[field] = _price(value) if field.endswith("price") else str(value).strip()
-    return {k: v for k, v in fields.items() if v is not None}, _labelled(product)
+    product, fields = products[0]
+    out = {f: _price(v) if f.endswith("price") else str(v).strip() for f, v in fields.items()}
+    return {f: v for f, v in out.items() if v is not None}, _labelled(product)

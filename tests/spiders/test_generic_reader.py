@@ -314,3 +314,14 @@ def test_the_company_in_a_table_of_a_drugs_facts_is_the_manufacturer() -> None:
     assert got.data["manufacturer"] == "辉瑞制药有限公司" and "operator_name" not in got.data
     got = extract_generic(f"<html><body><h1>关于我们</h1>{shop}</body></html>", "https://www.example.cn/about.html")
     assert got.data["operator_name"] == "某某大药房连锁有限公司" and "manufacturer" not in got.data
+
+
+def test_a_whole_number_price_in_a_json_response_is_not_taken_for_yuan() -> None:
+    """A whole number may count fen (拼多多's ``min_group_price``: 990 is ¥9.90); a text or a
+    number with a fractional part is a price as shown."""
+    goods = {"goods_name": "某某 抽纸 3层100抽", "price": 990, "spec": "3层100抽*10包", "shop_name": "某某纸品"}
+    got = extract_generic(json.dumps({"goods": goods}, ensure_ascii=False), "https://api.example.cn/goods/1")
+    assert got.data["title"] == "某某 抽纸 3层100抽" and "price" not in got.data
+    goods["price"] = "9.90"
+    got = extract_generic(json.dumps({"goods": goods}, ensure_ascii=False), "https://api.example.cn/goods/1")
+    assert (got.data["price"], got.sources["price"]) == (9.9, "api-json")

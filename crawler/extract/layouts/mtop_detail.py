@@ -19,15 +19,14 @@ Tmall H5 pages carry the same document as ``var _DATA_Detail = {…}`` (`crawler
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
+from crawler.extract import api_json
 from crawler.extract.generic import put_attributes
 from crawler.extract.layouts._dom import dig
 from crawler.extract.result import Reading, absolute, price_range
 
 SOURCE = "taobao:mtop-detail"
-_CALLBACK = re.compile(r"[\w$.]+\s*\(\s*\{")  # mtopjsonp2({
 
 
 def _object(value: Any) -> dict[str, Any]:
@@ -45,15 +44,7 @@ def response(text: str) -> dict[str, Any] | None:
     anything else."""
     if '"apiStack"' not in text and '"wdetail"' not in text and "mtop.taobao.detail.getdetail" not in text:
         return None
-    body = text.strip()
-    if not body.startswith("{"):
-        if not _CALLBACK.match(body):
-            return None
-        body = body[body.index("(") + 1 : body.rindex(")")]
-    try:
-        doc = json.loads(body)
-    except ValueError:
-        return None
+    doc = api_json.parse(text)
     data = doc.get("data") if isinstance(doc, dict) else None
     if not isinstance(data, dict) or not isinstance(data.get("item"), dict):
         return None
