@@ -40,13 +40,13 @@ def parse(text: str) -> Any:
     """The document of a JSON or JSONP (``callback({…})``) response, None for anything else (an
     HTML page is told at its first character)."""
     body = text.strip()
-    if body[:1] not in ("{", "["):
-        if not _CALLBACK.match(body):
-            return None
-        body = body[body.index("(") + 1 : body.rindex(")")]
+    if body[:1] not in ("{", "[") and not _CALLBACK.match(body):
+        return None
     try:
+        if body[:1] not in ("{", "["):
+            body = body[body.index("(") + 1 : body.rindex(")")]  # no ")": cut short, a ValueError
         return json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser goes
         return None
 
 

@@ -325,3 +325,9 @@ def test_a_whole_number_price_in_a_json_response_is_not_taken_for_yuan() -> None
     goods["price"] = "9.90"
     got = extract_generic(json.dumps({"goods": goods}, ensure_ascii=False), "https://api.example.cn/goods/1")
     assert (got.data["price"], got.sources["price"]) == (9.9, "api-json")
+
+
+def test_a_broken_or_bottomless_json_response_reads_as_nothing() -> None:
+    for body in ('{"data": {"name": "某某', "[" * 200_000, 'cb({"name": "x"'):
+        got = extract_generic(body, "https://api.example.cn/goods/1")
+        assert got.sources.get("title") != "api-json"
