@@ -64,17 +64,20 @@ _NOT_PRICE_RE = re.compile(r"[评降差比报估议调涨物定]价$")
 _TITLE_TAIL = re.compile(r"\s*(?:价格|多少钱|报价|说明书|作用|功效|怎么样)+$")
 _DETAIL_HINT = re.compile(r"desc|detail|intro|content|J_DivItemDesc|description|spxq|goods-?info", re.I)
 #: Blocks inside a page's detail area whose pictures are not the description: the main picture
-#: gallery and its thumbnails (Tmall/Taobao ``#J_UlThumb`` / ``#J_ImgBooth``, JD ``#spec-list`` /
+#: gallery and its thumbnails (Tmall/Taobao ``#J_UlThumb`` / ``#J_ImgBooth``, Tmall H5
+#: ``#s-showcase``, JD ``#spec-list`` /
 #: ``#spec-n1``), buyers' reviews and their photos (口碑, ``wordOfMouth``), recommendations (JD's
 #: ``#shop-reco`` / ``shopRec-content``: other items' thumbnails), footers, logos, and the top of
 #: the page around the title (JD's ``product-intro`` / ``sku-name`` carry badges such as 京东物流)
 #: and the cart drop-down's ``mini-product-info``.
 _GALLERY_HINT = re.compile(
-    r"J_UlThumb|J_ImgBooth|tb-gallery|tb-thumb|spec-list|spec-n1|preview|thumb|gallery|"
+    r"J_UlThumb|J_ImgBooth|tb-gallery|tb-thumb|spec-list|spec-n1|preview|thumb|gallery|showcase|"
     r"booth|swiper|carousel|banner|comment|review|koubei|wordofmouth|recommend|shop-?rec|guess|footer|"
     r"logo|product-intro|sku-name|mini-product",
     re.I,
 )
+#: What a product page must give: the inline data of its scripts is read when one is missing.
+_NAMING_FIELDS = ("title", "price", "shop_name")
 #: A shop's name in a block named for it, whatever the case and separators (AliExpress
 #: ``h3.store-name``, ``span.shopName``, ``data-role="store-name"`` …): the names are matched in
 #: Python, which is several times faster than folding case in XPath over every element.
@@ -426,9 +429,13 @@ def extract_generic(html: str, url: str, platform: str = "generic", into: Readin
         ex.merge(fields, strategy)
         ex.put("image_urls", images, strategy)
     found, parameters = api_json.read(html)
-    ex.merge(found, "api-json")
-    ex.put("attributes", parameters or None, "api-json")
-    put_attributes(ex, parameters, "api-json")
+    strategy = "api-json"
+    if not found and not all(ex.data.get(f) for f in _NAMING_FIELDS):  # inline data, only where it can add
+        found, parameters = api_json.read_embedded(html)
+        strategy = "embedded-json"
+    ex.merge(found, strategy)
+    ex.put("attributes", parameters or None, strategy)
+    put_attributes(ex, parameters, strategy)
     labels = labelled_values(root)
     text = page_text(root)
     for field in ("shop_name", "operator_name", "drug_approval_no", "device_licence_no", "cosmetic_filing_no",

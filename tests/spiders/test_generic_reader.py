@@ -118,6 +118,65 @@ def test_pinduoduo_raw_data_with_camel_case_id_and_the_shop_named_in_the_goods()
     assert "price_max" not in ex.data
 
 
+def test_item_data_in_an_html_escaped_data_attribute() -> None:
+    """微店 item pages (c. 2021) are drawn from JSON in ``<script id="__rocker-render-inject__"
+    data-obj="{&#34;…">``: the item beside its shop, the lowest price in fen (``itemLowPrice``),
+    the struck-through one in yuan. The name and shop are read; the price in fen is not read as
+    yuan, and without a price no struck-through one is kept."""
+    data = {"result": {"default_model": {
+        "item_info": {"item_id": "4100000001", "item_name": "某某 手工红糖 500g 古法熬制", "itemLowPrice": 3980,
+                      "origin_price": "59", "imgs": ["https://si.geilicdn.com/pcitem000-1.jpg"]},
+        "shop_info": {"shopName": "某某土特产小店", "shop_id": "1000001", "shop_url": "https://weidian.com/?userid=1000001"},
+        "sku_properties": {"sku": {"1": {"id": "1", "price": "39.80", "title": "500g"},
+                                   "2": {"id": "2", "price": "69.80", "title": "1000g"}}}}}}  # fmt: skip
+    escaped = json.dumps(data, ensure_ascii=False).replace('"', "&#34;")
+    html = (f'<html><head><title>微店</title></head><body><div id="app"></div><script id="__rocker-render-inject__" '
+            f'data-obj="{escaped}"></script></body></html>')  # fmt: skip
+    (ex,), how = read_page(html.encode(), "https://weidian.com/item.html?itemID=4100000001")
+    assert (ex.platform, how, ex.kind) == ("generic", "fallback", "product")
+    assert (ex.data["title"], ex.data["shop_name"]) == ("某某 手工红糖 500g 古法熬制", "某某土特产小店")
+    assert ex.sources["title"] == ex.sources["shop_name"] == "embedded-json"
+    assert "price" not in ex.data and "original_price" not in ex.data
+
+
+def test_state_object_of_a_script_rendered_shop_with_undefined_values() -> None:
+    """A self-built shop drawn by script from ``window.__INITIAL_STATE__`` (JavaScript, with
+    ``undefined`` values): the product, its shop named once elsewhere in the state, and its
+    label/value list are read; the list of recommended items beside it is no product."""
+    state = (
+        '{"user":{"loggedIn":false,"nick":undefined},"product":{"detail":{"goodsName":"某某 灵芝孢子粉 60粒",'
+        '"salePrice":"298.00","marketPrice":"598.00","attrs":[{"name":"批准文号","value":"国食健注G20190001"},'
+        '{"name":"规格","value":"0.5g*60粒"}],"video":undefined}},"store":{"storeName":"某某健康专营店"},'
+        '"recommend":[{"goodsName":"某某 蛋白粉","salePrice":"99.00","storeName":"另一店"},'
+        '{"goodsName":"某某 鱼油","salePrice":"88.00","storeName":"另一店"}]}'
+    )
+    html = f"<html><body><div id=app></div><script>window.__INITIAL_STATE__ = {state};</script></body></html>"
+    ex = extract_generic(html, "https://shop.example.cn/goods/1", "generic")
+    assert (ex.data["title"], ex.data["price"], ex.data["original_price"]) == ("某某 灵芝孢子粉 60粒", 298.0, 598.0)
+    assert ex.data["attributes"] == {"批准文号": "国食健注G20190001", "规格": "0.5g*60粒"}
+    assert ex.data["spec"] == "0.5g*60粒" and ex.sources["price"] == "embedded-json"
+    assert "shop_name" not in ex.data  # two shops named in the state: which is the seller's is not known
+
+
+def test_a_json_response_listing_alike_items_is_a_listing() -> None:
+    body = json.dumps({"code": 0, "data": {"total": 3, "list": [
+        {"id": 11, "title": "某某 布洛芬缓释胶囊 0.3g*20粒", "price": "18.50", "detailUrl": "/goods/11.html",
+         "shopName": "某某大药房"},
+        {"id": 12, "title": "某某 维生素C片 100片", "price": "6.80", "detailUrl": "/goods/12.html"},
+        {"id": 13, "title": "某某 医用口罩 50只", "price": 25, "detailUrl": "/goods/13.html"},
+    ]}}, ensure_ascii=False)  # fmt: skip
+    (ex,), _ = read_page(body.encode(), "https://m.example-pharmacy.cn/api/search?kw=x")
+    assert (ex.kind, ex.sources["products"]) == ("listing", "api-json:products")
+    first, _, third = ex.data["products"]
+    assert first == {"url": "https://m.example-pharmacy.cn/goods/11.html", "item_id": "11", "price": 18.5,
+                     "title": "某某 布洛芬缓释胶囊 0.3g*20粒", "shop_name": "某某大药房"}  # fmt: skip
+    assert third["price"] is None  # a whole number may count fen
+    one = json.dumps({"data": {"goods": {"goodsName": "某某 维生素C片", "salePrice": "6.80", "spec": "100片"},
+                               "similar": json.loads(body)["data"]["list"]}}, ensure_ascii=False)  # fmt: skip
+    (ex,), _ = read_page(one.encode(), "https://m.example-pharmacy.cn/api/goods?id=12")
+    assert (ex.kind, ex.data["title"], ex.data["price"]) == ("product", "某某 维生素C片", 6.8)
+
+
 def test_labelled_value_broken_across_source_lines_reads_as_shown() -> None:
     """The 药房网 drug page (c. 2018) writes its size over three source lines before a <br>: a
     browser shows one line, so does the reader; the 规格 no longer loses its unit."""

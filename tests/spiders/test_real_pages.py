@@ -170,6 +170,61 @@ def test_committed_real_taobao_detail_responses(
         assert got["promo"][0].startswith("券后¥") and got["attributes"]["品牌"]
 
 
+def test_detail_responses_read_the_same_as_jsonp_and_a_bare_list_reads_as_nothing() -> None:
+    """The detail interfaces answer in JSONP when the page asks with a callback (``mtopjsonp3(…)``);
+    a response that is a list, or cut short, is no item and does not stop the reading."""
+    body = (COMMITTED / "taobao_detail_569936522789_leather_bucket_bag.json").read_text(encoding="utf-8")
+    url = "https://item.taobao.com/item.htm?id=569936522789"
+    [plain], _ = read_page(body, url)
+    [wrapped], _ = read_page(f"mtopjsonp3({body})", url)
+    assert wrapped.data == plain.data and plain.data["price_max"] == 290.0
+    assert wrapped.sources["price"] == "taobao:detail-json"
+    for broken in (f"[{body}]", f"mtopjsonp3({body[: len(body) // 2]}"):
+        [got], _ = read_page(broken, url)
+        assert "price" not in got.data and not got.data.get("products")
+    offer = (REAL_JSON / "1688_offer_detail_1.json").read_text(encoding="utf-8") if REAL_JSON.is_dir() else None
+    if offer is not None:
+        url = "https://detail.1688.com/offer/597090034012.html"
+        [plain], _ = read_page(offer, url)
+        [wrapped], _ = read_page(f"jsonp_1688({offer});", url)
+        assert wrapped.data == plain.data and plain.data["price_max"] == 20.52
+
+
+@pytest.mark.parametrize(
+    ("name", "url", "first"),
+    [
+        ("pinduoduo_search_api.json", "https://mobile.yangkeduo.com/proxy/api/search?q=%E6%9C%88%E9%A5%BC&page=1",
+         {"url": "https://mobile.yangkeduo.com/goods.html?goods_id=60000000", "item_id": "60000000",
+          "title": "某某 广式蛋黄莲蓉月饼礼盒 8个装 中秋送礼", "price": 10.9, "original_price": 152.0,
+          "shop_name": "某某食品专卖店",
+          "image_urls": ["http://t00img.yangkeduo.com/goods/images/2019-07-08/3938700hd.jpeg"]}),
+        ("pinduoduo_category_goods_list.json", "http://apiv3.yangkeduo.com/operation/1917/groups?offset=0&size=100",
+         {"url": "https://mobile.yangkeduo.com/goods.html?goods_id=2100000000", "item_id": "2100000000",
+          "title": "某某 折叠床 单人午睡床 办公室午休床", "price": 58.0, "original_price": 240.0,
+          "image_urls": ["http://t00img.yangkeduo.com/t09img/images/2018-07-12/7d2b7500.jpeg"]}),
+        ("pinduoduo_search_page.html", "https://mobile.yangkeduo.com/search_result.html?search_key=%E6%9C%88%E9%A5%BC",
+         {"url": "https://mobile.yangkeduo.com/goods.html?goods_id=23000000001&gallery_id=17065793910",
+          "item_id": "23000000001", "title": "某某 月饼礼盒装 广式蛋黄莲蓉 中秋团购", "price": 7.9,
+          "image_urls": ["https://t00img.yangkeduo.com/goods/images/2019-08-01/0a.jpg"]}),
+    ],
+)  # fmt: skip
+def test_pinduoduo_lists_of_goods_are_listings_priced_in_yuan(
+    name: str, url: str, first: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """拼多多's search and category interfaces (prices in fen) and its search page (goods only in
+    ``__NEXT_DATA__``, cards without links, the site's name as og:title) are listings, not a
+    product named 拼多多商城."""
+    for args, how in (((), "markers"), (("--url", url), "host")):
+        got = extract_cli(MODELS / name, capsys, *args)
+        assert (got["platform"], got["page_kind"], got["recognised_by"]) == ("pinduoduo", "listing", how)
+        assert got["sources"]["products"] == "pinduoduo:goods-list" and "title" not in got
+        products = got["products"]
+        assert products[0] == first and len(products) == len(set(got["item_urls"])) >= 3
+        assert all(p["title"].startswith("某某") and 1 < p["price"] < 1000 for p in products)
+    if name == "pinduoduo_search_page.html":
+        assert products[2]["shop_name"] == "某某饼家旗舰店" and "shop_name" not in products[0]  # "" is no shop
+
+
 @SHARED
 @pytest.mark.parametrize("name", sorted(SHARED_PRODUCTS))
 def test_shared_real_item_pages(name: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -364,6 +419,11 @@ def test_tmall_h5_page_of_2017_in_gbk_prices_every_sku(capsys: pytest.CaptureFix
     assert (got["platform"], got["item_id"], got["shop_id"]) == ("tmall", "600000000006", "62000006")
     assert got["title"] == "某某 复方板蓝根颗粒 15g*20袋 清热解毒"
     assert (got["price"], got["price_max"], got["original_price"]) == (19.9, 36.8, 24.0)
+    assert (got["shop_name"], got["shop_url"]) == ("某某大药房旗舰店", "https://moumoudyf.m.tmall.com")
+    assert got["attributes"]["批准文号"] == got["drug_approval_no"] == "国药准字Z20000006"
+    # the showcase is the main pictures (full size), not the description, which loads from descUrl
+    assert got["image_urls"] == ["https://img.alicdn.com/imgextra/i1/2200000006/TB2h5main_!!2200000006.jpg"]
+    assert "detail_image_urls" not in got
 
 
 def test_pharmacy_prescription_drug_page(capsys: pytest.CaptureFixture[str]) -> None:

@@ -30,6 +30,7 @@ import json
 import re
 from typing import Any
 
+from crawler.extract import api_json
 from crawler.extract.generic import parse, put_attributes, text_of
 from crawler.extract.layouts._dom import css_attr, css_text, dig
 from crawler.extract.result import Reading, price_range
@@ -38,22 +39,21 @@ NAME = "1688"
 
 
 def is_offer_json(text: str) -> bool:
-    head = text.lstrip()[:1]
-    return head == "{" and ("tdmod-od-pc" in text[:20000] or '"offerTitle"' in text)
+    return api_json.opens_json(text) and ("tdmod-od-pc" in text[:20000] or '"offerTitle"' in text)
 
 
 def _components(doc: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for comp in (doc.get("data") or {}).values():
+    data = doc.get("data")
+    for comp in data.values() if isinstance(data, dict) else ():
         if isinstance(comp, dict) and comp.get("componentType"):
             out.setdefault(comp["componentType"].rsplit("/", 1)[-1], comp.get("data"))
     return out
 
 
 def read(text: str, url: str) -> Reading:
-    try:
-        doc = json.loads(text)
-    except ValueError:
+    doc = api_json.parse(text)
+    if not isinstance(doc, dict):  # not JSON, cut short, or a bare list: nothing to read
         return Reading(platform=NAME, kind="product", url=url)
     return read_document(doc, url)
 

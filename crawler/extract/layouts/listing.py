@@ -3,7 +3,8 @@ a monitoring task can start from a keyword search. Known layouts first (JD's ``l
 grid; Taobao/Tmall search data in ``g_page_config`` or, rendered, ``.item.J_MouserOnverReq``
 cards; Tmall's own search pages, ``div.product`` cards in ``#J_ItemList``; Mogujie's
 ``div.goods_item`` cards, whose item ids are alphanumeric), then products
-the page publishes as structured data (one JSON-LD Product per result, as Shopee does), then a
+the page publishes as structured data (one JSON-LD Product per result, as Shopee does), then
+items in the data the page carries for its scripts (`api_json.listed`), then a
 generic reader: a product link together with the smallest enclosing card that shows a price."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 import re
 from typing import Any
 
-from crawler.extract import structured
+from crawler.extract import api_json, structured
 from crawler.extract.generic import parse, text_of
 from crawler.extract.layouts._dom import css_attr, css_text, json_after
 from crawler.extract.result import Reading, absolute, price_range
@@ -151,6 +152,31 @@ def _generic(root: Any, url: str) -> list[dict[str, Any]]:
     return [e for e in seen.values() if e["title"] or e["price"] is not None]
 
 
+def _embedded(html: str, url: str) -> list[dict[str, Any]]:
+    """Items listed in the data a page carries for its scripts (a search page drawn by script,
+    whose cards have no links of their own)."""
+    return next((found for doc in api_json.embedded(html) if (found := api_json.listed(doc, url))), [])
+
+
+def of_products(products: list[dict[str, Any]], url: str, platform: str, source: str) -> Reading:
+    """A listing of `products` (entries as `read` gives them) found by `source`."""
+    ex = Reading(platform=platform, kind="listing", url=url)
+    ex.put("products", products, source)
+    ex.data["item_urls"] = list(dict.fromkeys(p["url"] for p in products))
+    ex.data["next_url"] = None
+    return ex
+
+
+def from_json(text: str, url: str, platform: str) -> Reading | None:
+    """A JSON response that lists items and names no single product, as a listing; None for
+    anything else."""
+    doc = api_json.parse(text)
+    if doc is None or api_json.read_document(doc)[0]:
+        return None
+    found = api_json.listed(doc, url)
+    return of_products(found, url, platform, "api-json:products") if found else None
+
+
 def read(html: str, url: str, platform: str = "generic") -> Reading:
     """The listing's products; `sources` names the layout that found them."""
     ex = Reading(platform=platform, kind="listing", url=url)
@@ -161,6 +187,7 @@ def read(html: str, url: str, platform: str = "generic") -> Reading:
                           ("tmall:product-list", lambda: _tmall_list(root, url)),
                           ("mogujie:goods-items", lambda: _mogujie(root, url)),
                           ("structured:products", lambda: structured.listed_products(html, url)),
+                          ("api-json:products", lambda: _embedded(html, url)),
                           ("generic:product-links", lambda: _generic(root, url))):  # fmt: skip
         found = entries()
         if found:

@@ -16,6 +16,7 @@ import json
 import re
 from typing import Any
 
+from crawler.extract import api_json
 from crawler.extract.generic import put_attributes
 from crawler.extract.layouts._dom import dig
 from crawler.extract.result import Reading, absolute, price_range
@@ -27,7 +28,7 @@ _OFFERS = ("DAILY_COUPON", "BIG_MARK_DOWN_COUPON", "ACTIVITIES", "COUPON")
 
 
 def is_detail_json(text: str) -> bool:
-    return text.lstrip()[:1] == "{" and '"componentsVO"' in text and '"skuCore"' in text
+    return api_json.opens_json(text) and '"componentsVO"' in text and '"skuCore"' in text
 
 
 def _infos(comps: dict[str, Any]) -> list[dict[str, Any]]:
@@ -63,9 +64,8 @@ def page_data(html: str) -> dict[str, Any] | None:
 
 
 def read(text: str, url: str) -> Reading:
-    try:
-        doc = json.loads(text)
-    except ValueError:
+    doc = api_json.parse(text)
+    if not isinstance(doc, dict):  # not JSON, cut short, or a bare list: nothing to read
         return Reading(platform="taobao", kind="product", url=url)
     return read_data(doc.get("data") if isinstance(doc.get("data"), dict) else doc, url)
 

@@ -167,10 +167,10 @@ def _pc(root: Any, html: str, url: str, ex: Reading) -> None:
 _THUMB_SIZE = re.compile(r"_\d+x\d+(?:q\d+)?\.(?:jpe?g|png|webp)$", re.I)
 
 
-def _gallery(root: Any, url: str) -> list[str]:
+def _gallery(root: Any, url: str, css: str = "#J_UlThumb img") -> list[str]:
     """The main pictures, full size: the gallery's thumbnails without their size suffix."""
     out = []
-    for img in root.cssselect("#J_UlThumb img"):
+    for img in root.cssselect(css):
         if src := lazy_src(img):
             out.append(absolute(url, _THUMB_SIZE.sub("", src)))
     return list(dict.fromkeys(out))
@@ -222,6 +222,9 @@ def _h5(root: Any, html: str, url: str, ex: Reading) -> None:
     item_id = dig(detail, "item", "itemId") or dig(detail, "itemDO", "itemId")
     ex.put("item_id", str(item_id or "") or query_id(url), "tmall:h5-data")
     ex.put("shop_name", dig(detail, "seller", "shopName"), "tmall:h5-data")
+    ex.put("shop_name", css_text(root, ".shop-t"), "tmall:h5-shop")  # 2015–2016: only drawn in the shop bar
+    if shop_href := css_attr(root, "a.go-shop", "href"):  # 进入店铺
+        ex.put("shop_url", absolute(url, shop_href), "tmall:h5-shop")
     ex.put("shop_id", str(dig(detail, "seller", "shopId") or detail.get("rstShopId") or "") or None, "tmall:h5-data")
     paid, listed = _sku_prices(mdskip)
     esi = mtop_detail.live(detail)  # the interface's live part, when the page carries it
@@ -238,7 +241,8 @@ def _h5(root: Any, html: str, url: str, ex: Reading) -> None:
         ex.put("original_price", original, "tmall:h5-data")
     images = dig(detail, "item", "images") or []
     ex.put("image_urls", [absolute(url, i) for i in images if isinstance(i, str)], "tmall:h5-data")
-    attrs = mtop_detail.group_props(detail)
+    ex.put("image_urls", _gallery(root, url, "#s-showcase img"), "tmall:h5-showcase")
+    attrs = mtop_detail.group_props(detail) or _group_attributes(detail)
     ex.put("attributes", attrs or None, "tmall:h5-data")
     put_attributes(ex, attrs, "tmall:h5-data")
 

@@ -8,6 +8,7 @@ import importlib
 from typing import Any, ClassVar
 from urllib.parse import quote, urlsplit
 
+from crawler.extract import api_json
 from crawler.extract.generic import extract_generic
 from crawler.extract.layouts import listing
 from crawler.extract.result import Reading
@@ -74,6 +75,8 @@ class Platform:
         """Every item the page shows (one product, one shop, or a listing)."""
         if listing.looks_like_listing(text):
             return [listing.read(text, url, self.name)]
+        if api_json.opens_json(text) and (found := listing.from_json(text, url, self.name)) is not None:
+            return [found]
         return [self.fill(self.product(text, url), text)]
 
     def product(self, text: str, url: str) -> Reading:

@@ -1,4 +1,5 @@
-"""拼多多 Pinduoduo: goods pages drawn from ``window.rawData``."""
+"""拼多多 Pinduoduo: goods pages drawn from ``window.rawData``; search and category lists of
+goods (interface JSON, or a search page's inline data)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,11 @@ class Pinduoduo(Platform):
     priority = 2
     hosts = ("yangkeduo.com", "pinduoduo.com", "pddpic.com")
     markers = ("window.rawData", "yangkeduo.com", "拼多多")
+
+    def read(self, text: str, url: str) -> list[Reading]:
+        if (found := pinduoduo.read_listing(text, url)) is not None:
+            return [found]
+        return super().read(text, url)
 
     def product(self, text: str, url: str) -> Reading:
         return pinduoduo.read(text, url)
