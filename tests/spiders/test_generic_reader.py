@@ -78,6 +78,9 @@ def test_registry_recognises_by_host_then_markers_then_falls_back() -> None:
     assert {"tmall", "taobao", "jd", "1688", "pinduoduo", "douyin", "pharmacy", "selfshop"} <= set(PLATFORMS)
     assert recognise("https://detail.m.tmall.com/item.htm?id=1", "")[0].name == "tmall"
     assert recognise("https://mobile.yangkeduo.com/goods.html?goods_id=1", "")[0].name == "pinduoduo"
+    search = PLATFORMS["pinduoduo"].search_url("月饼")
+    assert search == "https://mobile.yangkeduo.com/search_result.html?search_key=%E6%9C%88%E9%A5%BC"
+    assert recognise(search, "")[0].name == "pinduoduo"
     assert recognise("https://item.yiyaojd.com/100009773041.html", "")[0].name == "jd"  # 京东大药房
     assert recognise("https://www.ddky.com/product/1.html", "")[0].name == "pharmacy"  # 叮当快药
     jd_drug = (

@@ -13,6 +13,7 @@ class Pinduoduo(Platform):
     name = "pinduoduo"
     label = "拼多多"
     priority = 2
+    search = "https://mobile.yangkeduo.com/search_result.html?search_key={}"
     hosts = ("yangkeduo.com", "pinduoduo.com", "pddpic.com")
     markers = ("window.rawData", "yangkeduo.com", "拼多多")
 
