@@ -12,7 +12,8 @@ that waits for them.
 Each picture read becomes an evidence record (its bytes and headers as served, plus the
 reading as JSON, all hashed with SHA-256 and SM3). Detail-picture text goes to the document's
 `image_text` field; certificate text is appended to `licence_text`, and each certificate's
-parsed facts go to `attributes.licence_images`. Every line's place in those texts is kept on
+parsed facts go to `attributes.licence_images`; a drug's approval number read only from a picture (the value of
+its 批准文号 label) becomes the document's. Every line's place in those texts is kept on
 the envelope, so a clue on words read from a picture cites the picture, the box and the
 confidence.
 
@@ -35,6 +36,7 @@ from twisted.internet import defer, reactor
 from twisted.python.failure import Failure
 
 from crawler.capture import capture
+from crawler.extract.generic import drug_facts
 from crawler.items import PageCapture, ProductItem
 from ocr.cache import OcrCache
 from ocr.engine import engine_version
@@ -117,6 +119,8 @@ class OcrPipeline:
         for (field, _), picture in zip(wanted, pictures, strict=True):
             if picture is not None:
                 self._attach(envelope, field, picture)
+        if read_approval_number(envelope):
+            self.stats.inc_value("wangjian/ocr/approval_numbers_read")
         return envelope
 
     # ---- fetching and reading ----------------------------------------------------------
@@ -242,6 +246,22 @@ class OcrPipeline:
         if field == "licence_text":
             located = {index: (offset + start, offset + end) for start, end, index in spans}
             envelope.document.attributes.licence_images.append(parse_certificate(reading, picture.url, located))
+
+
+def read_approval_number(envelope: Envelope) -> bool:
+    """A drug's approval number the page shows only as a picture (药房网 draws its 批准文号 so),
+    read from the pictures' text into the document when the page's text gave none; the page is
+    then a drug's, as normalisation would have judged it had the number been text."""
+    document = envelope.document
+    if document.attributes.drug_approval_no or not (text := document.fields.get("licence_text")):
+        return False
+    number = drug_facts(text).get("drug_approval_no")
+    if number is None:
+        return False
+    document.attributes.drug_approval_no = number
+    if document.category in (None, "普通商品"):
+        document.category = "药品"
+    return True
 
 
 def _picture_record(

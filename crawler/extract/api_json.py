@@ -66,6 +66,7 @@ _UNDEFINED = re.compile(r"(?<=[:,\[])\s*undefined\b")
 #: Inline documents read at most per page (a page assigns dozens of small configuration objects).
 _MAX_EMBEDDED = 24
 _FOLD = str.maketrans("", "", "_-")
+_ADDRESS = re.compile(r"https?://|//|/[^/]")
 
 
 def _folded(key: str) -> str:
@@ -243,7 +244,8 @@ Money = Callable[[Any], "float | None"]
 def listed(doc: Any, url: str, price_of: PriceOf | None = None, money: Money | None = None,
            item_url: str | None = None) -> list[dict[str, Any]]:  # fmt: skip
     """The items of the longest list of alike objects in a document that each give a title and
-    a link or an id (`item_url`, a format with ``{}``, makes the link of an id). `price_of` and
+    a link, or an id and a price (`item_url`, a format with ``{}``, makes the link of an id;
+    without it such an item has no link). `price_of` and
     `money` read prices where the platform knows their unit; otherwise a whole number is not
     read, as in `read_document`."""
     best: list[dict[str, Any]] = []
@@ -263,19 +265,20 @@ def _listed(obj: dict[str, Any], url: str, price_of: PriceOf | None, money: Mone
     title, item_id, link = fields.get("title"), ids.get("item_id"), ids.get("url")
     if not isinstance(title, str) or (item_id is None and not isinstance(link, str)):
         return None
-    if not isinstance(link, str):
-        if item_url is None:
-            return None
+    if not isinstance(link, str) and item_url is not None:
         link = item_url.format(item_id)
+    if not isinstance(link, str) and "price" not in fields:
+        return None  # an id and a name without a price: a category, a tag, a user, no item
     money = money or _price
     price = price_of(obj) if price_of else money(fields.get("price"))
-    entry: dict[str, Any] = {"url": absolute(url, link), "item_id": str(item_id) if item_id is not None else None,
+    entry: dict[str, Any] = {"url": absolute(url, link) if isinstance(link, str) else None,
+                             "item_id": str(item_id) if item_id is not None else None,
                              "title": title.strip(), "price": price}  # fmt: skip
     original = money(fields.get("original_price"))
     if original is not None and price is not None and original > price:
         entry["original_price"] = original
     if isinstance(shop := fields.get("shop_name"), str) and shop.strip():
         entry["shop_name"] = shop.strip()
-    if isinstance(image := ids.get("image"), str) and image.strip():
-        entry["image_urls"] = [absolute(url, image.strip())]
+    if isinstance(image := ids.get("image"), str) and _ADDRESS.match(image.strip()):
+        entry["image_urls"] = [absolute(url, image.strip())]  # a bare file name has a host only its site knows
     return entry

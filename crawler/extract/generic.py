@@ -182,11 +182,20 @@ def _label(text: str) -> str | None:
 def _value_beside(label: Any) -> str:
     """The value in the element after a label element; a lone currency sign there takes the
     number after it along ("健客价" "￥" "58.00")."""
-    nxt = label.getnext()
+    nxt = _element_beside(label, "next")
     value = text_of(nxt) if nxt is not None else ""
-    if value in ("¥", "￥") and nxt.getnext() is not None:
-        value += text_of(nxt.getnext())
+    if value in ("¥", "￥") and (after := _element_beside(nxt, "next")) is not None:
+        value += text_of(after)
     return value
+
+
+def _element_beside(el: Any, side: str) -> Any:
+    """The element after (or before) `el`, over comments and processing instructions."""
+    step = el.getnext if side == "next" else el.getprevious
+    found = step()
+    while found is not None and not isinstance(found.tag, str):
+        found = found.getnext() if side == "next" else found.getprevious()
+    return found
 
 
 def labelled_values(root: Any) -> dict[str, str]:
@@ -379,9 +388,32 @@ def _img_src(img: Any, url: str) -> str | None:
     return absolute(url, (full or values)[0]) if values else None
 
 
+#: A fact a page draws as a picture of its value (药房网 shows a drug's 批准文号 so, out of
+#: scrapers' reach): the label the picture stands beside makes it a picture to read.
+_FACT_LABEL = re.compile(r"批准文号|批文|注册证号|注册证编号|备案号|备案编号|许可证号|许可证编号|证书编号")
+_VALUE_CELLS = frozenset({"dd", "td", "li", "span", "em", "p", "label"})
+
+
+def _label_beside(img: Any) -> str:
+    """The label a picture is the value of: the text of its own small cell ("批准文号：<img>"),
+    or, when that cell holds no text, of the cell before it (``<dt>批准文号</dt><dd><img></dd>``,
+    a ``th`` before a ``td``). Only cells a picture sits in directly or through a link."""
+    cell = img.getparent()
+    if cell is not None and cell.tag == "a":
+        cell = cell.getparent()
+    if cell is None or cell.tag not in _VALUE_CELLS:
+        return ""
+    own = text_of(cell)
+    if own:
+        return own[:40]
+    before = _element_beside(cell, "previous")
+    return text_of(before)[:40] if before is not None else ""
+
+
 def image_urls(root: Any, url: str) -> tuple[list[str], list[str]]:
     """(detail images, licence / qualification images), absolute, in page order. A licence
-    picture is told by its name, alt text or link text (营业执照, 许可证, 资质 …); a detail
+    picture is told by its name, alt text or link text (营业执照, 许可证, 资质 …), or by the
+    label of a fact it is the value of (批准文号：<picture>); a detail
     picture by a description block around it, not inside the main picture gallery, the reviews,
     the recommendations or the footer, and not an icon, logo or sprite."""
     detail: list[str] = []
@@ -394,7 +426,7 @@ def image_urls(root: Any, url: str) -> tuple[list[str], list[str]]:
         link = img.getparent()
         if link is not None and link.tag == "a":
             hint += " " + (link.get("title") or "") + " " + text_of(link)
-        if _LICENCE_HINT.search(hint):
+        if _LICENCE_HINT.search(hint) or _FACT_LABEL.search(_label_beside(img)):
             licence.append(src)
             continue
         if is_decoration(img, src):

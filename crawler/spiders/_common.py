@@ -149,7 +149,7 @@ class Doc:
     extraction on 100 KB item pages)."""
 
     def __init__(self, html: str) -> None:
-        self.root = Selector(text=html).root
+        self.root = Selector(text=html, type="html").root
         self.ids = {e.get("id"): e for e in self.root.iter() if isinstance(e.tag, str) and e.get("id")}
 
     def css(self, css: str, within: str | None = None) -> list[etree._Element]:

@@ -79,7 +79,7 @@ def _detail_images(pdp: SelectorList, url: str) -> list[str]:
 
 
 def extract_product(html: str, url: str) -> dict[str, Any]:
-    sel = Selector(text=html)
+    sel = Selector(text=html, type="html")
     pdp = sel.css(".pdp")
     item_id = pdp.attrib.get("data-product-id") or (parse_qs(urlsplit(url).query).get("id") or [None])[0]
     params = {text_of(tr.css("th")): text_of(tr.css("td")) for tr in pdp.css(".param-table tr")}
@@ -115,7 +115,7 @@ def extract_product(html: str, url: str) -> dict[str, Any]:
 
 
 def extract_store(html: str, url: str) -> dict[str, Any]:
-    sel = Selector(text=html)
+    sel = Selector(text=html, type="html")
     store = sel.css(".store-page")
     m = _STORE_RE.search(urlsplit(url).path)
     qual = store.css("#shop-qualification")
@@ -136,7 +136,7 @@ def extract_store(html: str, url: str) -> dict[str, Any]:
 
 def extract_listing(html: str, url: str) -> dict[str, Any]:
     """Item, shop and next-page links."""
-    return listing_links(Selector(text=html), url, *_LISTING_LINKS)
+    return listing_links(Selector(text=html, type="html"), url, *_LISTING_LINKS)
 
 
 def extract_page(html: str | bytes, url: str) -> list[dict[str, Any]]:
@@ -207,4 +207,5 @@ class DouyinSpider(PlatformSpider):
 
     @staticmethod
     def _nothing_rendered(response: Response) -> str:
-        return f"nothing rendered ({clean(response.css(RENDERED).attrib.get('data-rendered'))})"
+        marker = Selector(text=response.text, type="html").css(RENDERED)  # a JSON answer is no page either
+        return f"nothing rendered ({clean(marker.attrib.get('data-rendered'))})"

@@ -192,7 +192,7 @@ def apply_price(product: dict[str, Any], price: float | None, market: float | No
 
 def extract_shop(html: str, url: str) -> dict[str, Any]:
     """Shop home: name, id, notice, the licence link if shown, product links, next page."""
-    sel = Selector(text=html)
+    sel = Selector(text=html, type="html")
     m = _SHOP_RE.search(urlsplit(url).path) or _LICENCE_RE.search(urlsplit(url).path)
     shop_id = sel.css("#shop-head::attr(data-shopid)").get() or (next(g for g in m.groups() if g) if m else None)
     licence = (
@@ -212,7 +212,7 @@ def extract_shop(html: str, url: str) -> dict[str, Any]:
 
 def extract_licence(html: str, url: str) -> dict[str, Any]:
     """证照信息 page: labelled rows mapped to ShopItem fields, the block's text, the image."""
-    sel = Selector(text=html)
+    sel = Selector(text=html, type="html")
     block = sel.css("#J_licence, .jShopLicence")
     out: dict[str, Any] = {"licence_text": first(text_of(block, "\n"))}
     for row in block.css("li.licence-row, li"):
@@ -231,7 +231,7 @@ def extract_licence(html: str, url: str) -> dict[str, Any]:
 
 def extract_listing(html: str, url: str) -> dict[str, Any]:
     """Item, shop and next-page links."""
-    return listing_links(Selector(text=html), url, *_LISTING_LINKS)
+    return listing_links(Selector(text=html, type="html"), url, *_LISTING_LINKS)
 
 
 def extract_page(page: bytes | str, url: str) -> list[dict[str, Any]]:

@@ -90,7 +90,7 @@ def _service_tips(sel: Selector) -> list[str]:
 
 def extract_product(html: str, url: str) -> dict[str, Any]:
     """Fields of a mia.com-style product page (fixture sites and saved mia.com pages)."""
-    sel = Selector(text=html)
+    sel = Selector(text=html, type="html")
     params: dict[str, str] = {}
     for li in sel.css(".datacon li"):
         key = text_of(li.css("b")).rstrip(":：")
@@ -144,7 +144,7 @@ def _detail_images(sel: Selector, url: str) -> list[str]:
 def extract_checkout(html: str, url: str) -> dict[str, Any]:
     """Options of the 确认订单 page with the `checked` state the HTML carries (the spider
     replaces it by the live DOM state) and the input name of each."""
-    sel = Selector(text=html)
+    sel = Selector(text=html, type="html")
     options, inputs = [], []
     for li in sel.css("#J_orderOptions li.opt-item"):
         options.append(
@@ -162,7 +162,7 @@ def extract_checkout(html: str, url: str) -> dict[str, Any]:
 
 
 def extract_home(html: str, url: str) -> dict[str, Any]:
-    sel = Selector(text=html)
+    sel = Selector(text=html, type="html")
     m = _SITE_RE.search(urlsplit(url).path)
     notice = first(text_of(sel.css("#J_notice")))
     out: dict[str, Any] = {
@@ -176,7 +176,7 @@ def extract_home(html: str, url: str) -> dict[str, Any]:
 
 def extract_listing(html: str, url: str) -> dict[str, Any]:
     """Item, shop and next-page links."""
-    return listing_links(Selector(text=html), url, *_LISTING_LINKS)
+    return listing_links(Selector(text=html, type="html"), url, *_LISTING_LINKS)
 
 
 def extract_page(html: str | bytes, url: str) -> list[dict[str, Any]]:

@@ -178,6 +178,23 @@ def test_a_json_response_listing_alike_items_is_a_listing() -> None:
                                "similar": json.loads(body)["data"]["list"]}}, ensure_ascii=False)  # fmt: skip
     (ex,), _ = read_page(one.encode(), "https://m.example-pharmacy.cn/api/goods?id=12")
     assert (ex.kind, ex.data["title"], ex.data["price"]) == ("product", "某某 维生素C片", 6.8)
+    # 平安好医生's mall list (2017): ids and prices but no links, pictures as bare file names
+    mall = json.dumps({"stat": {"code": 0}, "content": [{"value": [
+        {"id": 276590 + i, "title": f"某某 补水面膜 {i}片", "price": 19900, "originalPrice": 49800,
+         "img": "T1E2LXBjCg1RCvBVdK.jpg|T1s2WXBjAv1RCvBVdK.jpg"} for i in range(3)]}]}, ensure_ascii=False)  # fmt: skip
+    (ex,), _ = read_page(mall.encode(), "https://www.jk.cn/api/mall/list")
+    assert ex.kind == "listing" and ex.data["item_urls"] == []
+    assert ex.data["products"][0] == {"url": None, "item_id": "276590", "title": "某某 补水面膜 0片", "price": None}
+    tags = json.dumps({"data": [{"id": i, "name": n} for i, n in enumerate(["感冒发烧", "肠胃用药", "皮肤用药"])]})
+    (ex,), _ = read_page(tags.encode(), "https://www.jk.cn/api/category")
+    assert ex.kind == "product" and not ex.data.get("title")  # names without prices are no items
+
+
+def test_a_comment_between_a_label_cell_and_its_value_is_passed_over() -> None:
+    html = ("<html><body><dl><dt>规格：</dt><!-- spec --><dd>0.25g*24粒</dd><dt>会员价</dt><dd>￥</dd><!-- p -->"
+            "<dd>58.00</dd><dt>生产企业：</dt><?php echo 1 ?><dd>某某制药有限公司</dd></dl></body></html>")  # fmt: skip
+    ex = extract_generic(html, "https://www.example-pharmacy.cn/p/1.html", "pharmacy")
+    assert (ex.data["spec"], ex.data["manufacturer"], ex.data["price"]) == ("0.25g*24粒", "某某制药有限公司", 58.0)
 
 
 def test_labelled_value_broken_across_source_lines_reads_as_shown() -> None:

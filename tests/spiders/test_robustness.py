@@ -48,12 +48,13 @@ def test_retry_after_and_backoff_then_success(server: FixtureServer, tmp_path) -
 def test_failures_and_malformed_pages_are_counted_without_stopping(server: FixtureServer, tmp_path) -> None:
     shop = server.world.shops[PLATFORM][5]
     products = list(server.world.products_of(shop))
-    dead, cut_once, cut_always = products[0], products[1], products[2]
+    dead, cut_once, cut_always, challenged = products[0], products[1], products[2], products[3]
     start = [
         server.shop_url(shop),
         server.item_url(dead) + "&_fault=500",
         server.item_url(cut_once) + "&_fault=truncate&_times=1",
         server.item_url(cut_always) + "&_fault=truncate",
+        server.item_url(challenged) + "&_fault=challenge",  # JSON where the page should be
         server.url(PLATFORM, "/index.htm"),  # a page without any item on it
     ]
     items, stats = run_spider(
@@ -63,7 +64,8 @@ def test_failures_and_malformed_pages_are_counted_without_stopping(server: Fixtu
     assert set(got) >= {p.item_id for p in products}  # the shop's own links still reach all
     assert stats["retry/max_reached"] == 2  # the 500 and the always-truncated start URLs
     assert stats["wangjian/malformed/truncated"] == 1 + 2
-    assert stats["wangjian/malformed/no_product"] == 1
+    assert stats["wangjian/malformed/no_product"] == 1 + 1
+    assert not any(k.startswith("spider_exceptions") for k in stats)
     assert stats["item_scraped_count"] == len(items)
 
 

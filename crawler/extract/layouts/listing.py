@@ -162,7 +162,7 @@ def of_products(products: list[dict[str, Any]], url: str, platform: str, source:
     """A listing of `products` (entries as `read` gives them) found by `source`."""
     ex = Reading(platform=platform, kind="listing", url=url)
     ex.put("products", products, source)
-    ex.data["item_urls"] = list(dict.fromkeys(p["url"] for p in products))
+    ex.data["item_urls"] = list(dict.fromkeys(p["url"] for p in products if p["url"]))
     ex.data["next_url"] = None
     return ex
 
