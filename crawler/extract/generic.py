@@ -316,6 +316,38 @@ def _headings(root: Any) -> list[tuple[Any, str]]:
     return out
 
 
+_SITE_TAIL = re.compile(r"\s*[-_|–—][^-_|–—]*$")
+_SQUASH = re.compile(r"\s+")
+
+
+def _name_heading(root: Any, headings: list[tuple[Any, str]]) -> tuple[Any, str, tuple[Any, ...]] | None:
+    """The heading that names the product, with the price shown near it: the longest the page's
+    <title> repeats and a price follows, else the longest the <title> repeats, else the first a
+    price follows; None when no heading qualifies (the <title> then names the product). A
+    heading the <title> does not repeat and no price follows is navigation (全部商品分类, 为你推荐)."""
+    if not headings:
+        return None
+    el = root.find(".//title")
+    title = _SQUASH.sub("", clean(el.text_content()) if el is not None else "").lower()
+    tail = m[0] if (m := _SITE_TAIL.search(title)) else ""  # "-京东", "-tmall.com天猫": the site
+
+    def repeated(text: str) -> bool:
+        text = _SQUASH.sub("", text).lower()
+        if len(text) < 4 or text in tail:
+            return False
+        body = title[: len(title) - len(tail)]
+        return text in title or (len(body) >= 6 and body in text)
+
+    priced = [(el, text, price_near(root, el)) for el, text in headings[:8]]
+    named = [(el, text, near) for el, text, near in priced if near[0] is not None and repeated(text)]
+    named = named or [(el, text, (None, None, None)) for el, text in headings[:40] if repeated(text)]
+    if named:  # the longest: a brand's heading ("Apple") is repeated by the <title> too
+        return max(named, key=lambda h: len(h[1]))
+    if (first := next((h for h in priced if h[2][0] is not None), None)) is not None:
+        return first
+    return None if title else priced[0]
+
+
 def _shop_block(root: Any) -> str | None:
     """The text of the first block named for the shop, when it is short enough to be a name."""
     named = (value.getparent() for value in _NAMING_ATTRIBUTES(root) if _SHOP_BLOCK_NAME.search(value))
@@ -492,9 +524,7 @@ def extract_generic(html: str, url: str, platform: str = "generic", into: Readin
             ex.put("price_max", high, "itemprop")
     if labels.get("original_price_label"):
         ex.put("original_price", price_range(labels["original_price_label"])[0], "label")
-    headings = _headings(root)
-    priced = [(el, text, price_near(root, el)) for el, text in headings[:8]]
-    best = next((h for h in priced if h[2][0] is not None), priced[0] if priced else None)
+    best = _name_heading(root, _headings(root))
     if best is not None:
         title = ex.data.get("title")
         if ex.sources.get("title") == "opengraph" and best[1] in str(title) and best[1] != title and len(best[1]) >= 4:

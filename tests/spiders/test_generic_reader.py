@@ -197,6 +197,35 @@ def test_a_comment_between_a_label_cell_and_its_value_is_passed_over() -> None:
     assert (ex.data["spec"], ex.data["manufacturer"], ex.data["price"]) == ("0.25g*24粒", "某某制药有限公司", 58.0)
 
 
+@pytest.mark.parametrize(
+    ("body", "title", "source"),
+    [
+        # a shop's navigation headings before the name; no price near any (蜜芽, 2016)
+        ("<h2>全部商品分类</h2><h3>宝宝奶粉</h3><h1>鳄鱼谷 经典造型盒装拼图 谷仓</h1>",
+         "鳄鱼谷 经典造型盒装拼图 谷仓", "heading"),
+        # only navigation headings: the <title> names the product (京东, 2018)
+        ("<h2>全部分类◇</h2><h3>为你推荐</h3><h3>良品铺子官方旗舰店</h3>", "鳄鱼谷 经典造型盒装拼图 谷仓", "title-tag"),
+        # the site's name as a heading, then the name the <title> repeats (天猫, 2020)
+        ("<h1>天猫Tmall.com</h1><h2>某店</h2><h1>鳄鱼谷 经典造型盒装拼图 谷仓 </h1>",
+         "鳄鱼谷 经典造型盒装拼图 谷仓", "heading"),
+        # a brand's heading the <title> repeats too: the longer is the name
+        ("<h2>鳄鱼谷</h2><h1>鳄鱼谷 经典造型盒装拼图 谷仓</h1>", "鳄鱼谷 经典造型盒装拼图 谷仓", "heading"),
+    ],
+)  # fmt: skip
+def test_the_heading_that_names_the_product_is_one_the_title_repeats(body: str, title: str, source: str) -> None:
+    html = ("<html><head><title>鳄鱼谷 经典造型盒装拼图 谷仓【价格 特卖 图片100%正品】-蜜芽</title></head>"
+            f"<body>{body}</body></html>")  # fmt: skip
+    ex = extract_generic(html, "https://www.mia.com/item-1028006.html", "generic")
+    assert (ex.data["title"], ex.sources["title"]) == (title, source)
+
+
+def test_a_heading_a_price_follows_names_the_product_when_the_title_says_nothing() -> None:
+    html = ("<html><head><title>商品详情</title></head><body><h2>猜你喜欢</h2><h1>某某 保温杯 500ml</h1>"
+            "<div class='price'>¥39.90</div></body></html>")  # fmt: skip
+    ex = extract_generic(html, "https://shop.example.cn/p/9", "generic")
+    assert (ex.data["title"], ex.data["price"], ex.sources["price"]) == ("某某 保温杯 500ml", 39.9, "near-title")
+
+
 def test_labelled_value_broken_across_source_lines_reads_as_shown() -> None:
     """The 药房网 drug page (c. 2018) writes its size over three source lines before a <br>: a
     browser shows one line, so does the reader; the 规格 no longer loses its unit."""
