@@ -352,7 +352,7 @@ def _shop_block(root: Any) -> str | None:
     """The text of the first block named for the shop, when it is short enough to be a name."""
     named = (value.getparent() for value in _NAMING_ATTRIBUTES(root) if _SHOP_BLOCK_NAME.search(value))
     for el in named:
-        text = text_of(el).strip("：: ")
+        text = lines_of(el).strip().split("\n")[0].strip("：: ")  # the name, not the ratings under it
         if 2 <= len(text) <= 60:
             return text
     return None

@@ -330,6 +330,15 @@ def test_page_heading_over_a_decorated_og_title_and_shop_and_price_from_named_bl
     assert (got.data["shop_name"], got.sources["shop_name"]) == ("Summer Technology Co.,Ltd.", "shop-block")
 
 
+def test_a_shop_block_gives_the_name_not_the_ratings_under_it() -> None:
+    """蘑菇街 (2017): the shop's block names the shop, then lists its 描述/质量/服务 ratings."""
+    html = ("<html><body><h1>某某 荣耀8 青春版</h1><div class='shop-name'>"
+            "<a href='//shop.mogujie.com/1'>首佳数码专营店</a><ul><li>描述4.92</li><li>质量4.92</li>"
+            "<li>服务4.83</li></ul></div></body></html>")  # fmt: skip
+    got = extract_generic(html, "https://shop.mogujie.com/detail/1kcnxeu")
+    assert (got.data["shop_name"], got.sources["shop_name"]) == ("首佳数码专营店", "shop-block")
+
+
 def test_package_insert_headings_in_brackets_are_labels() -> None:
     """健客's drug pages print the 说明书 as lines led by a bracketed heading in an ``em``
     (``#b_2_2 p > em``, as public readers of the site select them): the headings are labels."""
