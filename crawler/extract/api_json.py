@@ -237,17 +237,16 @@ def read_document(doc: Any) -> tuple[dict[str, Any], dict[str, str]]:
 
 #: A platform's reading of an item's price (the object in, yuan out) and of an amount (a value
 #: in, yuan out), where it knows its unit.
-PriceOf = Callable[[dict[str, Any]], "float | None"]
-Money = Callable[[Any], "float | None"]
+PriceOf = Callable[[dict[str, Any]], float | None]
+Money = Callable[[Any], float | None]
 
 
 def listed(doc: Any, url: str, price_of: PriceOf | None = None, money: Money | None = None,
            item_url: str | None = None) -> list[dict[str, Any]]:  # fmt: skip
     """The items of the longest list of alike objects in a document that each give a title and
     a link, or an id and a price (`item_url`, a format with ``{}``, makes the link of an id;
-    without it such an item has no link). `price_of` and
-    `money` read prices where the platform knows their unit; otherwise a whole number is not
-    read, as in `read_document`."""
+    without it such an item has no link). `price_of` and `money` read prices where the platform
+    knows their unit; otherwise a whole number is not read, as in `read_document`."""
     best: list[dict[str, Any]] = []
     for candidates in _lists(doc):
         if len(candidates) < 3 or len(candidates) <= len(best):
