@@ -198,8 +198,10 @@ def _sku_prices(mdskip: Any) -> tuple[str | None, str | None]:
         if not isinstance(info, dict):
             continue
         before, _ = price_range(str(info.get("price") or info.get("tagPrice") or ""))
-        promos = [
-            price_range(str(p.get("price") or ""))[0] for p in info.get("promotionList") or [] if isinstance(p, dict)
+        promos = [  # a promotion marked not started ("start": false) is not the price paid now
+            price_range(str(p.get("price") or ""))[0]
+            for p in info.get("promotionList") or []
+            if isinstance(p, dict) and p.get("start") is not False
         ]
         promos = [p for p in promos if p is not None]
         paid += [min(promos)] if promos else [before] if before is not None else []
