@@ -253,7 +253,9 @@ def read_approval_number(envelope: Envelope) -> bool:
     read from the pictures' text into the document when the page's text gave none; the page is
     then a drug's, as normalisation would have judged it had the number been text."""
     document = envelope.document
-    if document.attributes.drug_approval_no or not (text := document.fields.get("licence_text")):
+    if not isinstance(envelope.item, ProductItem) or document.attributes.drug_approval_no:
+        return False  # a shop has no approval number; a product's own text has the last word
+    if not (text := document.fields.get("licence_text")):
         return False
     number = drug_facts(text).get("drug_approval_no")
     if number is None:

@@ -9,7 +9,7 @@ import io
 from PIL import Image, ImageDraw
 
 from crawler.extract.generic import extract_generic
-from crawler.items import ProductItem
+from crawler.items import ProductItem, ShopItem
 from fixtures.images import font
 from ocr.reading import compose
 from pipelines.envelope import Envelope
@@ -57,10 +57,14 @@ def test_the_approval_number_read_from_its_picture_becomes_the_documents(ocr_poo
     assert not read_approval_number(envelope)  # a number the page gave is never replaced
 
 
-def test_certificates_without_an_approval_number_change_nothing() -> None:
+def test_certificates_without_an_approval_number_and_shops_change_nothing() -> None:
     item = ProductItem(platform="pharmacy", item_id="1", url="https://shop.example.cn/1.html", title="某某 口罩")
     envelope = Envelope(item=item, document=build_document(item))
     before = envelope.document.category
     envelope.document.fields["licence_text"] = "营业执照\n统一社会信用代码 91440300MA5FXXXX00\n名称 某某大药房有限公司"
     assert not read_approval_number(envelope)
     assert (envelope.document.attributes.drug_approval_no, envelope.document.category) == (None, before)
+    shop = ShopItem(platform="pharmacy", shop_id="9", url="https://shop.example.cn/", shop_name="某某大药房")
+    envelope = Envelope(item=shop, document=build_document(shop))
+    envelope.document.fields["licence_text"] = "药品批发 国药准字H20990001 专用"
+    assert not read_approval_number(envelope) and envelope.document.attributes.drug_approval_no is None
