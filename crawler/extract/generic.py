@@ -316,6 +316,8 @@ def _headings(root: Any) -> list[tuple[Any, str]]:
     return out
 
 
+#: A <title> that names the kind of page, not the product.
+_GENERIC_TITLE = re.compile(r"(?:商品|产品|宝贝)?详情|首页|商城")
 _SITE_TAIL = re.compile(r"\s*[-_|–—][^-_|–—]*$")
 _SQUASH = re.compile(r"\s+")
 
@@ -323,19 +325,20 @@ _SQUASH = re.compile(r"\s+")
 def _name_heading(root: Any, headings: list[tuple[Any, str]]) -> tuple[Any, str, tuple[Any, ...]] | None:
     """The heading that names the product, with the price shown near it: the longest the page's
     <title> repeats and a price follows, else the longest the <title> repeats, else the first a
-    price follows; None when no heading qualifies (the <title> then names the product). A
-    heading the <title> does not repeat and no price follows is navigation (全部商品分类, 为你推荐)."""
+    price follows; None when no heading qualifies (the <title> then names the product), unless
+    the <title> names only the kind of page (商品详情), when the first heading does. A heading
+    the <title> does not repeat and no price follows is navigation (全部商品分类, 为你推荐)."""
     if not headings:
         return None
     el = root.find(".//title")
     title = _SQUASH.sub("", clean(el.text_content()) if el is not None else "").lower()
     tail = m[0] if (m := _SITE_TAIL.search(title)) else ""  # "-京东", "-tmall.com天猫": the site
+    body = title[: len(title) - len(tail)]
 
     def repeated(text: str) -> bool:
         text = _SQUASH.sub("", text).lower()
         if len(text) < 4 or text in tail:
             return False
-        body = title[: len(title) - len(tail)]
         return text in title or (len(body) >= 6 and body in text)
 
     priced = [(el, text, price_near(root, el)) for el, text in headings[:8]]
@@ -345,7 +348,8 @@ def _name_heading(root: Any, headings: list[tuple[Any, str]]) -> tuple[Any, str,
         return max(named, key=lambda h: len(h[1]))
     if (first := next((h for h in priced if h[2][0] is not None), None)) is not None:
         return first
-    return None if title else priced[0]
+    names_product = len(body) >= 6 and not _GENERIC_TITLE.match(body)  # not "商品详情页 - 某某商城"
+    return None if names_product else priced[0]
 
 
 def _shop_block(root: Any) -> str | None:

@@ -219,6 +219,13 @@ def test_the_heading_that_names_the_product_is_one_the_title_repeats(body: str, 
     assert (ex.data["title"], ex.sources["title"]) == (title, source)
 
 
+def test_a_title_naming_only_the_kind_of_page_leaves_the_name_to_the_first_heading() -> None:
+    html = ("<html><head><title>商品详情页 - 某某商城</title></head><body><h1>某某 保温杯 500ml</h1>"
+            "<h2>规格参数</h2></body></html>")  # fmt: skip
+    ex = extract_generic(html, "https://shop.example.cn/p/9", "generic")
+    assert (ex.data["title"], ex.sources["title"]) == ("某某 保温杯 500ml", "heading")
+
+
 def test_a_heading_a_price_follows_names_the_product_when_the_title_says_nothing() -> None:
     html = ("<html><head><title>商品详情</title></head><body><h2>猜你喜欢</h2><h1>某某 保温杯 500ml</h1>"
             "<div class='price'>¥39.90</div></body></html>")  # fmt: skip
