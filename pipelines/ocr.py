@@ -12,10 +12,10 @@ that waits for them.
 Each picture read becomes an evidence record (its bytes and headers as served, plus the
 reading as JSON, all hashed with SHA-256 and SM3). Detail-picture text goes to the document's
 `image_text` field; certificate text is appended to `licence_text`, and each certificate's
-parsed facts go to `attributes.licence_images`; a drug's approval number read only from a picture (the value of
-its 批准文号 label) becomes the document's. Every line's place in those texts is kept on
-the envelope, so a clue on words read from a picture cites the picture, the box and the
-confidence.
+parsed facts go to `attributes.licence_images`; a drug's approval number read only from a
+picture (the value of its 批准文号 label) becomes the document's. Every line's place in those
+texts is kept on the envelope, so a clue on words read from a picture cites the picture, the
+box and the confidence.
 
 Settings: OCR_ENABLED, OCR_WORKERS, OCR_THREADS_PER_WORKER, OCR_MAX_IMAGES_PER_ITEM,
 OCR_MAX_IMAGES_PER_CRAWL, OCR_MAX_IMAGE_BYTES, OCR_CACHE_DIR. Stats under wangjian/ocr/.

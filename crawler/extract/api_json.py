@@ -17,7 +17,7 @@ from __future__ import annotations
 import html as html_text
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any
 
@@ -256,6 +256,12 @@ def listed(doc: Any, url: str, price_of: PriceOf | None = None, money: Money | N
         if len(entries) >= 3 and 2 * len(entries) >= len(candidates):
             best = entries
     return best
+
+
+def first_listed(docs: Iterable[Any], url: str, price_of: PriceOf | None = None, money: Money | None = None,
+                 item_url: str | None = None) -> list[dict[str, Any]]:  # fmt: skip
+    """`listed` of the first of `docs` that lists items ([] when none does)."""
+    return next((found for doc in docs if (found := listed(doc, url, price_of, money, item_url))), [])
 
 
 def _listed(obj: dict[str, Any], url: str, price_of: PriceOf | None, money: Money | None,

@@ -190,11 +190,12 @@ def _value_beside(label: Any) -> str:
 
 
 def _element_beside(el: Any, side: str) -> Any:
-    """The element after (or before) `el`, over comments and processing instructions."""
-    step = el.getnext if side == "next" else el.getprevious
-    found = step()
+    """The element after (``"next"``) or before (``"previous"``) `el`, over comments and
+    processing instructions."""
+    step = f"get{side}"
+    found = getattr(el, step)()
     while found is not None and not isinstance(found.tag, str):
-        found = found.getnext() if side == "next" else found.getprevious()
+        found = getattr(found, step)()
     return found
 
 

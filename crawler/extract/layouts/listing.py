@@ -155,7 +155,7 @@ def _generic(root: Any, url: str) -> list[dict[str, Any]]:
 def _embedded(html: str, url: str) -> list[dict[str, Any]]:
     """Items listed in the data a page carries for its scripts (a search page drawn by script,
     whose cards have no links of their own)."""
-    return next((found for doc in api_json.embedded(html) if (found := api_json.listed(doc, url))), [])
+    return api_json.first_listed(api_json.embedded(html), url)
 
 
 def of_products(products: list[dict[str, Any]], url: str, platform: str, source: str) -> Reading:

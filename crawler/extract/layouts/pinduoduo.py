@@ -12,6 +12,7 @@ one), and the search page (``search_result.html``), whose cards carry no links: 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from crawler.extract import api_json
@@ -58,12 +59,10 @@ def _listed_price(goods: dict[str, Any]) -> float | None:
 def read_listing(text: str, url: str) -> Reading | None:
     """A list of goods (see the module's notes) as a listing; None for anything else."""
     if (doc := api_json.parse(text)) is not None:
-        docs: list[Any] = [doc]
+        docs: Iterable[Any] = [doc]
     elif "ssrListData" in text:
-        docs = list(api_json.embedded(text))
+        docs = api_json.embedded(text)
     else:
         return None
-    for doc in docs:
-        if found := api_json.listed(doc, SITE, _listed_price, _yuan, GOODS_URL):
-            return listing.of_products(found, url, NAME, "pinduoduo:goods-list")
-    return None
+    found = api_json.first_listed(docs, SITE, _listed_price, _yuan, GOODS_URL)
+    return listing.of_products(found, url, NAME, "pinduoduo:goods-list") if found else None
