@@ -1,10 +1,8 @@
-from pathlib import Path
-
 import yaml
 
-import rules
 from rules import Rule
 from rules.document import Document
+from rules.engine import PACKS_DIR
 
 
 def _scan(rs, text, field="title", category=None, **kw):
@@ -13,7 +11,7 @@ def _scan(rs, text, field="title", category=None, **kw):
 
 def _declared_version(pack_id: str) -> str:
     """The version a pack file declares, read apart from the loader."""
-    text = (Path(rules.__file__).parent / "packs" / f"{pack_id}.yaml").read_text(encoding="utf-8")
+    text = (PACKS_DIR / f"{pack_id}.yaml").read_text(encoding="utf-8")
     return yaml.safe_load(text)["pack"]["version"]
 
 
