@@ -39,7 +39,9 @@ PACKS_DIR = Path(__file__).parent / "packs"
 _CONTEXT = 40
 #: An exclusion context never reaches across a sentence: "质量问题包退换。……概不退换" is still
 #: a blanket refusal, while "概不退换（质量问题除外）" is a lawful limit.
-_SENTENCE_BREAK = re.compile(r"[。！？!?；;\n]")
+#: What ends a sentence in the original text; a semicolon before 但 does not: the proviso
+#: (但书) it brings in belongs to the clause before it.
+_SENTENCE_BREAK = re.compile(r"[。！？!?\n]|[；;](?!\s*但)")
 
 
 def _longest_first(span: tuple[int, int]) -> tuple[int, int]:
@@ -60,7 +62,9 @@ def _same_sentence(n: Normalised, start: int, end: int, m_start: int, m_end: int
         return True  # one sentence: no need to map offsets back (the costly part)
     gap_from = n.span(*first)[1]
     gap_to = n.to_original(second)
-    return not _SENTENCE_BREAK.search(n.original, gap_from, gap_to)
+    # no end position: a break's lookahead must see the text after the gap
+    found = _SENTENCE_BREAK.search(n.original, gap_from)
+    return found is None or found.start() >= gap_to
 
 
 #: (rule_id, field, term, verdict, reason) — what `rules explain` prints.
@@ -231,8 +235,10 @@ class RuleSet:
 
     def _gate_entries(self) -> list[tuple[str, tuple[int, int]]]:
         """Give every condition regex with known required literals a gate id; the literals
-        go into the automaton so the regex runs only on fields where one occurred."""
+        go into the automaton so the regex runs only on fields where one occurred. Also the
+        literals of gated patterns as anchors of their rules (automaton entries both)."""
         gates: dict[frozenset[str], int] = {}
+        derived: list[tuple[str, tuple[int, int]]] = []  # anchors taken from the patterns' literals
         keywords = set(self._keywords)
         # rules share conditions and exclusions: each pattern is parsed once
         required_literals = functools.cache(literals_required)
@@ -257,10 +263,18 @@ class RuleSet:
                     ex.gate = gates.setdefault(literals, len(gates))
             # A rule's anchors gate all its patterns at once; each pattern worth it gets
             # a gate of its own literals as well.
+            pattern_literals = [required_literals(p.pattern) for p in c.patterns]
             c.pattern_gates = [
                 gates.setdefault(literals, len(gates)) if literals and worth_a_gate(literals) else None
-                for literals in (required_literals(p.pattern) for p in c.patterns)
+                for literals in pattern_literals
             ]
+            # The literals a gated pattern needs count as anchors of its rule too: a pattern
+            # then runs wherever it can match, even where no hand-written anchor occurs (an
+            # anchor list is kept by hand and misses a new branch of a pattern easily).
+            hand = {normalise_term(a) for a in c.rule.anchors}
+            for literals, gate in zip(pattern_literals, c.pattern_gates, strict=True):
+                if gate is not None:
+                    derived += [(w, (c.index, _ANCHOR)) for w in literals if w not in hand]
             c.gated_patterns = tuple(zip(c.patterns, c.pattern_gates, strict=True))
             if None not in c.pattern_gates:
                 c.pattern_gate_set = frozenset(g for g in c.pattern_gates if g is not None)
@@ -272,7 +286,7 @@ class RuleSet:
                 literals = required_literals(signal.regex.pattern)
                 if literals:
                     signal.gate = gates.setdefault(literals, len(gates))
-        return [(lit, (gate, _GATE)) for literals, gate in gates.items() for lit in literals]
+        return [(lit, (gate, _GATE)) for literals, gate in gates.items() for lit in literals] + derived
 
     def _flatten_patterns(self) -> None:
         """Per automaton pattern, what the untraced scan needs from its payloads, as flat

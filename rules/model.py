@@ -126,7 +126,9 @@ class Rule(_Strict):
     keywords: list[str] = Field(default_factory=list, description="literal terms (Aho-Corasick)")
     patterns: list[str] = Field(default_factory=list, description="regexes on normalised text")
     anchors: list[str] = Field(
-        default_factory=list, description="literals, one of which must occur before patterns run"
+        default_factory=list,
+        description="literals, one of which must occur in a field before patterns run there (the literals "
+        "every match of a pattern contains count as well)",
     )
     word_boundary: bool = Field(default=False, description="keyword must align with jieba tokens")
     exclude: list[Exclusion] = Field(default_factory=list)

@@ -95,3 +95,18 @@ ADDED_FAMILIES = {"licence.review"}
 
 def test_families_cover_design(ruleset):
     assert set(ruleset.families) == DESIGN_FAMILIES | ADDED_FAMILIES
+
+
+def test_a_pattern_runs_where_its_own_literals_occur_without_a_listed_anchor(tmp_path):
+    """Anchors are kept by hand; the literals every match of a gated pattern contains count as
+    anchors of its rule too, so a branch no listed anchor covers still fires."""
+    from rules import load_ruleset
+    from tests.rules.test_rules_loader import PACK, _write
+
+    rule = "    anchors: [甲乙]\n    patterns: ['(甲乙|丙丁戊)\\d+号']"
+    pack = PACK.replace("    keywords: [最佳]", rule).replace("{hit: [最佳, 最佳选择]", "{hit: [甲乙3号, 丙丁戊4号]")
+    rs = load_ruleset(_write(tmp_path, pack))
+    for text in ("甲乙3号", "丙丁戊12号"):
+        assert [h.term for h in _scan(rs, text)] == [text]
+        assert [h.term for h in rs.scan(Document(id="t", fields={"title": text}), trace=lambda *_: None)] == [text]
+    assert _scan(rs, "丙丁戊号") == []
