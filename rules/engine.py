@@ -341,6 +341,20 @@ class RuleSet:
         except KeyError:
             raise KeyError(f"unknown rule id {rule_id}") from None
 
+    def pattern_triggers(self, rule_id: str) -> list[tuple[str, frozenset[str]]]:
+        """Per pattern of the rule: the pattern and the words one of which must occur in a
+        field for it to run there (the rule's anchors, and the literals of its own gate); none
+        for a deprecated rule, which never runs."""
+        rule = self.rule(rule_id)
+        c = next((c for c in self._compiled if c.rule is rule), None)
+        if c is None:
+            return []
+        hand = frozenset(normalise_term(a) for a in c.rule.anchors)
+        return [
+            (p.pattern, hand | (literals_required(p.pattern) or frozenset()) if gate is not None else hand)
+            for p, gate in c.gated_patterns
+        ]
+
     # -- scanning ---------------------------------------------------------------------
 
     def scan(self, doc: Document, trace: Trace | None = None) -> list[Hit]:

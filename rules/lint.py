@@ -10,6 +10,7 @@ from collections import Counter
 
 from rules.engine import RuleSet
 from rules.normalise import normalise_term
+from rules.witness import samples
 
 #: The rule families of docs/domain.md; packs may add more of the same form (warning, not error).
 FAMILIES: frozenset[str] = frozenset(
@@ -77,7 +78,22 @@ def lint(rs: RuleSet) -> list[str]:
                     out.append(f"error {where}: keyword {word!r} is always removed by exclusion {ex.pattern!r}")
         if not any(b.verified for b in rule.legal_basis):
             out.append(f"warning {where}: no legal basis is verified against the full text")
+        if rule.status != "deprecated":
+            out += [f"warning {where}: {problem}" for problem in _unanchored_branches(rs, rule.id)]
     missing = FAMILIES - rs.families
     for family in sorted(missing):
         out.append(f"warning: no rule covers family {family}")
+    return out
+
+
+def _unanchored_branches(rs: RuleSet, rule_id: str) -> list[str]:
+    """A pattern runs only in a field where one of its trigger words occurred: a text it
+    matches that holds none of them is a branch that never fires."""
+    out = []
+    for i, (pattern, words) in enumerate(rs.pattern_triggers(rule_id), start=1):
+        missed = next((text for text in samples(pattern) if not any(w in text for w in words)), None)
+        if missed is not None:
+            out.append(
+                f"pattern {i} matches {missed!r}, which holds none of the rule's anchors: add one for that branch"
+            )
     return out

@@ -61,3 +61,5 @@ def test_every_design_family_is_covered(ruleset):
 
 def test_shipped_packs_lint_without_errors(ruleset):
     assert [p for p in lint(ruleset) if p.startswith("error")] == []
+    # and every branch of every pattern has an anchor to run by
+    assert [p for p in lint(ruleset) if "none of the rule's anchors" in p] == []
