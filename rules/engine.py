@@ -120,6 +120,9 @@ class _Compiled:
     #: when every pattern has a gate, their gate ids: in an anchored field where none of them
     #: was seen, no pattern can match (filled in with the gates); None otherwise
     pattern_gate_set: frozenset[int] | None = None
+    #: per pattern, the words one of which lets it run in a field: the rule's anchors and the
+    #: literals of the pattern's own gate (filled in with the gates)
+    triggers: tuple[frozenset[str], ...] = ()
 
     def pattern_spans(
         self,
@@ -271,10 +274,12 @@ class RuleSet:
             # The literals a gated pattern needs count as anchors of its rule too: a pattern
             # then runs wherever it can match, even where no hand-written anchor occurs (an
             # anchor list is kept by hand and misses a new branch of a pattern easily).
-            hand = {normalise_term(a) for a in c.rule.anchors}
-            for literals, gate in zip(pattern_literals, c.pattern_gates, strict=True):
-                if gate is not None:
-                    derived += [(w, (c.index, _ANCHOR)) for w in literals if w not in hand]
+            hand = frozenset(normalise_term(a) for a in c.rule.anchors)
+            c.triggers = tuple(
+                hand | literals if literals and gate is not None else hand
+                for literals, gate in zip(pattern_literals, c.pattern_gates, strict=True)
+            )
+            derived += [(w, (c.index, _ANCHOR)) for w in frozenset().union(*c.triggers) - hand]
             c.gated_patterns = tuple(zip(c.patterns, c.pattern_gates, strict=True))
             if None not in c.pattern_gates:
                 c.pattern_gate_set = frozenset(g for g in c.pattern_gates if g is not None)
@@ -349,11 +354,7 @@ class RuleSet:
         c = next((c for c in self._compiled if c.rule is rule), None)
         if c is None:
             return []
-        hand = frozenset(normalise_term(a) for a in c.rule.anchors)
-        return [
-            (p.pattern, hand | (literals_required(p.pattern) or frozenset()) if gate is not None else hand)
-            for p, gate in c.gated_patterns
-        ]
+        return [(p.pattern, words) for p, words in zip(c.patterns, c.triggers, strict=True)]
 
     # -- scanning ---------------------------------------------------------------------
 
