@@ -41,7 +41,9 @@ def test_objects_stay_frozen_until_the_last_crawl_of_the_process_closes() -> Non
         first_ext.spider_opened()
         frozen = gc.get_freeze_count()
         assert frozen > 1_000
-        assert first.stats.get_value("wangjian/gc/frozen_objects") == frozen
+        # the stat is the count at the freeze; a frozen object that dies since leaves the count
+        # (nothing joins it), so the count read here may be a few lower, never higher
+        assert 0 <= first.stats.get_value("wangjian/gc/frozen_objects") - frozen < 100
         second_ext.spider_opened()
         gc.collect()  # collections while crawls are open are timed and counted
         first_ext.spider_closed()
