@@ -110,6 +110,8 @@ class _Compiled:
     exclusions: list[_Exclusion]
     when: CompiledWhen | None
     keyword_set: frozenset[str] = field(default_factory=frozenset)
+    #: the rule's anchors as the automaton matches them (normalised)
+    anchor_set: frozenset[str] = field(default_factory=frozenset)
     #: gate ids of `all_of` field patterns: a structural rule cannot fire on a document
     #: where one of them was not seen (filled in with the gates)
     required_gates: frozenset[int] = frozenset()
@@ -168,6 +170,7 @@ def _compile(rule: Rule, index: int, regex: Callable[[str], Regex] = scouted) ->
         exclusions=[_Exclusion(regex(e.pattern), e.window, e.severity) for e in rule.exclude],
         when=compile_when(rule.when),
         keyword_set=frozenset(normalise_term(k) for k in rule.keywords),
+        anchor_set=frozenset(normalise_term(a) for a in rule.anchors),
     )
 
 
@@ -206,7 +209,7 @@ class RuleSet:
         entries: list[tuple[str, tuple[int, int]]] = []
         for c in self._compiled:
             entries += [(k, (c.index, _KEYWORD)) for k in c.keyword_set]
-            entries += [(normalise_term(a), (c.index, _ANCHOR)) for a in c.rule.anchors]
+            entries += [(a, (c.index, _ANCHOR)) for a in c.anchor_set]
         self._keywords = list(dict.fromkeys(w for w, _ in entries if w))
         entries += self._gate_entries()
         self._matcher: KeywordMatcher[tuple[int, int]] = KeywordMatcher(entries)
@@ -274,7 +277,7 @@ class RuleSet:
             # The literals a gated pattern needs count as anchors of its rule too: a pattern
             # then runs wherever it can match, even where no hand-written anchor occurs (an
             # anchor list is kept by hand and misses a new branch of a pattern easily).
-            hand = frozenset(normalise_term(a) for a in c.rule.anchors)
+            hand = c.anchor_set
             c.triggers = tuple(
                 hand | literals if literals and gate is not None else hand
                 for literals, gate in zip(pattern_literals, c.pattern_gates, strict=True)

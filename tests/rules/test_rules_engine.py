@@ -1,8 +1,9 @@
 import yaml
 
-from rules import Rule
+from rules import Rule, load_ruleset
 from rules.document import Document
 from rules.engine import PACKS_DIR
+from tests.rules.test_rules_loader import PACK, _write
 
 
 def _scan(rs, text, field="title", category=None, **kw):
@@ -100,9 +101,6 @@ def test_families_cover_design(ruleset):
 def test_a_pattern_runs_where_its_own_literals_occur_without_a_listed_anchor(tmp_path):
     """Anchors are kept by hand; the literals every match of a gated pattern contains count as
     anchors of its rule too, so a branch no listed anchor covers still fires."""
-    from rules import load_ruleset
-    from tests.rules.test_rules_loader import PACK, _write
-
     rule = "    anchors: [甲乙]\n    patterns: ['(甲乙|丙丁戊)\\d+号']"
     pack = PACK.replace("    keywords: [最佳]", rule).replace("{hit: [最佳, 最佳选择]", "{hit: [甲乙3号, 丙丁戊4号]")
     rs = load_ruleset(_write(tmp_path, pack))
