@@ -102,6 +102,14 @@ _COPYRIGHT_RE = re.compile(
 #: Platforms whose footer names the shop's own operator (on a marketplace it names the marketplace).
 _OWN_FOOTER = frozenset({"generic", "pharmacy", "selfshop"})
 _TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]")
+#: A page's own footer: a <footer> or a block whose id or class names one (JD ``#GLOBAL_FOOTER``,
+#: Tmall ``#footer``, 1688 ``footer-main``), near the top of <body>. Deeper blocks so named are
+#: parts of the content (a collapsible section's ``collapse-footer``, a listing card's hover footer).
+_PAGE_FOOTERS = etree.XPath(
+    "/html/body//*[count(ancestor::*) <= 6][self::footer"
+    " or contains(translate(@id, 'FOTER', 'foter'), 'footer')"
+    " or contains(translate(@class, 'FOTER', 'foter'), 'footer')]"
+)
 
 
 def parse(html: str) -> Any:
@@ -163,6 +171,16 @@ def lines_of(el: Any) -> str:
 
     walk(el)
     return clean("".join(parts))
+
+
+def drop_page_footers(root: Any) -> None:
+    """Take the page's footer out of `root`. On a marketplace the footer is the marketplace's:
+    its licences (JD's and Alibaba's own 互联网药品信息服务 certificates, ICP and food-platform
+    filings) and its company are not the seller's, and read as facts of the product they would
+    put the platform's credentials on a shop that shows none."""
+    for footer in _PAGE_FOOTERS(root):
+        if footer.getparent() is not None:
+            footer.drop_tree()
 
 
 def page_text(root: Any) -> str:
@@ -505,6 +523,8 @@ def extract_generic(html: str, url: str, platform: str = "generic", into: Readin
     ex.merge(found, strategy)
     ex.put("attributes", parameters or None, strategy)
     put_attributes(ex, parameters, strategy)
+    if ex.platform not in _OWN_FOOTER:
+        drop_page_footers(root)
     labels = labelled_values(root)
     text = page_text(root)
     for field in ("shop_name", "operator_name", "drug_approval_no", "device_licence_no", "cosmetic_filing_no",

@@ -451,8 +451,26 @@ def test_jd_pharmacy_prescription_drug_page_in_gbk(capsys: pytest.CaptureFixture
     assert (got["title"], got["price"]) == ("某某 厄贝沙坦片 0.15g*7片/盒 原发性高血压", 23.5)
     assert (got["drug_approval_no"], got["prescription"], got["spec"]) == ("国药准字H20990007", True, "0.15g*7片")
     assert got["sources"]["drug_approval_no"] == "spider:jd" and got["manufacturer"] == "某某制药有限公司"
+    # the store's own, from its drop-down; the footer's (京)-经营性-2099-0000 is JD's
     assert got["internet_drug_info_cert"] == "(京)-经营性-2099-0007"
     assert got["drug_online_sale_filing"] == "京药网备字2099000007号"
+
+
+def test_marketplace_footer_licences_are_not_the_sellers(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every real JD page shows JD's own 互联网药品信息服务 certificate in its footer, whatever the
+    seller: a shop of utility knives does not hold it. A self-built site's footer is its own."""
+    page = COMMITTED / "jd_item_1309611252_deli_blades.html"
+    assert "(京)-经营性-2014-0008" in page.read_bytes().decode("utf-8", "replace")
+    got = extract_cli(page, capsys)
+    assert got["platform"] == "jd" and "internet_drug_info_cert" not in got
+    footer = '<div id="footer"><p>互联网药品信息服务资格证书：(京)-经营性-2099-0100</p></div>'
+    for url, platform, expected in (
+        ("https://item.taobao.com/item.htm?id=1", "taobao", None),
+        ("https://www.example-pharmacy.cn/p/1.html", "generic", "(京)-经营性-2099-0100"),
+    ):
+        html = f"<html><head><title>某某 维生素C片</title></head><body><h1>某某 维生素C片</h1>{footer}</body></html>"
+        reading = read_page(html.encode("utf-8"), url)[0][0]
+        assert (reading.platform, reading.data.get("internet_drug_info_cert")) == (platform, expected)
 
 
 def test_jd_mobile_prescription_drug_page(capsys: pytest.CaptureFixture[str]) -> None:
@@ -611,7 +629,7 @@ def test_tmall_pc_page_whose_facts_are_only_in_its_configuration() -> None:
 def test_description_pictures_leave_out_icons_and_loader_marks() -> None:
     """JD marks a loaded picture ``data-lazyload="done"`` (its address then in ``src``); icons,
     logos, sprites and small pictures are no description pictures; a picture whose link says
-    营业执照 is a licence picture."""
+    营业执照 is a licence picture, except in the footer, where it is JD's own."""
     page = (
         "<html><head><title>某某店</title></head><body><h1>某某 保温杯</h1><span>¥59.00</span>"
         '<div id="J-detail-content">'
@@ -621,7 +639,8 @@ def test_description_pictures_leave_out_icons_and_loader_marks() -> None:
         '<img src="//img.alicdn.com/tps/i2/TB1Y4UCGXXXXXaIXpXXCBGNFFXX-24-24.png">'
         '<img src="//img.example.cn/shop/logo.png"><img src="//img.example.cn/x/ok.png" width="16" height="16">'
         '<img class="icon-rx" src="//img.example.cn/x/rx.png">'
-        '</div><div class="footer"><a href="/licence" title="营业执照"><img src="//img.example.cn/x/p1.jpg"></a>'
+        '</div><div class="J-hove-wrap"><a href="/licence" title="营业执照"><img src="//img.example.cn/x/p1.jpg"></a>'
+        '</div><div id="footer-2017"><a href="/jd-licence" title="营业执照"><img src="//img.example.cn/x/jd.jpg"></a>'
         "</div></body></html>"
     )
     [got], _ = read_page(page.encode(), "https://item.jd.com/100000000013.html")
