@@ -94,6 +94,27 @@ def parse(text: str) -> Any:
         return None
 
 
+def documents(text: str) -> list[str] | None:
+    """The JSON documents of a file that holds several one after another (responses of an
+    interface saved to one file, one per line or separated by blank lines), each as its text;
+    None when the text is not such a sequence (one document, or anything else)."""
+    decoder = json.JSONDecoder()
+    out: list[str] = []
+    at, end = 0, len(text)
+    while True:
+        while at < end and text[at].isspace():
+            at += 1
+        if at == end:
+            break
+        try:
+            _, stop = decoder.raw_decode(text, at)
+        except (ValueError, RecursionError):
+            return None
+        out.append(text[at:stop])
+        at = stop
+    return out if len(out) > 1 else None
+
+
 def _decoded_object(text: str, start: int) -> Any:
     """The JSON object at `start` of a script, with JavaScript's ``undefined`` read as null
     (state objects serialised for the browser carry it); None when it is no JSON."""

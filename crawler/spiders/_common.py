@@ -108,8 +108,9 @@ _DECORATION = re.compile(
     r"\.svg(?:$|[?#\s])|vcode|captcha|checkcode|verifycode"
 )
 _SMALL = 100  # pixels: a picture this narrow or low is an icon, not a product picture
-#: the size Alibaba's picture service writes into a file name (``…-2-tps-120-64.png``)
-_NAMED_SIZE = re.compile(r"-tps-(\d+)-(\d+)\.")
+#: the size Alibaba's picture service writes into a file name (``…-2-tps-120-64.png``; in its older
+#: ``/tps/`` folder at the end of the name, ``/tps/TB1uibq…XX-80-14.png``, Taobao's 海量新品 badge)
+_NAMED_SIZE = re.compile(r"(?:-tps-|/tps/(?:[^/]+/)*[^/]*?-)(\d+)-(\d+)\.")
 
 
 def picture_address(value: str) -> bool:

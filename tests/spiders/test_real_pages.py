@@ -225,6 +225,18 @@ def test_pinduoduo_lists_of_goods_are_listings_priced_in_yuan(
         assert products[2]["shop_name"] == "某某饼家旗舰店" and "shop_name" not in products[0]  # "" is no shop
 
 
+def test_responses_saved_one_after_another_are_read_each(tmp_path: Path) -> None:
+    """A file of an interface's responses one after another (a crawler's log of search pages) is
+    each response's listing, not one product with nothing found; a broken sequence reads as before."""
+    one = (MODELS / "pinduoduo_search_api.json").read_text(encoding="utf-8")
+    single, _ = read_page(one.encode("gbk"), "file:///tmp/one.json")
+    readings, how = read_page(f"{one}\n\n{one}\n".encode("gbk"), "file:///tmp/log.json")
+    assert how == "markers" and [r.kind for r in readings] == ["listing", "listing"]
+    assert readings[0].data["products"] == readings[1].data["products"] == single[0].data["products"]
+    [broken], _ = read_page(f"{one}\n{one[:-40]}".encode(), "file:///tmp/log.json")
+    assert broken.kind == "product"
+
+
 @SHARED
 @pytest.mark.parametrize("name", sorted(SHARED_PRODUCTS))
 def test_shared_real_item_pages(name: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -546,6 +558,24 @@ def test_1688_offer_page_of_about_2020_in_gbk(capsys: pytest.CaptureFixture[str]
         assert got["sources"]["device_licence_no"] == "1688:offer-page"
 
 
+def test_1688_search_page_of_advertised_offers_lists_them_by_their_offer_ids(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The cards link through the ad redirect and name their offer only in the tracking data: each
+    becomes the offer's own page, with its name and the price the comments split; the footer's
+    licences are Alibaba's and make no product."""
+    got = extract_cli(MODELS / "1688_search_offer_cards.html", capsys)
+    assert (got["platform"], got["recognised_by"], got["page_kind"]) == ("1688", "markers", "listing")
+    assert got["sources"]["products"] == "1688:offer-cards"
+    assert [(p["item_id"], p["url"], p["price"]) for p in got["products"]] == [
+        ("700000000101", "https://detail.1688.com/offer/700000000101.html", 12.5),
+        ("700000000102", "https://detail.1688.com/offer/700000000102.html", 1.45),
+        ("700000000103", "https://detail.1688.com/offer/700000000103.html", 3.0),
+    ]
+    assert got["products"][0]["title"] == "某某 一次性医用外科口罩 三层防护 独立包装 50只/盒"
+    assert got["item_urls"] == [p["url"] for p in got["products"]]
+
+
 def test_1688_offer_page_of_the_current_layout_reads_its_inline_model(capsys: pytest.CaptureFixture[str]) -> None:
     """The page model inline in ``window.context`` (bare numeric keys and a string holding
     ",10:30" included): title, both ends of the price, the company apart from the seller's login
@@ -628,7 +658,8 @@ def test_tmall_pc_page_whose_facts_are_only_in_its_configuration() -> None:
 
 def test_description_pictures_leave_out_icons_and_loader_marks() -> None:
     """JD marks a loaded picture ``data-lazyload="done"`` (its address then in ``src``); icons,
-    logos, sprites and small pictures are no description pictures; a picture whose link says
+    logos, sprites and small pictures (by their attributes, or the size Alibaba's picture service
+    writes into the name: Taobao's 80×14 海量新品 badge) are no description pictures; a picture whose link says
     营业执照 is a licence picture, except in the footer, where it is JD's own."""
     page = (
         "<html><head><title>某某店</title></head><body><h1>某某 保温杯</h1><span>¥59.00</span>"
@@ -639,6 +670,8 @@ def test_description_pictures_leave_out_icons_and_loader_marks() -> None:
         '<img src="//img.alicdn.com/tps/i2/TB1Y4UCGXXXXXaIXpXXCBGNFFXX-24-24.png">'
         '<img src="//img.example.cn/shop/logo.png"><img src="//img.example.cn/x/ok.png" width="16" height="16">'
         '<img class="icon-rx" src="//img.example.cn/x/rx.png">'
+        '<img src="//img.alicdn.com/tps/TB1uibqKpXXXXXjXXXXXXXXXXXX-80-14.png">'
+        '<img src="//img.alicdn.com/tps/i3/TB1descXXXXXXXXXXXXXXXXXXXX-790-1200.jpg">'
         '</div><div class="J-hove-wrap"><a href="/licence" title="营业执照"><img src="//img.example.cn/x/p1.jpg"></a>'
         '</div><div id="footer-2017"><a href="/jd-licence" title="营业执照"><img src="//img.example.cn/x/jd.jpg"></a>'
         "</div></body></html>"
@@ -647,6 +680,7 @@ def test_description_pictures_leave_out_icons_and_loader_marks() -> None:
     assert got.data["detail_image_urls"] == [
         "https://img30.360buyimg.com/sku/jfs/t1/1/desc1.jpg",
         "https://img30.360buyimg.com/sku/jfs/t1/1/desc2.jpg",
+        "https://img.alicdn.com/tps/i3/TB1descXXXXXXXXXXXXXXXXXXXX-790-1200.jpg",
     ]
     assert got.data["licence_image_urls"] == ["https://img.example.cn/x/p1.jpg"]
 

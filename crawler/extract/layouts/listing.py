@@ -2,7 +2,8 @@
 a monitoring task can start from a keyword search. Known layouts first (JD's ``li.gl-item``
 grid; Taobao/Tmall search data in ``g_page_config`` or, rendered, ``.item.J_MouserOnverReq``
 cards; Tmall's own search pages, ``div.product`` cards in ``#J_ItemList``; Mogujie's
-``div.goods_item`` cards, whose item ids are alphanumeric), then products
+``div.goods_item`` cards, whose item ids are alphanumeric; 1688's offer cards, known by their
+tracking data), then products
 the page publishes as structured data (one JSON-LD Product per result, as Shopee does), then
 items in the data the page carries for its scripts (`api_json.listed`), then a
 generic reader: a product link together with the smallest enclosing card that shows a price."""
@@ -121,6 +122,27 @@ def _mogujie(root: Any, url: str) -> list[dict[str, Any]]:
     return out
 
 
+#: 1688's search and advertised-search cards name their offer only in the click-tracking data
+#: (``data-aplus-report="object_type@offer^object_id@718152613503^…"``): their links go through
+#: the ad redirect (``dj.1688.com/ci_bb?…``), so the offer's own page is built from its id.
+_ALIBABA_OFFER_CARD = "object_type@offer^object_id@"
+_ALIBABA_OFFER_ID = re.compile(r"object_type@offer\^object_id@(\d+)")
+
+
+def _alibaba_offers(root: Any, url: str) -> list[dict[str, Any]]:
+    out = []
+    for card in root.xpath(f"//*[contains(@data-aplus-report, '{_ALIBABA_OFFER_CARD}')]"):
+        offer = _ALIBABA_OFFER_ID.search(card.get("data-aplus-report") or "")
+        if offer is None:
+            continue
+        title = css_attr(card, ".subject", "title") or css_text(card, ".subject") or css_text(card, ".title")
+        price = css_text(card, ".price")
+        entry = _entry(f"https://detail.1688.com/offer/{offer[1]}.html", title, price)
+        entry["item_id"] = offer[1]
+        out.append(entry)
+    return out
+
+
 def _generic(root: Any, url: str) -> list[dict[str, Any]]:
     seen: dict[str, dict[str, Any]] = {}
     for a in root.iter("a"):
@@ -186,6 +208,7 @@ def read(html: str, url: str, platform: str = "generic") -> Reading:
                           ("taobao:item-cards", lambda: _taobao_cards(root, url)),
                           ("tmall:product-list", lambda: _tmall_list(root, url)),
                           ("mogujie:goods-items", lambda: _mogujie(root, url)),
+                          ("1688:offer-cards", lambda: _alibaba_offers(root, url)),
                           ("structured:products", lambda: structured.listed_products(html, url)),
                           ("api-json:products", lambda: _embedded(html, url)),
                           ("generic:product-links", lambda: _generic(root, url))):  # fmt: skip
@@ -203,7 +226,13 @@ def read(html: str, url: str, platform: str = "generic") -> Reading:
 
 def looks_like_listing(html: str) -> bool:
     """Whether a page is a list of products rather than one product's page."""
-    return "gl-item" in html or "g_page_config" in html or "J_MouserOnverReq" in html or 'id="J_ItemList"' in html
+    return (
+        "gl-item" in html
+        or "g_page_config" in html
+        or "J_MouserOnverReq" in html
+        or 'id="J_ItemList"' in html
+        or _ALIBABA_OFFER_CARD in html
+    )
 
 
 __all__ = ["read", "looks_like_listing", "json"]

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.charset import decode_html
-from crawler.extract import saved
+from crawler.extract import api_json, saved
 from crawler.extract.platforms import (  # noqa: F401 - imported to register
     alibaba1688,
     amazon,
@@ -49,6 +49,9 @@ def read_page(body: bytes | str, url: str, content_type: str | None = None) -> t
         platform, how = recognise(address, text)
         return platform.read(text, address), "saved-url" if how == "host" else how
     platform, how = recognise(url, text)
+    if api_json.opens_json(text) and api_json.parse(text) is None and (parts := api_json.documents(text)):
+        # several responses saved to one file: each is read as the page it was
+        return [reading for part in parts for reading in platform.read(part, url)], how
     return platform.read(text, url), how
 
 

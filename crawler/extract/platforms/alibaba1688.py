@@ -14,7 +14,9 @@ class Alibaba1688(Platform):
     priority = 2
     search = "https://s.1688.com/selloffer/offer_search.htm?keywords={}"
     hosts = ("1688.com",)
-    markers = ("tdmod-od-pc", '"offerTitle"', "detail.1688.com", "winport.m.1688.com", "var iDetailConfig")
+    # search pages: offer cards tracked by offer id, linked through the ad redirect
+    markers = ("tdmod-od-pc", '"offerTitle"', "detail.1688.com", "winport.m.1688.com", "var iDetailConfig",
+               "object_type@offer^object_id@", "dj.1688.com/ci_bb")  # fmt: skip
 
     def read(self, text: str, url: str) -> list[Reading]:
         if alibaba.is_offer_json(text):
