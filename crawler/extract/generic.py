@@ -103,13 +103,14 @@ _COPYRIGHT_RE = re.compile(
 _OWN_FOOTER = frozenset({"generic", "pharmacy", "selfshop"})
 _TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]")
 #: A page's own footer: a <footer> or a block whose id or class names one (JD ``#GLOBAL_FOOTER``,
-#: Tmall ``#footer``, 1688 ``footer-main``), near the top of <body>. Deeper blocks so named are
-#: parts of the content (a collapsible section's ``collapse-footer``, a listing card's hover footer).
-_PAGE_FOOTERS = etree.XPath(
-    "/html/body//*[count(ancestor::*) <= 6][self::footer"
-    " or contains(translate(@id, 'FOTER', 'foter'), 'footer')"
+#: Tmall ``#footer``, 1688 ``footer-main``), at most five levels into <body>. Deeper blocks so named
+#: are parts of the content (a collapsible section's ``collapse-footer``, a listing card's hover
+#: footer). One path per level: the parser then never walks the deep content at all.
+_FOOTER_MARK = (
+    "[self::footer or contains(translate(@id, 'FOTER', 'foter'), 'footer')"
     " or contains(translate(@class, 'FOTER', 'foter'), 'footer')]"
 )
+_PAGE_FOOTERS = etree.XPath(" | ".join("/html/body" + "/*" * depth + _FOOTER_MARK for depth in range(1, 6)))
 
 
 def parse(html: str) -> Any:
