@@ -49,10 +49,12 @@ def read_page(body: bytes | str, url: str, content_type: str | None = None) -> t
         platform, how = recognise(address, text)
         return platform.read(text, address), "saved-url" if how == "host" else how
     platform, how = recognise(url, text)
-    if api_json.opens_json(text) and api_json.parse(text) is None and (parts := api_json.documents(text)):
-        # several responses saved to one file: each is read as the page it was
-        return [reading for part in parts for reading in platform.read(part, url)], how
-    return platform.read(text, url), how
+    readings = platform.read(text, url)
+    if not any(r.data for r in readings) and api_json.opens_json(text) and (parts := api_json.documents(text)):
+        # nothing read from what opens as JSON: several responses saved to one file, each read
+        # as the page it was (only then, so a response read as usual is not decoded again)
+        readings = [reading for part in parts for reading in platform.read(part, url)]
+    return readings, how
 
 
 def jsonable(readings: list[Reading], how: str) -> Any:
