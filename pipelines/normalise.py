@@ -28,6 +28,22 @@ _CATEGORY_WORDS: tuple[tuple[Category, tuple[str, ...]], ...] = (
 )
 # A path that only says "medicine and health" in general cannot be placed.
 _AMBIGUOUS_MEDICAL = ("医药", "保健", "健康")
+# A category segment naming a kind of publication (出版管理条例 第二条: 报纸、期刊、图书、音像制品、
+# 电子出版物), as book channels write it ("图书>文学>散文", "电子书", "童书").
+_PUBLICATION = re.compile(r"^(图书|书籍|电子书|期刊|杂志|报纸|音像|音像制品|出版物|童书|教材|教辅|绘本)")
+
+
+def _segments(path: str) -> list[str]:
+    """The segments of a platform's category path ("医药保健>营养健康>维生素")."""
+    return [seg.strip() for seg in re.split(r"[>›»/|]", path) if seg.strip()]
+
+
+def is_publication(path: str | None) -> bool | None:
+    """True when the platform's category path files the item as a publication; None otherwise
+    (unknown, not "no")."""
+    if path and any(_PUBLICATION.match(seg) for seg in _segments(path)):
+        return True
+    return None
 
 
 def clean_text(text: str | None) -> str | None:
@@ -49,8 +65,7 @@ def guess_category(path: str | None, item: ProductItem | ShopItem) -> Category |
             return "化妆品"
     if not path:
         return None
-    segments = [seg.strip() for seg in re.split(r"[>›»/|]", path) if seg.strip()]
-    for segment in reversed(segments):
+    for segment in reversed(_segments(path)):
         for category, words in _CATEGORY_WORDS:
             if any(word in segment for word in words):
                 return category
@@ -95,6 +110,7 @@ def build_document(item: ProductItem | ShopItem) -> Document:
             device_licence_no=item.device_licence_no,
             drug_approval_no=item.drug_approval_no,
             cosmetic_filing_no=item.cosmetic_filing_no,
+            publication=is_publication(item.category),
         )
         kind = "product"
     cleaned = {name: text for name, value in fields.items() if (text := clean_text(value))}

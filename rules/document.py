@@ -84,6 +84,9 @@ class Attributes(BaseModel):
     self_declaration: str | None = None
     drug_approval_no: str | None = None  # 国药准字 on a drug page
     cosmetic_filing_no: str | None = None  # 妆网备字 / 国妆特字 on a cosmetics page
+    # a book, periodical, audio-visual or electronic publication (出版物, by the platform's category):
+    # its title names a work, whose words rank or treat nothing
+    publication: bool | None = None
     licence_images: list[LicenceImage] = Field(default_factory=list)  # certificate pictures read by OCR
 
 

@@ -1,5 +1,7 @@
 import yaml
 
+from crawler.items import ProductItem
+from pipelines.normalise import build_document, is_publication
 from rules import Rule, load_ruleset
 from rules.document import Document
 from rules.engine import PACKS_DIR
@@ -52,6 +54,21 @@ def test_category_scope_keeps_drug_words_lawful_on_drug_pages(ruleset):
 def test_severity_depends_on_category(ruleset):
     hits = [h for h in _scan(ruleset, "最佳疗程", category="保健食品") if h.rule_id == "AD-ABS-001"]
     assert hits and hits[0].severity == "S1"
+
+
+def test_a_publication_filed_as_one_is_a_work_not_a_claim(ruleset):
+    """A book the platform files under 图书 names a work: its title ranks and treats nothing, where
+    the same words on goods are absolute terms and disease claims."""
+    assert is_publication("图书>文学>散文") and is_publication("京东 › 童书 › 绘本")
+    assert is_publication("美妆护肤>面部护理") is None and is_publication(None) is None
+    for title, families in (
+        ("中国最美的散文大全集", {"ad.absolute"}),
+        ("人体经络使用手册 降血压", {"ad.medical_claim"}),
+    ):
+        for path, expected in (("图书>文学>散文", set()), ("家居日用>收纳", families)):
+            item = ProductItem(platform="jd", item_id="1", url="https://item.jd.com/1.html", title=title, category=path)
+            found = {h.family for h in ruleset.scan(build_document(item))} & {"ad.absolute", "ad.medical_claim"}
+            assert found == expected, (title, path, found)
 
 
 def test_structural_hits_have_no_offsets(ruleset):
