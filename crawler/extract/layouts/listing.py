@@ -14,6 +14,8 @@ import json
 import re
 from typing import Any
 
+from lxml import etree
+
 from crawler.extract import api_json, structured
 from crawler.extract.generic import parse, text_of
 from crawler.extract.layouts._dom import css_attr, css_text, json_after
@@ -125,13 +127,14 @@ def _mogujie(root: Any, url: str) -> list[dict[str, Any]]:
 #: 1688's search and advertised-search cards name their offer only in the click-tracking data
 #: (``data-aplus-report="object_type@offer^object_id@718152613503^…"``): their links go through
 #: the ad redirect (``dj.1688.com/ci_bb?…``), so the offer's own page is built from its id.
-_ALIBABA_OFFER_CARD = "object_type@offer^object_id@"
-_ALIBABA_OFFER_ID = re.compile(r"object_type@offer\^object_id@(\d+)")
+ALIBABA_OFFER_CARD = "object_type@offer^object_id@"
+_ALIBABA_OFFER_ID = re.compile(re.escape(ALIBABA_OFFER_CARD) + r"(\d+)")
+_ALIBABA_OFFER_CARDS = etree.XPath(f"//*[contains(@data-aplus-report, '{ALIBABA_OFFER_CARD}')]")
 
 
 def _alibaba_offers(root: Any, url: str) -> list[dict[str, Any]]:
     out = []
-    for card in root.xpath(f"//*[contains(@data-aplus-report, '{_ALIBABA_OFFER_CARD}')]"):
+    for card in _ALIBABA_OFFER_CARDS(root):
         offer = _ALIBABA_OFFER_ID.search(card.get("data-aplus-report") or "")
         if offer is None:
             continue
@@ -231,8 +234,8 @@ def looks_like_listing(html: str) -> bool:
         or "g_page_config" in html
         or "J_MouserOnverReq" in html
         or 'id="J_ItemList"' in html
-        or _ALIBABA_OFFER_CARD in html
+        or ALIBABA_OFFER_CARD in html
     )
 
 
-__all__ = ["read", "looks_like_listing", "json"]
+__all__ = ["ALIBABA_OFFER_CARD", "read", "looks_like_listing", "json"]

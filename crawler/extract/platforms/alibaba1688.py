@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.extract.layouts import alibaba
+from crawler.extract.layouts import alibaba, listing
 from crawler.extract.platforms.base import Platform, register
 from crawler.extract.result import Reading
 
@@ -16,7 +16,7 @@ class Alibaba1688(Platform):
     hosts = ("1688.com",)
     # search pages: offer cards tracked by offer id, linked through the ad redirect
     markers = ("tdmod-od-pc", '"offerTitle"', "detail.1688.com", "winport.m.1688.com", "var iDetailConfig",
-               "object_type@offer^object_id@", "dj.1688.com/ci_bb")  # fmt: skip
+               listing.ALIBABA_OFFER_CARD, "dj.1688.com/ci_bb")  # fmt: skip
 
     def read(self, text: str, url: str) -> list[Reading]:
         if alibaba.is_offer_json(text):
